@@ -1,0 +1,251 @@
+#include "admin/commands.hpp"
+
+#include <boost/program_options.hpp>
+#include <iostream>
+#include <optional>
+
+#include "handlers/api_key.hpp"
+#include "sql/migrator.hpp"
+
+namespace po = boost::program_options;
+
+namespace notes::admin {
+namespace {
+
+using Values = std::vector<std::optional<std::string>>;
+
+// Parses a command's words; on --help prints usage and returns nothing.
+std::optional<po::variables_map> parse(const std::vector<std::string>& args, const std::string& usage,
+                                       po::options_description options,
+                                       const po::positional_options_description& positional = {}) {
+  options.add_options()("help,h", "print this help");
+  po::variables_map values;
+  try {
+    po::store(po::command_line_parser(args).options(options).positional(positional).run(), values);
+    if (values.count("help")) {
+      std::cout << "usage: notesctl " << usage << "\n\n" << options;
+      return std::nullopt;
+    }
+    po::notify(values);
+  } catch (const po::error& e) {
+    throw CommandError(std::string(e.what()) + " (see --help)");
+  }
+  return values;
+}
+
+std::optional<std::string> optional_value(const po::variables_map& values, const char* name) {
+  if (!values.count(name)) return std::nullopt;
+  return values[name].as<std::string>();
+}
+
+std::string one_of(const std::string& option, const std::string& value, std::initializer_list<const char*> allowed) {
+  for (const char* candidate : allowed) {
+    if (value == candidate) return value;
+  }
+  std::string list;
+  for (const char* candidate : allowed) list += (list.empty() ? "" : ", ") + std::string(candidate);
+  throw CommandError("--" + option + " must be one of " + list + ", not '" + value + "'");
+}
+
+// A key's hash as a bytea parameter in PostgreSQL's hex text form.
+std::string key_hash_parameter(const std::string& key) {
+  static const char digits[] = "0123456789abcdef";
+  std::string hex = "\\x";
+  for (unsigned char byte : hash_api_key(key)) {
+    hex += digits[byte >> 4];
+    hex += digits[byte & 15];
+  }
+  return hex;
+}
+
+void migrate(const std::vector<std::string>& args, const DbOpener& db) {
+  if (!parse(args, "migrate", po::options_description("options"))) return;
+  auto applied = sql::migrate(db().raw(), sql::embedded_migrations());
+  for (const auto& name : applied) std::cerr << "applied " << name << "\n";
+  if (applied.empty()) std::cerr << "schema is current\n";
+}
+
+void company_add(const std::vector<std::string>& args, const DbOpener& db) {
+  po::options_description options("options");
+  options.add_options()("name", po::value<std::string>()->required(), "company name");
+  auto values = parse(args, "company add --name NAME", options);
+  if (!values) return;
+  std::cout << db().exec_value("INSERT INTO companies (name) VALUES ($1) RETURNING id",
+                               {(*values)["name"].as<std::string>()})
+            << "\n";
+}
+
+// The optional text columns of a user, as option name -> column.
+const std::vector<std::pair<const char*, const char*>> kUserFields = {
+    {"first-name", "first_name"},       {"last-name", "last_name"},
+    {"email", "email"},                 {"profile-photo", "profile_photo"},
+    {"employee-id", "employee_id"},     {"mobile-number", "mobile_number"},
+    {"business-location-id", "business_location_id"},
+    {"enable2-fa", "enable2_fa"},       {"created-by", "created_by"},
+};
+
+void user_add(const std::vector<std::string>& args, const DbOpener& db) {
+  po::options_description options("options");
+  options.add_options()("company", po::value<std::string>()->required(), "company id")(
+      "role", po::value<std::string>()->required(), "owner, admin or staff")(
+      "username", po::value<std::string>()->required(), "login name, unique in the company")(
+      "status", po::value<std::string>()->default_value("active"), "active or inactive");
+  for (const auto& [option, column] : kUserFields) options.add_options()(option, po::value<std::string>(), column);
+  auto values = parse(args, "user add --company C --role owner|admin|staff --username U [fields]", options);
+  if (!values) return;
+  std::string columns = "company_id, role, username, status";
+  std::string placeholders = "$1, $2, $3, $4";
+  Values params = {(*values)["company"].as<std::string>(),
+                   one_of("role", (*values)["role"].as<std::string>(), {"owner", "admin", "staff"}),
+                   (*values)["username"].as<std::string>(),
+                   one_of("status", (*values)["status"].as<std::string>(), {"active", "inactive"})};
+  for (const auto& [option, column] : kUserFields) {
+    columns += std::string(", ") + column;
+    params.push_back(optional_value(*values, option));
+    placeholders += ", $" + std::to_string(params.size());
+  }
+  std::cout << db().exec_value("INSERT INTO users (" + columns + ") VALUES (" + placeholders + ") RETURNING id",
+                               params)
+            << "\n";
+}
+
+void key_issue(const std::vector<std::string>& args, const DbOpener& db) {
+  po::options_description options("options");
+  options.add_options()("user", po::value<std::string>()->required(), "user id")(
+      "expires", po::value<std::string>(), "ISO 8601 time after which the key fails");
+  auto values = parse(args, "key issue --user U [--expires 2027-01-01T00:00:00Z]", options);
+  if (!values) return;
+  std::string key = generate_api_key();
+  std::string hex = key_hash_parameter(key);
+  auto result = db().exec(
+      "INSERT INTO api_keys (user_id, company_id, key_hash, expires_at)"
+      " SELECT id, company_id, $2::bytea, $3::timestamptz FROM users WHERE id = $1::bigint RETURNING id",
+      {(*values)["user"].as<std::string>(), hex, optional_value(*values, "expires")});
+  if (PQntuples(result.get()) != 1) throw CommandError("no such user");
+  std::cout << key << "\n";
+}
+
+void key_revoke(const std::vector<std::string>& args, const DbOpener& db) {
+  po::options_description options("options");
+  options.add_options()("key", po::value<std::string>()->required(), "the key to revoke");
+  auto values = parse(args, "key revoke --key K", options);
+  if (!values) return;
+  std::string hex = key_hash_parameter((*values)["key"].as<std::string>());
+  auto result = db().exec(
+      "UPDATE api_keys SET revoked_at = now() WHERE key_hash = $1::bytea AND revoked_at IS NULL RETURNING id", {hex});
+  if (PQntuples(result.get()) != 1) throw CommandError("no live key matches");
+  std::cout << PQgetvalue(result.get(), 0, 0) << "\n";
+}
+
+const std::vector<std::pair<const char*, const char*>> kCustomerTextFields = {
+    {"first-name", "first_name"},       {"middle-name", "middle_name"},
+    {"last-name", "last_name"},         {"company-name", "company_name"},
+    {"company-title", "company_title"}, {"locale", "locale"},
+    {"flag", "flag"},                   {"email", "email"},
+    {"mobile-country-code", "mobile_country_code"}, {"mobile-number", "mobile_number"},
+    {"phone-country-code", "phone_country_code"},   {"phone-number", "phone_number"},
+    {"profile-photo", "profile_photo"}, {"home-house-id", "home_house_id"},
+    {"birthdate", "birthdate"},         {"anniversary-date", "anniversary_date"},
+};
+const std::vector<std::pair<const char*, const char*>> kCustomerFlags = {
+    {"is-member", "is_member"}, {"was-member", "was_member"}, {"has-applied", "has_applied"}, {"vip", "vip"}};
+
+void customer_add(const std::vector<std::string>& args, const DbOpener& db) {
+  po::options_description options("options");
+  options.add_options()("company", po::value<std::string>()->required(), "company id");
+  for (const auto& [option, column] : kCustomerTextFields) options.add_options()(option, po::value<std::string>(), column);
+  for (const auto& [option, column] : kCustomerFlags) options.add_options()(option, po::bool_switch(), column);
+  auto values = parse(args, "customer add --company C [fields]", options);
+  if (!values) return;
+  std::string columns = "company_id";
+  std::string placeholders = "$1";
+  Values params = {(*values)["company"].as<std::string>()};
+  for (const auto& [option, column] : kCustomerTextFields) {
+    columns += std::string(", ") + column;
+    params.push_back(optional_value(*values, option));
+    placeholders += ", $" + std::to_string(params.size());
+  }
+  for (const auto& [option, column] : kCustomerFlags) {
+    columns += std::string(", ") + column;
+    params.push_back((*values)[option].as<bool>() ? "true" : "false");
+    placeholders += ", $" + std::to_string(params.size());
+  }
+  std::cout << db().exec_value("INSERT INTO customers (" + columns + ") VALUES (" + placeholders + ") RETURNING id",
+                               params)
+            << "\n";
+}
+
+void account_add(const std::vector<std::string>& args, const DbOpener& db) {
+  po::options_description options("options");
+  options.add_options()("company", po::value<std::string>()->required(), "company id")(
+      "id", po::value<std::string>(), "the account's 64-bit id (default: a random one)");
+  auto values = parse(args, "account add --company C [--id N]", options);
+  if (!values) return;
+  // Gateway account ids are large opaque numbers; a random positive int64
+  // keeps them unguessable and unlike row counters.
+  std::string sql = values->count("id")
+                        ? "INSERT INTO accounts (id, company_id) VALUES ($2::bigint, $1) RETURNING id"
+                        : "INSERT INTO accounts (id, company_id) VALUES ("
+                          "(floor(random() * 9.2e18)::bigint % 9223372036854775807) + 1, $1) RETURNING id";
+  Values params = {(*values)["company"].as<std::string>()};
+  if (values->count("id")) params.push_back((*values)["id"].as<std::string>());
+  std::cout << db().exec_value(sql, params) << "\n";
+}
+
+po::options_description grant_options() {
+  po::options_description options("options");
+  options.add_options()("user", po::value<std::string>()->required(), "user id")(
+      "account", po::value<std::string>()->required(), "account id")(
+      "right", po::value<std::string>()->required(), "read or modify");
+  return options;
+}
+
+void grant(const std::vector<std::string>& args, const DbOpener& db) {
+  auto values = parse(args, "grant --user U --account A --right read|modify", grant_options());
+  if (!values) return;
+  std::string right = one_of("right", (*values)["right"].as<std::string>(), {"read", "modify"});
+  // Granting never lowers a right: modify already includes read.
+  auto result = db().exec(
+      "INSERT INTO account_grants (user_id, account_id, company_id, access)"
+      " SELECT u.id, $2::bigint, u.company_id, $3 FROM users u WHERE u.id = $1::bigint"
+      " ON CONFLICT (user_id, account_id) DO UPDATE SET access ="
+      "   CASE WHEN account_grants.access = 'modify' THEN 'modify' ELSE EXCLUDED.access END"
+      " RETURNING user_id",
+      {(*values)["user"].as<std::string>(), (*values)["account"].as<std::string>(), right});
+  if (PQntuples(result.get()) != 1) throw CommandError("no such user");
+}
+
+void revoke(const std::vector<std::string>& args, const DbOpener& db) {
+  auto values = parse(args, "revoke --user U --account A --right read|modify", grant_options());
+  if (!values) return;
+  std::string right = one_of("right", (*values)["right"].as<std::string>(), {"read", "modify"});
+  Values params = {(*values)["user"].as<std::string>(), (*values)["account"].as<std::string>()};
+  // Revoking modify leaves read; revoking read leaves nothing, since modify
+  // cannot stand without read.
+  if (right == "modify") {
+    db().exec("UPDATE account_grants SET access = 'read' WHERE user_id = $1::bigint AND account_id = $2::bigint",
+              params);
+  } else {
+    db().exec("DELETE FROM account_grants WHERE user_id = $1::bigint AND account_id = $2::bigint", params);
+  }
+}
+
+}  // namespace
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> table = {
+      {"migrate", "apply pending migrations; a no-op when current", migrate},
+      {"company add", "create a company; prints its id", company_add},
+      {"user add", "create a user in a company; prints its id", user_add},
+      {"key issue", "issue an API key for a user; prints the key (shown only now)", key_issue},
+      {"key revoke", "revoke an API key; prints the key's id", key_revoke},
+      {"customer add", "create a customer; prints its id", customer_add},
+      {"customer import", "import customers from a JSON-lines file; prints their ids", import_customers},
+      {"account add", "create an account; prints its id", account_add},
+      {"grant", "give a user read or modify on an account", grant},
+      {"revoke", "take a right on an account from a user", revoke},
+  };
+  return table;
+}
+
+}  // namespace notes::admin

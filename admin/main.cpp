@@ -1,0 +1,98 @@
+// notesctl: the notes service's admin CLI (contract §6). Creating commands
+// print only the new id (or key) on stdout; errors go to stderr, exit 1.
+#include <boost/program_options.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "admin/commands.hpp"
+
+namespace po = boost::program_options;
+using notes::admin::AdminDb;
+using notes::admin::Command;
+using notes::admin::CommandError;
+
+namespace {
+
+void print_usage() {
+  std::cout << "usage: notesctl [--database-url URL | --config FILE] <command> [options]\n\n"
+               "The database is --database-url, else $NOTES_DATABASE_URL, else database-url in\n"
+               "the config file (--config, default /etc/notes/notes.conf).\n\ncommands:\n";
+  for (const Command& command : notes::admin::commands()) {
+    std::cout << "  " << command.name << std::string(18 - command.name.size(), ' ') << command.summary << "\n";
+  }
+  std::cout << "\n'notesctl <command> --help' describes a command's options.\n";
+}
+
+std::string database_url(std::string flag, const std::string& config_file) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("NOTES_DATABASE_URL"); env && *env) return env;
+  std::string path = config_file.empty() ? "/etc/notes/notes.conf" : config_file;
+  std::ifstream file(path);
+  if (!file && !config_file.empty()) throw CommandError("cannot read " + config_file);
+  if (file) {
+    po::options_description options;
+    options.add_options()("database-url", po::value<std::string>());
+    po::variables_map values;
+    po::store(po::parse_config_file(file, options, true), values);
+    if (values.count("database-url")) return values["database-url"].as<std::string>();
+  }
+  return "postgresql:///notes";
+}
+
+}  // namespace
+
+int main(int argc, char* argv[]) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::string url_flag, config_file;
+  std::size_t i = 0;
+  // Global options come before the command.
+  for (; i < args.size() && args[i].starts_with("-"); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      print_usage();
+      return 0;
+    }
+    auto take = [&](const std::string& name, std::string& into) {
+      if (arg.starts_with(name + "=")) {
+        into = arg.substr(name.size() + 1);
+        return true;
+      }
+      if (arg == name && i + 1 < args.size()) {
+        into = args[++i];
+        return true;
+      }
+      return false;
+    };
+    if (!take("--database-url", url_flag) && !take("--config", config_file)) {
+      std::cerr << "notesctl: unknown option " << arg << " (see --help)\n";
+      return 2;
+    }
+  }
+  if (i == args.size()) {
+    print_usage();
+    return 2;
+  }
+  try {
+    for (const Command& command : notes::admin::commands()) {
+      // A command is one or two words: "migrate", "company add".
+      std::string first_two = args[i] + (i + 1 < args.size() ? " " + args[i + 1] : "");
+      std::size_t words = command.name.find(' ') == std::string::npos ? 1 : 2;
+      if ((words == 1 ? args[i] : first_two) != command.name) continue;
+      std::vector<std::string> rest(args.begin() + static_cast<long>(i + words), args.end());
+      std::unique_ptr<AdminDb> db;
+      auto opener = [&]() -> AdminDb& {
+        if (!db) db = std::make_unique<AdminDb>(database_url(url_flag, config_file));
+        return *db;
+      };
+      command.run(rest, opener);
+      return 0;
+    }
+    std::cerr << "notesctl: unknown command '" << args[i] << "' (see --help)\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "notesctl: " << e.what() << "\n";
+    return 1;
+  }
+}

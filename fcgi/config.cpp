@@ -1,0 +1,118 @@
+#include "fcgi/config.hpp"
+
+#include <boost/program_options.hpp>
+#include <algorithm>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+namespace po = boost::program_options;
+
+namespace notes {
+namespace {
+
+constexpr const char* kDefaultConfigFile = "/etc/notes/notes.conf";
+
+po::options_description service_options(ServiceConfig& c, std::string& socket_mode) {
+  po::options_description options("notesd options (also valid in the config file, without --)");
+  options.add_options()
+      ("database-url", po::value(&c.database_url)->default_value(c.database_url),
+       "libpq connection string or URL of the PostgreSQL database")
+      ("listen", po::value(&c.listen)->default_value(c.listen),
+       "unix socket path or host:port to bind when systemd or spawn-fcgi did not hand over a socket")
+      ("socket-mode", po::value(&socket_mode)->default_value("0660"),
+       "octal permissions of a unix socket notesd binds itself")
+      ("socket-group", po::value(&c.socket_group)->default_value(""),
+       "group that owns that socket, so nginx can connect (empty: notesd's own)")
+      ("workers", po::value(&c.workers)->default_value(0),
+       "worker processes, 1-256 (0: one per CPU core)")
+      ("pid-file", po::value(&c.pid_file)->default_value(""),
+       "file to write the supervisor's pid to (empty: none)")
+      ("max-body-bytes", po::value(&c.max_body_bytes)->default_value(c.max_body_bytes),
+       "largest request body accepted, 1024-67108864 (413 beyond)")
+      ("statement-timeout-ms", po::value(&c.statement_timeout_ms)->default_value(c.statement_timeout_ms),
+       "PostgreSQL statement_timeout, 100-60000; keep it below nginx's fastcgi_read_timeout")
+      ("lock-timeout-ms", po::value(&c.lock_timeout_ms)->default_value(c.lock_timeout_ms),
+       "PostgreSQL lock_timeout, 10-60000")
+      ("idle-in-transaction-timeout-ms",
+       po::value(&c.idle_in_transaction_timeout_ms)->default_value(c.idle_in_transaction_timeout_ms),
+       "PostgreSQL idle_in_transaction_session_timeout, 100-60000")
+      ("connect-timeout-s", po::value(&c.connect_timeout_s)->default_value(c.connect_timeout_s),
+       "seconds to wait for a PostgreSQL connection, 1-30")
+      ("drain-timeout-s", po::value(&c.drain_timeout_s)->default_value(c.drain_timeout_s),
+       "on SIGTERM, seconds a worker may take to finish its request before it is killed, 1-600");
+  return options;
+}
+
+std::optional<ConfigError> check_range(const char* name, std::size_t value, std::size_t low,
+                                       std::size_t high) {
+  if (value >= low && value <= high) return std::nullopt;
+  return ConfigError{"option '" + std::string(name) + "': " + std::to_string(value) +
+                     " is outside " + std::to_string(low) + "-" + std::to_string(high)};
+}
+
+}  // namespace
+
+ConfigResult parse_service_config(int argc, const char* const argv[]) {
+  ServiceConfig config;
+  std::string socket_mode;
+  std::string config_file;
+
+  po::options_description generic("general");
+  generic.add_options()("help,h", "print this help and exit")(
+      "config,c", po::value(&config_file),
+      "config file of option=value lines (default /etc/notes/notes.conf when it exists)");
+  po::options_description file_options = service_options(config, socket_mode);
+  po::options_description all;
+  all.add(generic).add(file_options);
+
+  po::variables_map values;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(all).run(), values);
+    if (values.count("help")) {
+      std::ostringstream text;
+      text << "notesd: the notes service's FastCGI worker pool\n\n"
+           << "usage: notesd [options]\n\n"
+           << all;
+      return ConfigHelp{text.str()};
+    }
+    if (values.count("config")) config_file = values["config"].as<std::string>();
+    bool explicit_file = !config_file.empty();
+    if (!explicit_file) config_file = kDefaultConfigFile;
+    std::ifstream file(config_file);
+    if (file) {
+      po::store(po::parse_config_file(file, file_options), values);
+      config.config_file = config_file;
+    } else if (explicit_file) {
+      return ConfigError{"option 'config': cannot read " + config_file};
+    }
+    po::notify(values);
+  } catch (const po::error& e) {
+    return ConfigError{e.what()};
+  }
+
+  char* end = nullptr;
+  unsigned long mode = std::strtoul(socket_mode.c_str(), &end, 8);
+  if (socket_mode.empty() || *end != '\0' || mode > 0777) {
+    return ConfigError{"option 'socket-mode': '" + socket_mode + "' is not an octal mode like 0660"};
+  }
+  config.socket_mode = static_cast<unsigned>(mode);
+  if (config.workers == 0) config.workers = std::max(1u, std::thread::hardware_concurrency());
+  if (config.database_url.empty()) return ConfigError{"option 'database-url': must not be empty"};
+  if (config.listen.empty()) return ConfigError{"option 'listen': must not be empty"};
+
+  for (auto error : {check_range("workers", config.workers, 1, 256),
+                     check_range("max-body-bytes", config.max_body_bytes, 1024, 64u << 20),
+                     check_range("statement-timeout-ms", config.statement_timeout_ms, 100, 60000),
+                     check_range("lock-timeout-ms", config.lock_timeout_ms, 10, 60000),
+                     check_range("idle-in-transaction-timeout-ms",
+                                 config.idle_in_transaction_timeout_ms, 100, 60000),
+                     check_range("connect-timeout-s", config.connect_timeout_s, 1, 30),
+                     check_range("drain-timeout-s", config.drain_timeout_s, 1, 600)}) {
+    if (error) return *error;
+  }
+  return config;
+}
+
+}  // namespace notes

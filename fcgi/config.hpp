@@ -1,0 +1,38 @@
+#pragma once
+#include <cstddef>
+#include <string>
+#include <variant>
+
+namespace notes {
+
+// Everything notesd can be told, from /etc/notes/notes.conf and flags.
+struct ServiceConfig {
+  std::string config_file;       // where the file options came from ("" for none)
+  std::string database_url = "postgresql:///notes";
+  std::string listen = "/run/notes/notes.sock";  // unix path, or host:port
+  unsigned socket_mode = 0660;   // for a unix socket notesd binds itself
+  std::string socket_group;      // group of that socket ("" keeps ours)
+  unsigned workers = 0;          // 0 until parsed; defaults to the core count
+  std::string pid_file;          // "" writes none
+  std::size_t max_body_bytes = 8u << 20;
+  unsigned statement_timeout_ms = 5000;
+  unsigned lock_timeout_ms = 2000;
+  unsigned idle_in_transaction_timeout_ms = 5000;
+  unsigned connect_timeout_s = 2;
+  unsigned drain_timeout_s = 20;
+};
+
+struct ConfigHelp {
+  std::string text;
+};
+struct ConfigError {
+  std::string message;  // names the option at fault
+};
+using ConfigResult = std::variant<ServiceConfig, ConfigHelp, ConfigError>;
+
+// Flags override the config file. The file is --config, else
+// /etc/notes/notes.conf when that exists. A bad value is a ConfigError
+// naming the option.
+ConfigResult parse_service_config(int argc, const char* const argv[]);
+
+}  // namespace notes

@@ -1,0 +1,61 @@
+#include "fcgi/request.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <limits>
+
+namespace notes {
+
+Request::Request(const char* const* environment) {
+  for (auto p = environment; p != nullptr && *p != nullptr; ++p) environment_.emplace_back(*p);
+}
+
+const char* Request::param(std::string_view name) const {
+  for (const auto& entry : environment_) {
+    if (entry.size() > name.size() && entry[name.size()] == '=' &&
+        std::string_view(entry).substr(0, name.size()) == name) {
+      return entry.c_str() + name.size() + 1;
+    }
+  }
+  return nullptr;
+}
+
+std::string_view Request::param_or_empty(std::string_view name) const {
+  const char* value = param(name);
+  return value ? std::string_view(value) : std::string_view();
+}
+
+bool Request::has_json_content_type() const {
+  std::string_view type = content_type();
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  constexpr std::string_view kJson = "application/json";
+  return type.size() == kJson.size() &&
+         std::equal(type.begin(), type.end(), kJson.begin(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) == b;
+         });
+}
+
+std::optional<Identity> Request::identity() const {
+  auto user_id = parse_positive_id(param_or_empty("NOTES_USER_ID"));
+  auto company_id = parse_positive_id(param_or_empty("NOTES_COMPANY_ID"));
+  std::string_view role = param_or_empty("NOTES_ROLE");
+  if (!user_id || !company_id) return std::nullopt;
+  if (role != "owner" && role != "admin" && role != "staff") return std::nullopt;
+  return Identity{*user_id, *company_id, std::string(role)};
+}
+
+std::optional<int64_t> parse_positive_id(std::string_view text) {
+  if (text.empty() || text.size() > 19) return std::nullopt;
+  uint64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (value == 0 || value > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    return std::nullopt;
+  }
+  return static_cast<int64_t>(value);
+}
+
+}  // namespace notes

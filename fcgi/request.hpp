@@ -1,0 +1,55 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace notes {
+
+// Who is calling, as nginx's auth sub-request established it. Only the
+// NOTES_* FastCGI params carry it; those names cannot come from a client
+// header (nginx passes client headers as HTTP_*).
+struct Identity {
+  int64_t user_id = 0;
+  int64_t company_id = 0;
+  std::string role;  // "owner", "admin" or "staff"
+
+  bool is_owner() const { return role == "owner"; }
+};
+
+// One HTTP request as the worker sees it: FastCGI params plus the body.
+// The params are copied out of libfcgi (its pointers die at the next accept).
+class Request {
+ public:
+  // `environment` is a NULL-terminated array of "NAME=value" strings, which is
+  // what libfcgi hands over as FCGX_Request::envp.
+  explicit Request(const char* const* environment);
+
+  // The value of a param, or nullptr when absent.
+  const char* param(std::string_view name) const;
+  std::string_view param_or_empty(std::string_view name) const;
+
+  std::string_view method() const { return param_or_empty("REQUEST_METHOD"); }
+  // The normalised path nginx matched (no query string).
+  std::string_view path() const { return param_or_empty("DOCUMENT_URI"); }
+  std::string_view query_string() const { return param_or_empty("QUERY_STRING"); }
+  std::string_view content_type() const { return param_or_empty("CONTENT_TYPE"); }
+  // True when the media type is application/json, parameters and case aside.
+  bool has_json_content_type() const;
+
+  // The identity nginx set, or nothing when any part is missing or malformed.
+  std::optional<Identity> identity() const;
+
+  std::string body;
+  // Values of {placeholders} in the matched route, in pattern order.
+  std::vector<std::string> path_params;
+
+ private:
+  std::vector<std::string> environment_;
+};
+
+// Parses a decimal id in 1..INT64_MAX, as ids appear in paths and params.
+std::optional<int64_t> parse_positive_id(std::string_view text);
+
+}  // namespace notes

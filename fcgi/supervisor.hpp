@@ -1,0 +1,61 @@
+#pragma once
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "fcgi/config.hpp"
+#include "fcgi/listen_socket.hpp"
+
+namespace notes {
+
+// The parent of the worker processes. It forks `workers` workers on one
+// listening socket and then only watches them:
+//  - a worker that dies is replaced; one that keeps dying soon after start is
+//    replaced after a growing delay (up to kMaxBackoff), so a crash loop
+//    cannot spin;
+//  - SIGTERM or SIGINT: every worker finishes the request it has and exits
+//    (killed after drain_timeout_s), then the supervisor exits;
+//  - SIGHUP: the configuration is read again and the workers are replaced one
+//    at a time, each old one stopped only once its successor is ready.
+class Supervisor {
+ public:
+  // `reload_config` re-reads the configuration for SIGHUP; nothing means it
+  // is invalid and the running configuration stays.
+  Supervisor(ServiceConfig config, ListenSocket socket,
+             std::function<std::optional<ServiceConfig>()> reload_config);
+  int run();
+
+  static constexpr std::chrono::milliseconds kFirstBackoff{100};
+  static constexpr std::chrono::milliseconds kMaxBackoff{10000};
+  static constexpr std::chrono::seconds kHealthyAfter{5};
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  struct Slot {
+    pid_t pid = 0;
+    Clock::time_point started{};
+    unsigned quick_deaths = 0;
+    Clock::time_point respawn_at{};
+  };
+
+  pid_t fork_worker(int* ready_fd);
+  void start(Slot& slot);
+  void reap();
+  void respawn_due();
+  void reload();
+  void drain();
+  std::chrono::milliseconds time_to_next_respawn() const;
+
+  ServiceConfig config_;
+  ListenSocket socket_;
+  std::function<std::optional<ServiceConfig>()> reload_config_;
+  std::vector<Slot> slots_;
+  std::set<pid_t> retiring_;  // replaced workers still finishing a request
+  bool stopping_ = false;
+};
+
+}  // namespace notes

@@ -1,0 +1,125 @@
+#include "fcgi/worker.hpp"
+
+#include <fcgiapp.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+
+#include "fcgi/content_length.hpp"
+#include "fcgi/request.hpp"
+#include "handlers/error_envelope.hpp"
+#include "handlers/routes.hpp"
+#include "sql/connection.hpp"
+
+namespace notes {
+namespace {
+
+volatile std::sig_atomic_t stop_requested = 0;
+
+void on_stop_signal(int) {
+  stop_requested = 1;
+  FCGX_ShutdownPending();
+}
+
+// SIGTERM stays blocked while a request runs, so it can never cut one short;
+// it is delivered only inside ppoll, where the worker waits for the next one.
+sigset_t install_signal_handlers() {
+  struct sigaction action{};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGINT, &action, nullptr);
+  std::signal(SIGHUP, SIG_IGN);   // reloads are the supervisor's business
+  std::signal(SIGPIPE, SIG_IGN);  // nginx may hang up; the write just fails
+  std::signal(SIGCHLD, SIG_DFL);
+
+  sigset_t blocked, waiting;
+  sigemptyset(&blocked);
+  sigaddset(&blocked, SIGTERM);
+  sigaddset(&blocked, SIGINT);
+  sigprocmask(SIG_SETMASK, &blocked, &waiting);
+  sigdelset(&waiting, SIGTERM);
+  sigdelset(&waiting, SIGINT);
+  return waiting;
+}
+
+// Waits until `fd` is readable or a stop signal arrives.
+bool wait_readable(int fd, const sigset_t& waiting_mask) {
+  pollfd entry{fd, POLLIN, 0};
+  int rc = ppoll(&entry, 1, nullptr, &waiting_mask);
+  return rc > 0 && !stop_requested;
+}
+
+sql::ConnectionSettings connection_settings(const ServiceConfig& config) {
+  sql::ConnectionSettings settings;
+  settings.url = config.database_url;
+  settings.statement_timeout_ms = config.statement_timeout_ms;
+  settings.lock_timeout_ms = config.lock_timeout_ms;
+  settings.idle_in_transaction_timeout_ms = config.idle_in_transaction_timeout_ms;
+  settings.connect_timeout_s = config.connect_timeout_s;
+  return settings;
+}
+
+Response answer(FCGX_Request& fcgi, Request& request, const ServiceConfig& config, sql::Connection& db) {
+  ApiFamily family = family_of(request.path());
+  auto length = parse_content_length(request.param("CONTENT_LENGTH"));
+  if (!length) return render_error(family, ApiError::bad_request("Content-Length is not a valid length."));
+  if (*length > config.max_body_bytes) return render_error(family, ApiError::payload_too_large(config.max_body_bytes));
+  request.body.resize(*length);
+  if (*length > 0) {
+    int got = FCGX_GetStr(request.body.data(), static_cast<int>(*length), fcgi.in);
+    if (got < 0 || static_cast<std::size_t>(got) != *length) {
+      return render_error(family, ApiError::bad_request("The body is shorter than its Content-Length."));
+    }
+  }
+  return dispatch(request, db);
+}
+
+}  // namespace
+
+void run_worker(const ServiceConfig& config, int listen_fd, int ready_fd) {
+  prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the supervisor
+  sigset_t waiting_mask = install_signal_handlers();
+
+  FCGX_Init();
+  FCGX_Request fcgi;
+  FCGX_InitRequest(&fcgi, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);
+
+  sql::Connection db(connection_settings(config));
+  db.ensure_ready();  // connect now; if the database is down, requests get 503 until it is back
+  if (ready_fd >= 0) {
+    char ready = 'R';
+    [[maybe_unused]] auto written = write(ready_fd, &ready, 1);
+    close(ready_fd);
+  }
+
+  while (!stop_requested) {
+    // With fastcgi_keep_conn nginx sends the next request on the connection
+    // we hold; otherwise it arrives as a new connection on the listening socket.
+    int wait_fd = fcgi.ipcFd >= 0 ? fcgi.ipcFd : listen_fd;
+    if (!wait_readable(wait_fd, waiting_mask)) continue;
+    if (FCGX_Accept_r(&fcgi) < 0) {
+      // EAGAIN: another worker took the connection first. Anything else is
+      // logged; the loop goes on.
+      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && !stop_requested) {
+        std::fprintf(stderr, "notesd[%d]: accept failed: %s\n", getpid(), std::strerror(errno));
+        usleep(10000);
+      }
+      continue;
+    }
+    Request request(fcgi.envp);
+    std::string out = answer(fcgi, request, config, db).serialize();
+    FCGX_PutStr(out.data(), static_cast<int>(out.size()), fcgi.out);
+    FCGX_Finish_r(&fcgi);
+  }
+  FCGX_Finish_r(&fcgi);
+  _exit(0);
+}
+
+}  // namespace notes

@@ -1,0 +1,104 @@
+#include "handlers/account_notes.hpp"
+
+#include <variant>
+
+#include "handlers/account_note_body.hpp"
+#include "handlers/error_envelope.hpp"
+#include "handlers/request_body.hpp"
+
+namespace notes::account_notes {
+namespace {
+
+constexpr std::string_view kSuccess = "{\"result\":\"success\"}";
+
+Response fail(const ApiError& error) { return render_error(ApiFamily::accounts, error); }
+
+std::optional<int64_t> path_account_id(const Request& request) {
+  return parse_positive_id(request.path_params.at(0));
+}
+
+ApiError bad_account_id() {
+  return ApiError::invalid_field("account_id", "The account id must be a decimal 64-bit id.");
+}
+
+// $1..$4 of every account-note statement: the account and who asks.
+sql::Params access_params(int64_t account_id, const Identity& caller) {
+  sql::Params params;
+  params.add(account_id).add(caller.company_id).add(std::string_view(caller.role)).add(caller.user_id);
+  return params;
+}
+
+// Answers a write statement's row: (may_modify, id of the note written).
+Response answer_write(const sql::Result& result, const char* when_no_note, int no_note_status) {
+  if (!result.ok()) return fail(ApiError::from_database(result.failure()));
+  if (result.rows() == 0) return fail(ApiError::not_found("No such account."));
+  if (!result.boolean(0, 0)) return fail(ApiError::forbidden("You need the modify right on this account."));
+  if (result.is_null(0, 1)) return fail(ApiError{no_note_status, "", when_no_note});
+  return Response::json(200, std::string(kSuccess));
+}
+
+// Validates a POST or PATCH and runs `statement` with the note text as $5.
+Response write_note(const Request& request, HandlerContext& context, sql::Statement statement,
+                    const char* when_no_note, int no_note_status) {
+  auto account_id = path_account_id(request);
+  if (!account_id) return fail(bad_account_id());
+  rapidjson::Document body;
+  if (auto error = read_json_object(request, body)) return fail(*error);
+  auto text = account_note_text(body, *account_id);
+  if (auto* error = std::get_if<ApiError>(&text)) return fail(*error);
+  auto params = access_params(*account_id, context.caller);
+  params.add(std::string_view(std::get<std::string>(text)));
+  return answer_write(context.db.execute(statement, params), when_no_note, no_note_status);
+}
+
+}  // namespace
+
+Response spec(const Request&, HandlerContext&) {
+  // The attributes of the AccountNoteModel as the seed describes them.
+  static const std::string body =
+      "{\"result\":\"success\",\"account_note\":{"
+      "\"id\":{\"type\":\"string\",\"required\":false,\"readonly\":true,\"protected\":true,"
+      "\"description\":\"Account note identifier.\"},"
+      "\"account_id\":{\"type\":\"string\",\"required\":true,\"readonly\":false,\"immutable\":true,"
+      "\"description\":\"ID of the account the note is assigned to. Requires the read right on the "
+      "account for GET and the modify right for POST, PATCH and DELETE.\"},"
+      "\"note\":{\"type\":\"string\",\"required\":true,\"readonly\":false,\"max_length\":" +
+      std::to_string(kMaxAccountNoteBytes) + ",\"description\":\"Note.\"},"
+      "\"created_at\":{\"type\":\"datetime\",\"required\":false,\"readonly\":true,"
+      "\"description\":\"Timestamp of creation.\"},"
+      "\"modified_at\":{\"type\":\"datetime\",\"required\":false,\"readonly\":true,"
+      "\"description\":\"Timestamp of modification.\"},"
+      "\"removed\":{\"type\":\"boolean\",\"required\":false,\"readonly\":true,"
+      "\"description\":\"Whether the note was removed.\"}}}";
+  return Response::json(200, body);
+}
+
+Response get(const Request& request, HandlerContext& context) {
+  auto account_id = path_account_id(request);
+  if (!account_id) return fail(bad_account_id());
+  auto result = context.db.execute(sql::Statement::account_note_get, access_params(*account_id, context.caller));
+  if (!result.ok()) return fail(ApiError::from_database(result.failure()));
+  if (result.rows() == 0) return fail(ApiError::not_found("No such account."));
+  if (!result.boolean(0, 0)) return fail(ApiError::forbidden("You need the read right on this account."));
+  if (result.is_null(0, 1)) return fail(ApiError::not_found("This account has no note."));
+  return Response::json(200, "{\"note\":" + json_string(result.text(0, 1)) + ",\"result\":\"success\"}");
+}
+
+Response create(const Request& request, HandlerContext& context) {
+  return write_note(request, context, sql::Statement::account_note_create,
+                    "This account already has a note; change it with PATCH or remove it first.", 409);
+}
+
+Response update(const Request& request, HandlerContext& context) {
+  return write_note(request, context, sql::Statement::account_note_update, "This account has no note.", 404);
+}
+
+Response remove(const Request& request, HandlerContext& context) {
+  auto account_id = path_account_id(request);
+  if (!account_id) return fail(bad_account_id());
+  return answer_write(
+      context.db.execute(sql::Statement::account_note_remove, access_params(*account_id, context.caller)),
+      "This account has no note.", 404);
+}
+
+}  // namespace notes::account_notes

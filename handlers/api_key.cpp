@@ -1,0 +1,61 @@
+#include "handlers/api_key.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+
+namespace notes {
+namespace {
+
+constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+constexpr std::size_t kMaxKeyLength = 256;
+
+bool is_key_character(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '~';
+}
+
+}  // namespace
+
+std::string generate_api_key() {
+  unsigned char random[32];
+  if (RAND_bytes(random, sizeof random) != 1) throw std::runtime_error("no randomness for a key");
+  std::string key = "nk_";
+  unsigned bits = 0, buffer = 0;
+  for (unsigned char byte : random) {
+    buffer = (buffer << 8) | byte;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      key += kAlphabet[(buffer >> bits) & 0x3F];
+    }
+  }
+  if (bits > 0) key += kAlphabet[(buffer << (6 - bits)) & 0x3F];
+  return key;
+}
+
+std::string hash_api_key(std::string_view key) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(key.data(), key.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
+    throw std::runtime_error("SHA-256 failed");
+  }
+  return std::string(reinterpret_cast<char*>(digest), length);
+}
+
+std::optional<std::string_view> key_from_authorization(std::string_view header) {
+  constexpr std::string_view kBearer = "bearer ";
+  if (header.size() > kBearer.size() &&
+      std::equal(kBearer.begin(), kBearer.end(), header.begin(),
+                 [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); })) {
+    header.remove_prefix(kBearer.size());
+    while (!header.empty() && header.front() == ' ') header.remove_prefix(1);
+  }
+  if (header.empty() || header.size() > kMaxKeyLength) return std::nullopt;
+  if (!std::all_of(header.begin(), header.end(), is_key_character)) return std::nullopt;
+  return header;
+}
+
+}  // namespace notes

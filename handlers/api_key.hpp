@@ -1,0 +1,21 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace notes {
+
+// A new API key: "nk_" and 32 random bytes in unpadded base64url.
+std::string generate_api_key();
+
+// The SHA-256 of a key, 32 raw bytes: all the database ever stores. Keys are
+// 256-bit random, so an unsalted fast hash is enough to make a stolen table
+// useless; a slow password hash would only slow every request down.
+std::string hash_api_key(std::string_view key);
+
+// The key in an Authorization header, either form of contract §1:
+// "Bearer <key>" (scheme in any case) or the raw key alone. Nothing for an
+// empty header, another scheme, or a key with characters a key never has.
+std::optional<std::string_view> key_from_authorization(std::string_view header);
+
+}  // namespace notes

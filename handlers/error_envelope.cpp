@@ -1,0 +1,86 @@
+#include "handlers/error_envelope.hpp"
+
+#include "fcgi/json.hpp"
+
+namespace notes {
+
+ApiFamily family_of(std::string_view path) {
+  return path.starts_with("/api/v2/") ? ApiFamily::accounts : ApiFamily::customers;
+}
+
+ApiError ApiError::bad_request(std::string description, std::string details_json) {
+  return {400, "invalid_request", std::move(description), std::move(details_json)};
+}
+
+ApiError ApiError::invalid_field(std::string_view field, std::string description) {
+  return {400, "invalid_field", std::move(description),
+          "{\"field\":" + json_string(field) + "}"};
+}
+
+ApiError ApiError::not_found(std::string description) {
+  return {404, "not_found", std::move(description)};
+}
+
+ApiError ApiError::forbidden(std::string description) {
+  return {403, "forbidden", std::move(description)};
+}
+
+ApiError ApiError::conflict(std::string description) {
+  return {409, "conflict", std::move(description)};
+}
+
+ApiError ApiError::unauthorized() {
+  return {401, "unauthorized", "A valid API key is required."};
+}
+
+ApiError ApiError::unsupported_media_type() {
+  return {415, "unsupported_media_type", "The body must be JSON sent as Content-Type: application/json."};
+}
+
+ApiError ApiError::payload_too_large(std::size_t limit) {
+  return {413, "payload_too_large", "The body is larger than " + std::to_string(limit) + " bytes.",
+          "{\"limit\":" + std::to_string(limit) + "}"};
+}
+
+ApiError ApiError::internal() {
+  return {500, "internal_error", "The service failed to answer; the failure has been logged."};
+}
+
+ApiError ApiError::from_database(sql::Failure failure) {
+  switch (failure) {
+    case sql::Failure::unavailable:
+    case sql::Failure::timeout:
+    case sql::Failure::retryable:
+      return {503, "unavailable", "The database is not answering right now; retry shortly."};
+    case sql::Failure::unique_violation:
+      return conflict("The change conflicts with existing data.");
+    default:
+      return internal();
+  }
+}
+
+std::string json_string(std::string_view text) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+Response render_error(ApiFamily family, const ApiError& error) {
+  std::string body;
+  if (family == ApiFamily::accounts) {
+    body = "{\"result\":\"error\",\"error\":" + json_string(error.description) + "}";
+  } else {
+    body = "{\"error\":" + json_string(error.code) +
+           ",\"error_description\":" + json_string(error.description) +
+           ",\"error_details\":" + error.details_json + "}";
+  }
+  Response response = Response::json(error.status, std::move(body));
+  if (error.status == 503) response.header("Retry-After", "1");
+  if (error.status == 401) {
+    response.header("WWW-Authenticate", family == ApiFamily::accounts ? "ApiKey" : "Bearer");
+  }
+  return response;
+}
+
+}  // namespace notes

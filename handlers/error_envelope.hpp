@@ -1,0 +1,45 @@
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "fcgi/response.hpp"
+#include "sql/result.hpp"
+
+namespace notes {
+
+// The two route families answer errors in the shapes of the APIs they come
+// from (contract §2 and §3).
+enum class ApiFamily {
+  customers,  // {"error", "error_description", "error_details"}
+  accounts,   // {"result": "error", "error"}
+};
+
+// /api/v2/... is the account family; every other path answers like customers.
+ApiFamily family_of(std::string_view path);
+
+struct ApiError {
+  int status = 500;
+  std::string code;         // machine-readable, e.g. "invalid_field"
+  std::string description;  // one sentence for a person
+  std::string details_json = "{}";  // a JSON object naming fields or ids at fault
+
+  static ApiError bad_request(std::string description, std::string details_json = "{}");
+  static ApiError invalid_field(std::string_view field, std::string description);
+  static ApiError not_found(std::string description);
+  static ApiError forbidden(std::string description);
+  static ApiError conflict(std::string description);
+  static ApiError unauthorized();
+  static ApiError unsupported_media_type();
+  static ApiError payload_too_large(std::size_t limit);
+  static ApiError internal();
+  // What a failed statement means for the client: 503 for an unreachable or
+  // slow database, 409 for a conflicting write, 500 for anything else.
+  static ApiError from_database(sql::Failure failure);
+};
+
+Response render_error(ApiFamily family, const ApiError& error);
+
+// Escapes text as a JSON string literal, quotes included.
+std::string json_string(std::string_view text);
+
+}  // namespace notes

@@ -1,0 +1,16 @@
+#pragma once
+#include <cstddef>
+
+#include "fcgi/request.hpp"
+#include "sql/connection.hpp"
+
+namespace notes {
+
+// What a handler gets besides the request.
+struct HandlerContext {
+  sql::Connection& db;
+  // Set for routes that need a caller; the dispatcher answers 401 without one.
+  Identity caller;
+};
+
+}  // namespace notes

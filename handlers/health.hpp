@@ -1,0 +1,11 @@
+#pragma once
+#include "fcgi/request.hpp"
+#include "fcgi/response.hpp"
+#include "handlers/handler_context.hpp"
+
+namespace notes::health {
+
+Response live(const Request& request, HandlerContext& context);   // GET /healthz: the process answers
+Response ready(const Request& request, HandlerContext& context);  // GET /readyz: and the database does
+
+}  // namespace notes::health

@@ -1,0 +1,15 @@
+#pragma once
+#include <optional>
+
+#include "fcgi/json.hpp"
+#include "fcgi/request.hpp"
+#include "handlers/error_envelope.hpp"
+
+namespace notes {
+
+// Reads the request body as one JSON object: 415 unless it is sent as
+// application/json, 400 for anything parse_json_body refuses or a value that
+// is not an object.
+std::optional<ApiError> read_json_object(const Request& request, rapidjson::Document& document);
+
+}  // namespace notes

@@ -1,0 +1,75 @@
+#include "handlers/routes.hpp"
+
+#include <cstdio>
+#include <exception>
+
+#include <unistd.h>
+
+#include "handlers/account_notes.hpp"
+#include "handlers/auth.hpp"
+#include "handlers/error_envelope.hpp"
+#include "handlers/handler_context.hpp"
+#include "handlers/health.hpp"
+
+namespace notes {
+namespace {
+
+Router build_route_table() {
+  Router router;
+  router.add("GET", "/healthz", health::live);
+  router.add("GET", "/readyz", health::ready);
+
+  router.add("GET", "/api/v2/objspec/account_note", account_notes::spec);
+  router.add("GET", "/api/v2/account/{account_id}/note", account_notes::get);
+  router.add("POST", "/api/v2/account/{account_id}/note", account_notes::create);
+  router.add("PATCH", "/api/v2/account/{account_id}/note", account_notes::update);
+  router.add("DELETE", "/api/v2/account/{account_id}/note", account_notes::remove);
+  return router;
+}
+
+// Paths under /api/ act for a caller; nginx names it, or the request fails.
+bool needs_caller(std::string_view path) { return path.starts_with("/api/"); }
+
+}  // namespace
+
+const Router& route_table() {
+  static const Router router = build_route_table();
+  return router;
+}
+
+Response dispatch(Request& request, sql::Connection& db) {
+  std::string_view path = request.path();
+  ApiFamily family = family_of(path);
+  try {
+    // Only nginx's auth location sets this param; no client header can.
+    if (request.param_or_empty("NOTES_AUTH_REQUEST") == "1") {
+      HandlerContext context{db, {}};
+      return auth::check(request, context);
+    }
+    std::optional<Identity> caller;
+    if (needs_caller(path)) {
+      caller = request.identity();
+      if (!caller) return render_error(family, ApiError::unauthorized());
+    }
+    request.path_params.clear();
+    auto match = route_table().match(request.method(), path, request.path_params);
+    switch (match.kind) {
+      case Router::Match::Kind::not_found:
+        return render_error(family, ApiError::not_found("There is no such route."));
+      case Router::Match::Kind::method_not_allowed:
+        return render_error(family, ApiError{405, "method_not_allowed",
+                                             "This route does not answer " + std::string(request.method()) + "."})
+            .header("Allow", match.allow);
+      case Router::Match::Kind::found:
+        break;
+    }
+    HandlerContext context{db, caller.value_or(Identity{})};
+    return match.handler(request, context);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "notesd[%d]: %.*s %.*s failed: %s\n", getpid(), static_cast<int>(request.method().size()),
+                 request.method().data(), static_cast<int>(path.size()), path.data(), e.what());
+    return render_error(family, ApiError::internal());
+  }
+}
+
+}  // namespace notes

@@ -1,0 +1,143 @@
+#include "sql/connection.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+#include <unistd.h>
+
+namespace notes::sql {
+
+std::string Result::sqlstate() const {
+  if (!result_) return {};
+  const char* state = PQresultErrorField(result_.get(), PG_DIAG_SQLSTATE);
+  return state ? state : "";
+}
+
+std::string Result::error_message() const {
+  return result_ ? PQresultErrorMessage(result_.get()) : "no connection to the database";
+}
+
+int64_t Result::int64(int row, int column) const {
+  return std::strtoll(PQgetvalue(result_.get(), row, column), nullptr, 10);
+}
+
+int64_t Result::affected() const {
+  return result_ ? std::strtoll(PQcmdTuples(result_.get()), nullptr, 10) : 0;
+}
+
+Failure failure_from_sqlstate(std::string_view state) {
+  if (state.size() != 5) return Failure::other;
+  std::string_view cls = state.substr(0, 2);
+  if (cls == "08" || state == "57P01" || state == "57P02" || state == "57P03") return Failure::unavailable;
+  if (state == "57014" || state == "55P03") return Failure::timeout;
+  if (state == "40001" || state == "40P01") return Failure::retryable;
+  if (state == "23505") return Failure::unique_violation;
+  if (state == "23503") return Failure::foreign_key;
+  if (cls == "22" || state == "23514") return Failure::invalid_value;
+  return Failure::other;
+}
+
+Connection::Connection(ConnectionSettings settings) : settings_(std::move(settings)) {}
+
+Connection::~Connection() { drop(); }
+
+void Connection::drop() {
+  if (conn_) PQfinish(conn_);
+  conn_ = nullptr;
+}
+
+bool Connection::connect() {
+  drop();
+  last_attempt_ = std::chrono::steady_clock::now();
+  std::string options = "-c statement_timeout=" + std::to_string(settings_.statement_timeout_ms) +
+                        " -c lock_timeout=" + std::to_string(settings_.lock_timeout_ms) +
+                        " -c idle_in_transaction_session_timeout=" +
+                        std::to_string(settings_.idle_in_transaction_timeout_ms) +
+                        " -c TimeZone=UTC";
+  std::string connect_timeout = std::to_string(settings_.connect_timeout_s);
+  // The URL comes first and is expanded; the keywords after it override it.
+  const char* keywords[] = {"dbname", "connect_timeout", "keepalives", "keepalives_idle",
+                            "keepalives_interval", "keepalives_count", "options",
+                            "application_name", nullptr};
+  const char* values[] = {settings_.url.c_str(), connect_timeout.c_str(), "1", "10", "2", "3",
+                          options.c_str(), settings_.application_name.c_str(), nullptr};
+  conn_ = PQconnectdbParams(keywords, values, 1);
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    std::fprintf(stderr, "notesd[%d]: database connection failed: %s", getpid(), PQerrorMessage(conn_));
+    drop();
+    return false;
+  }
+  for (const auto& entry : statement_catalogue()) {
+    PGresult* prepared = PQprepare(conn_, entry.name, entry.sql, 0, nullptr);
+    bool ok = PQresultStatus(prepared) == PGRES_COMMAND_OK;
+    if (!ok) {
+      std::fprintf(stderr, "notesd[%d]: cannot prepare %s: %s", getpid(), entry.name,
+                   PQresultErrorMessage(prepared));
+    }
+    PQclear(prepared);
+    if (!ok) {
+      drop();
+      return false;
+    }
+  }
+  return true;
+}
+
+bool Connection::ensure_ready() {
+  if (conn_ && PQstatus(conn_) == CONNECTION_OK) {
+    switch (PQtransactionStatus(conn_)) {
+      case PQTRANS_IDLE:
+        return true;
+      case PQTRANS_INTRANS:
+      case PQTRANS_INERROR: {
+        // A request left a transaction open: roll it back rather than let
+        // the next request run inside it.
+        PGresult* rollback = PQexec(conn_, "ROLLBACK");
+        bool ok = PQresultStatus(rollback) == PGRES_COMMAND_OK;
+        PQclear(rollback);
+        if (ok) return true;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  if (std::chrono::steady_clock::now() - last_attempt_ < kReconnectInterval) {
+    drop();
+    return false;
+  }
+  return connect();
+}
+
+Result Connection::classify(PGresult* result) {
+  ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+  if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) return Result(result, Failure::none);
+  Failure failure = Failure::unavailable;
+  if (result && PQstatus(conn_) == CONNECTION_OK) {
+    const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+    failure = failure_from_sqlstate(state ? state : "");
+  }
+  if (failure == Failure::other) {
+    std::fprintf(stderr, "notesd[%d]: statement failed: %s", getpid(),
+                 result ? PQresultErrorMessage(result) : PQerrorMessage(conn_));
+  }
+  if (failure == Failure::unavailable) {
+    // The next ensure_ready() reconnects (after kReconnectInterval).
+    last_attempt_ = std::chrono::steady_clock::now();
+    drop();
+  }
+  return Result(result, failure);
+}
+
+Result Connection::execute(Statement statement, const Params& params) {
+  if (!ensure_ready()) return Result(nullptr, Failure::unavailable);
+  auto values = params.pointers();
+  auto lengths = params.lengths();
+  auto formats = params.formats();
+  PGresult* result = PQexecPrepared(conn_, statement_text(statement).name, params.size(),
+                                    values.data(), lengths.data(), formats.data(), 0);
+  return classify(result);
+}
+
+}  // namespace notes::sql

@@ -1,0 +1,56 @@
+#pragma once
+#include <libpq-fe.h>
+
+#include <chrono>
+#include <string>
+
+#include "sql/params.hpp"
+#include "sql/result.hpp"
+#include "sql/statements.hpp"
+
+namespace notes::sql {
+
+struct ConnectionSettings {
+  std::string url;
+  unsigned statement_timeout_ms = 5000;
+  unsigned lock_timeout_ms = 2000;
+  unsigned idle_in_transaction_timeout_ms = 5000;
+  unsigned connect_timeout_s = 2;
+  std::string application_name = "notesd";
+};
+
+// A worker's one PostgreSQL connection. It connects lazily, prepares the whole
+// statement catalogue on every (re)connect, and after a failure reconnects at
+// most every kReconnectInterval, so a dead database costs a request
+// milliseconds, not a connect timeout each.
+class Connection {
+ public:
+  explicit Connection(ConnectionSettings settings);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Makes the connection usable: connected, statements prepared, no
+  // transaction left open. False when the database is out of reach.
+  bool ensure_ready();
+
+  // Runs a prepared statement, making the connection ready first; a database
+  // out of reach is Failure::unavailable.
+  Result execute(Statement statement, const Params& params = {});
+
+  static constexpr std::chrono::milliseconds kReconnectInterval{250};
+
+ private:
+  bool connect();
+  void drop();
+  Result classify(PGresult* result);
+
+  ConnectionSettings settings_;
+  PGconn* conn_ = nullptr;
+  std::chrono::steady_clock::time_point last_attempt_{};
+};
+
+// Maps a SQLSTATE (and the connection's health) to a Failure.
+Failure failure_from_sqlstate(std::string_view sqlstate);
+
+}  // namespace notes::sql

@@ -1,0 +1,79 @@
+#include "sql/migrator.hpp"
+
+#include <stdexcept>
+
+namespace notes::sql {
+namespace {
+
+// Any constant works; it only has to be the same for every migrator.
+constexpr const char* kLock = "SELECT pg_advisory_lock(7420150001)";
+constexpr const char* kUnlock = "SELECT pg_advisory_unlock(7420150001)";
+
+void run(PGconn* conn, const char* sql, const std::string& context) {
+  PGresult* result = PQexec(conn, sql);
+  ExecStatusType status = PQresultStatus(result);
+  std::string error = PQresultErrorMessage(result);
+  PQclear(result);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    throw std::runtime_error(context + ": " + error);
+  }
+}
+
+bool is_applied(PGconn* conn, std::string_view name) {
+  std::string value(name);
+  const char* params[] = {value.c_str()};
+  PGresult* result = PQexecParams(conn, "SELECT 1 FROM schema_migrations WHERE name = $1", 1,
+                                  nullptr, params, nullptr, nullptr, 0);
+  bool ok = PQresultStatus(result) == PGRES_TUPLES_OK;
+  bool applied = ok && PQntuples(result) == 1;
+  std::string error = PQresultErrorMessage(result);
+  PQclear(result);
+  if (!ok) throw std::runtime_error("reading schema_migrations: " + error);
+  return applied;
+}
+
+void apply(PGconn* conn, const Migration& migration) {
+  std::string name(migration.name);
+  std::string sql(migration.sql);
+  run(conn, "BEGIN", name);
+  try {
+    run(conn, sql.c_str(), name);
+    const char* params[] = {name.c_str()};
+    PGresult* result = PQexecParams(conn, "INSERT INTO schema_migrations (name) VALUES ($1)", 1,
+                                    nullptr, params, nullptr, nullptr, 0);
+    bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;
+    std::string error = PQresultErrorMessage(result);
+    PQclear(result);
+    if (!ok) throw std::runtime_error(name + ": " + error);
+    run(conn, "COMMIT", name);
+  } catch (...) {
+    PQclear(PQexec(conn, "ROLLBACK"));
+    throw;
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> migrate(PGconn* conn, const std::vector<Migration>& migrations) {
+  run(conn, "SET client_min_messages = warning", "quieting notices");
+  run(conn, kLock, "taking the migration lock");
+  std::vector<std::string> applied;
+  try {
+    run(conn,
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+        "creating schema_migrations");
+    for (const auto& migration : migrations) {
+      if (is_applied(conn, migration.name)) continue;
+      apply(conn, migration);
+      applied.emplace_back(migration.name);
+    }
+  } catch (...) {
+    PQclear(PQexec(conn, kUnlock));
+    throw;
+  }
+  run(conn, kUnlock, "releasing the migration lock");
+  return applied;
+}
+
+}  // namespace notes::sql

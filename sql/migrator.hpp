@@ -1,0 +1,24 @@
+#pragma once
+#include <libpq-fe.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace notes::sql {
+
+struct Migration {
+  std::string_view name;  // "001_schema.sql": applied in name order
+  std::string_view sql;
+};
+
+// The migrations in sql/migrations/, compiled in.
+const std::vector<Migration>& embedded_migrations();
+
+// Applies the migrations not yet recorded in schema_migrations, each in its
+// own transaction, under an advisory lock so two migrators cannot interleave.
+// Returns the names applied (none when the schema is current); throws
+// std::runtime_error naming the migration that failed.
+std::vector<std::string> migrate(PGconn* conn, const std::vector<Migration>& migrations);
+
+}  // namespace notes::sql

@@ -1,0 +1,28 @@
+#pragma once
+#include <array>
+#include <string_view>
+
+namespace notes::sql {
+
+// Every statement the worker runs. Each is prepared once per connection, at
+// connect and again after a reconnect, and executed by name.
+enum class Statement {
+  ready_check,
+  auth_by_key_hash,
+  account_note_get,
+  account_note_create,
+  account_note_update,
+  account_note_remove,
+  count_  // keep last
+};
+
+struct StatementText {
+  Statement id;
+  const char* name;  // the prepared statement's name
+  const char* sql;
+};
+
+const std::array<StatementText, static_cast<std::size_t>(Statement::count_)>& statement_catalogue();
+const StatementText& statement_text(Statement id);
+
+}  // namespace notes::sql

@@ -1,0 +1,157 @@
+// The worker's connection and prepared statements against a real PostgreSQL.
+#include "sql/connection.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "handlers/api_key.hpp"
+#include "tests/support/cli.hpp"
+#include "tests/support/database.hpp"
+#include "tests/support/fixtures.hpp"
+#include "tests/support/stack_env.hpp"
+
+namespace notes::test {
+namespace {
+
+sql::ConnectionSettings settings(const std::string& name = "notesd-pg-test") {
+  sql::ConnectionSettings s;
+  s.url = stack_value("NOTES_DATABASE_URL");
+  s.application_name = name;
+  return s;
+}
+
+sql::Params account_params(const Company& c, const std::string& role, const std::string& user_id) {
+  sql::Params params;
+  params.add(std::string_view(c.account_id)).add(std::string_view(c.id)).add(std::string_view(role))
+      .add(std::string_view(user_id));
+  return params;
+}
+
+sql::Params with_note(sql::Params params, std::string_view note) {
+  params.add(note);
+  return params;
+}
+
+}  // namespace
+
+TEST(Connection, PreparesTheCatalogueAndRuns) {
+  sql::Connection db(settings());
+  ASSERT_TRUE(db.ensure_ready());
+  auto result = db.execute(sql::Statement::ready_check);
+  ASSERT_TRUE(result.ok()) << result.error_message();
+  EXPECT_EQ(result.text(0, 0), "1");
+}
+
+TEST(Connection, OneLiveNotePerAccountAndRemovedNotesAreKept) {
+  Company c = make_company("pg-one-live");
+  sql::Connection db(settings());
+  auto owner = account_params(c, "owner", c.owner_id);
+  auto first = db.execute(sql::Statement::account_note_create, with_note(owner, "first"));
+  ASSERT_TRUE(first.ok()) << first.error_message();
+  EXPECT_FALSE(first.is_null(0, 1));
+  auto second = db.execute(sql::Statement::account_note_create, with_note(owner, "second"));
+  ASSERT_TRUE(second.ok());
+  EXPECT_TRUE(second.is_null(0, 1)) << "a second live note was created";
+  ASSERT_TRUE(db.execute(sql::Statement::account_note_remove, owner).ok());
+  auto third = db.execute(sql::Statement::account_note_create, with_note(owner, "third"));
+  ASSERT_TRUE(third.ok());
+  EXPECT_FALSE(third.is_null(0, 1));
+  EXPECT_EQ(query_value("SELECT count(*) FROM account_notes WHERE account_id = " + c.account_id), "2");
+  EXPECT_EQ(query_value("SELECT string_agg(note || ':' || removed, ',' ORDER BY id) FROM account_notes"
+                        " WHERE account_id = " + c.account_id),
+            "first:true,third:false");
+}
+
+TEST(Connection, GrantsDecideRights) {
+  Company c = make_company("pg-grants");
+  sql::Connection db(settings());
+  auto admin = account_params(c, "admin", c.admin_id);
+  auto no_grant = db.execute(sql::Statement::account_note_get, admin);
+  ASSERT_EQ(no_grant.rows(), 1);
+  EXPECT_FALSE(no_grant.boolean(0, 0));
+  notesctl_ok("grant --user " + c.admin_id + " --account " + c.account_id + " --right read");
+  auto read = db.execute(sql::Statement::account_note_get, admin);
+  EXPECT_TRUE(read.boolean(0, 0));
+  auto write = db.execute(sql::Statement::account_note_create, with_note(admin, "x"));
+  EXPECT_FALSE(write.boolean(0, 0)) << "read must not allow a write";
+  EXPECT_EQ(query_value("SELECT count(*) FROM account_notes WHERE account_id = " + c.account_id), "0");
+}
+
+TEST(Connection, AnotherCompanysAccountIsNoRow) {
+  Company mine = make_company("pg-mine");
+  Company theirs = make_company("pg-theirs");
+  sql::Connection db(settings());
+  sql::Params params;
+  params.add(std::string_view(theirs.account_id)).add(std::string_view(mine.id)).add(std::string_view("owner"))
+      .add(std::string_view(mine.owner_id));
+  EXPECT_EQ(db.execute(sql::Statement::account_note_get, params).rows(), 0);
+  EXPECT_EQ(db.execute(sql::Statement::account_note_create, with_note(params, "x")).rows(), 0);
+  EXPECT_EQ(query_value("SELECT count(*) FROM account_notes WHERE account_id = " + theirs.account_id), "0");
+}
+
+TEST(Connection, ConcurrentCreatesMakeExactlyOneNote) {
+  Company c = make_company("pg-race");
+  std::atomic<int> created{0}, refused{0}, failed{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      sql::Connection db(settings());
+      auto result = db.execute(sql::Statement::account_note_create,
+                               with_note(account_params(c, "owner", c.owner_id), "racer " + std::to_string(i)));
+      if (!result.ok()) {
+        ++failed;
+      } else if (result.is_null(0, 1)) {
+        ++refused;
+      } else {
+        ++created;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(created, 1);
+  EXPECT_EQ(refused, 7);
+  EXPECT_EQ(failed, 0);
+  EXPECT_EQ(query_value("SELECT count(*) FROM account_notes WHERE account_id = " + c.account_id), "1");
+}
+
+TEST(Connection, RecoversAfterItsBackendIsKilled) {
+  sql::Connection db(settings("notesd-pg-test-killed"));
+  ASSERT_TRUE(db.execute(sql::Statement::ready_check).ok());
+  ASSERT_EQ(query_value("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                        " WHERE application_name = 'notesd-pg-test-killed'"),
+            "1");
+  auto broken = db.execute(sql::Statement::ready_check);
+  EXPECT_EQ(broken.failure(), sql::Failure::unavailable);
+  std::this_thread::sleep_for(sql::Connection::kReconnectInterval + std::chrono::milliseconds(50));
+  auto again = db.execute(sql::Statement::ready_check);
+  EXPECT_TRUE(again.ok()) << again.error_message();
+}
+
+TEST(Connection, AuthFindsOnlyLiveKeys) {
+  Company c = make_company("pg-auth");
+  sql::Connection db(settings());
+  auto lookup = [&](const std::string& key) {
+    sql::Params params;
+    params.add_binary(hash_api_key(key));
+    return db.execute(sql::Statement::auth_by_key_hash, params);
+  };
+  auto live = lookup(c.admin_key);
+  ASSERT_EQ(live.rows(), 1);
+  EXPECT_EQ(live.text(0, 0), c.admin_id);
+  EXPECT_EQ(live.text(0, 1), c.id);
+  EXPECT_EQ(live.text(0, 2), "admin");
+  EXPECT_TRUE(live.is_null(0, 3));
+  EXPECT_EQ(lookup("nk_not_a_key").rows(), 0);
+  notesctl_ok("key revoke --key " + c.admin_key);
+  EXPECT_EQ(lookup(c.admin_key).rows(), 0);
+  std::string expired = notesctl_ok("key issue --user " + c.owner_id + " --expires 2001-01-01T00:00:00Z");
+  EXPECT_EQ(lookup(expired).rows(), 0);
+  std::string expiring = notesctl_ok("key issue --user " + c.owner_id + " --expires '2999-01-01T00:00:00Z'");
+  auto later = lookup(expiring);
+  ASSERT_EQ(later.rows(), 1);
+  EXPECT_GT(later.int64(0, 3), 1000);
+}
+
+}  // namespace notes::test

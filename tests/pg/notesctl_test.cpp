@@ -1,0 +1,127 @@
+// The admin CLI against the real database: ids alone on stdout, errors on
+// stderr with a non-zero exit, nothing half-done.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <regex>
+
+#include "admin/commands.hpp"
+#include "tests/support/cli.hpp"
+#include "tests/support/database.hpp"
+#include "tests/support/fixtures.hpp"
+
+namespace notes::test {
+namespace {
+
+const std::regex kId("^[1-9][0-9]*$");
+
+class TempFile {
+ public:
+  explicit TempFile(const std::string& text) {
+    char name[] = "/tmp/notesctl-import.XXXXXX";
+    close(mkstemp(name));
+    path = name;
+    std::ofstream(path) << text;
+  }
+  ~TempFile() { unlink(path.c_str()); }
+  std::string path;
+};
+
+}  // namespace
+
+TEST(Notesctl, CreatingCommandsPrintOnlyTheId) {
+  std::string company = notesctl_ok("company add --name 'Ids only'");
+  EXPECT_TRUE(std::regex_match(company, kId)) << company;
+  std::string user = notesctl_ok("user add --company " + company + " --role admin --username ids");
+  EXPECT_TRUE(std::regex_match(user, kId)) << user;
+  std::string key = notesctl_ok("key issue --user " + user);
+  EXPECT_TRUE(std::regex_match(key, std::regex("^nk_[A-Za-z0-9_-]{43}$"))) << key;
+  std::string account = notesctl_ok("account add --company " + company + " --id 9124292845052624908");
+  EXPECT_EQ(account, "9124292845052624908");
+  std::string generated = notesctl_ok("account add --company " + company);
+  EXPECT_TRUE(std::regex_match(generated, kId)) << generated;
+  std::string customer = notesctl_ok("customer add --company " + company + " --first-name Ada --vip --birthdate 1990-04-30");
+  EXPECT_EQ(query_value("SELECT first_name || vip || birthdate FROM customers WHERE id = " + customer), "Adatrue1990-04-30");
+}
+
+TEST(Notesctl, TheKeyItselfIsNeverStored) {
+  Company c = make_company("cli-hash");
+  EXPECT_EQ(query_value("SELECT count(*) FROM api_keys WHERE position('" + c.owner_key + "' IN encode(key_hash, 'escape')) > 0"
+                        " OR encode(key_hash, 'hex') = '" + c.owner_key + "'"),
+            "0");
+  EXPECT_EQ(query_value("SELECT count(*) FROM api_keys WHERE user_id = " + c.owner_id), "1");
+}
+
+TEST(Notesctl, ErrorsGoToStderrWithNonZeroExit) {
+  std::string company = notesctl_ok("company add --name Errors");
+  for (const std::string& command : {"user add --company " + company + " --role king --username x",
+                                     std::string("user add --company 999999999 --role admin --username x"),
+                                     std::string("key issue --user 999999999"),
+                                     std::string("key revoke --key nk_never_issued"),
+                                     std::string("company add"),
+                                     std::string("account add --company " + company + " --id banana"),
+                                     std::string("no-such-command")}) {
+    CliResult result = notesctl(command);
+    EXPECT_NE(result.exit_code, 0) << command;
+    EXPECT_EQ(result.out, "") << command;
+    EXPECT_NE(result.err.find("notesctl: "), std::string::npos) << command << ": " << result.err;
+  }
+}
+
+TEST(Notesctl, GrantNeedsUserAndAccountOfOneCompany) {
+  Company a = make_company("cli-grant-a");
+  Company b = make_company("cli-grant-b");
+  CliResult cross = notesctl("grant --user " + a.admin_id + " --account " + b.account_id + " --right read");
+  EXPECT_NE(cross.exit_code, 0);
+  EXPECT_EQ(query_value("SELECT count(*) FROM account_grants WHERE user_id = " + a.admin_id), "0");
+  notesctl_ok("grant --user " + a.admin_id + " --account " + a.account_id + " --right modify");
+  notesctl_ok("grant --user " + a.admin_id + " --account " + a.account_id + " --right read");
+  EXPECT_EQ(query_value("SELECT access FROM account_grants WHERE user_id = " + a.admin_id), "modify")
+      << "granting read must not take modify away";
+  notesctl_ok("revoke --user " + a.admin_id + " --account " + a.account_id + " --right modify");
+  EXPECT_EQ(query_value("SELECT access FROM account_grants WHERE user_id = " + a.admin_id), "read");
+  notesctl_ok("revoke --user " + a.admin_id + " --account " + a.account_id + " --right read");
+  EXPECT_EQ(query_value("SELECT count(*) FROM account_grants WHERE user_id = " + a.admin_id), "0");
+}
+
+TEST(Notesctl, CustomerImportIsAllOrNothing) {
+  std::string company = notesctl_ok("company add --name Importers");
+  TempFile good(
+      R"({"first_name":"Ada","last_name":"Lovelace","email":"ada@example.org","vip":true,"mobile":{"country_code":"44","number":"7700900000"},"birthdate":"1815-12-10"})"
+      "\n\n"
+      R"({"first_name":"Tab\there","is_member":true,"phone":null})"
+      "\n"
+      R"({"company_name":"Analytical Engines","locale":"en-GB","created_on":"2020-01-02T03:04:05Z"})"
+      "\n");
+  CliResult imported = notesctl("customer import --company " + company + " " + good.path);
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_TRUE(std::regex_search(imported.out, std::regex("^[0-9]+\n[0-9]+\n[0-9]+\n$"))) << imported.out;
+  EXPECT_EQ(query_value("SELECT count(*) FROM customers WHERE company_id = " + company), "3");
+  EXPECT_EQ(query_value("SELECT mobile_country_code || '/' || mobile_number || '/' || vip FROM customers"
+                        " WHERE company_id = " + company + " AND last_name = 'Lovelace'"),
+            "44/7700900000/true");
+  EXPECT_EQ(query_value("SELECT first_name FROM customers WHERE company_id = " + company + " AND is_member"),
+            "Tab\there");
+
+  TempFile bad(R"({"first_name":"Fine"})" "\n" R"({"first_name":"Bad","vip":"yes"})" "\n");
+  CliResult refused = notesctl("customer import --company " + company + " " + bad.path);
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find(bad.path + ":2:"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("vip"), std::string::npos) << refused.err;
+  EXPECT_EQ(query_value("SELECT count(*) FROM customers WHERE company_id = " + company), "3");
+
+  TempFile unknown(R"({"first_name":"X","shoe_size":44})" "\n");
+  CliResult unknown_field = notesctl("customer import --company " + company + " " + unknown.path);
+  EXPECT_NE(unknown_field.err.find("shoe_size"), std::string::npos) << unknown_field.err;
+}
+
+TEST(Notesctl, EveryCommandHasHelp) {
+  for (const auto& command : admin::commands()) {
+    CliResult help = notesctl(command.name + " --help");
+    EXPECT_EQ(help.exit_code, 0) << command.name;
+    EXPECT_NE(help.out.find("usage: notesctl " + command.name), std::string::npos) << command.name << help.out;
+  }
+}
+
+}  // namespace notes::test

@@ -1,0 +1,41 @@
+#include "tests/support/database.hpp"
+
+#include <libpq-fe.h>
+
+#include <stdexcept>
+
+#include "tests/support/stack_env.hpp"
+
+namespace notes::test {
+
+std::string query_value(const std::string& sql) {
+  static PGconn* conn = nullptr;
+  if (!conn) {
+    conn = PQconnectdb(stack_value("NOTES_DATABASE_URL").c_str());
+    if (PQstatus(conn) != CONNECTION_OK) throw std::runtime_error(PQerrorMessage(conn));
+  }
+  PGresult* result = PQexec(conn, sql.c_str());
+  if (PQresultStatus(result) != PGRES_TUPLES_OK) {
+    std::string error = PQresultErrorMessage(result);
+    PQclear(result);
+    throw std::runtime_error(error);
+  }
+  std::string value = PQntuples(result) > 0 && !PQgetisnull(result, 0, 0) ? PQgetvalue(result, 0, 0) : "";
+  PQclear(result);
+  return value;
+}
+
+std::string database_fingerprint() {
+  std::string sql = "SELECT md5(string_agg(part, '|' ORDER BY name)) FROM (";
+  bool first = true;
+  for (const char* table : {"companies", "users", "api_keys", "customers", "notes", "note_assignees",
+                            "note_messages", "accounts", "account_notes", "account_grants"}) {
+    if (!first) sql += " UNION ALL ";
+    first = false;
+    sql += std::string("SELECT '") + table + "' AS name, coalesce(string_agg(t::text, ',' ORDER BY t::text), '') AS part FROM " + table + " t";
+  }
+  sql += ") parts";
+  return query_value(sql);
+}
+
+}  // namespace notes::test

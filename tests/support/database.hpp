@@ -1,0 +1,14 @@
+#pragma once
+#include <string>
+
+namespace notes::test {
+
+// The first cell of a query run on the test stack's database ("" for NULL
+// or no row). For checks and fixtures only; the service never does this.
+std::string query_value(const std::string& sql);
+
+// A digest of every table a request could change: equal before and after a
+// rejected request means the request changed nothing.
+std::string database_fingerprint();
+
+}  // namespace notes::test

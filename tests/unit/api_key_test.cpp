@@ -1,0 +1,45 @@
+#include "handlers/api_key.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace notes {
+
+TEST(ApiKey, GeneratedKeysAreLongRandomAndHeaderSafe) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 200; ++i) {
+    std::string key = generate_api_key();
+    EXPECT_EQ(key.size(), 3u + 43u);
+    EXPECT_EQ(key.rfind("nk_", 0), 0u);
+    EXPECT_EQ(key_from_authorization(key), key);  // usable as a raw key
+    seen.insert(key);
+  }
+  EXPECT_EQ(seen.size(), 200u);
+}
+
+TEST(ApiKey, HashIsSha256) {
+  // SHA-256("abc"), FIPS 180-2 test vector.
+  std::string digest = hash_api_key("abc");
+  ASSERT_EQ(digest.size(), 32u);
+  EXPECT_EQ(static_cast<unsigned char>(digest[0]), 0xbau);
+  EXPECT_EQ(static_cast<unsigned char>(digest[31]), 0xadu);
+  EXPECT_NE(hash_api_key("abd"), digest);
+}
+
+TEST(ApiKey, AcceptsBothCredentialForms) {
+  EXPECT_EQ(key_from_authorization("Bearer nk_abc"), "nk_abc");
+  EXPECT_EQ(key_from_authorization("bearer   nk_abc"), "nk_abc");
+  EXPECT_EQ(key_from_authorization("BEARER nk_abc"), "nk_abc");
+  EXPECT_EQ(key_from_authorization("sgfeea6jsaz4mum9su8w6"), "sgfeea6jsaz4mum9su8w6");
+}
+
+TEST(ApiKey, RefusesAnythingElse) {
+  for (const char* header : {"", "Bearer ", "Basic dXNlcjpwYXNz", "nk_abc extra", "nk_\"abc",
+                             "Bearer nk_abc\r\n", "Token nk_abc"}) {
+    EXPECT_FALSE(key_from_authorization(header)) << header;
+  }
+  EXPECT_FALSE(key_from_authorization(std::string(300, 'a')));
+}
+
+}  // namespace notes

@@ -1,0 +1,83 @@
+#include "fcgi/config.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <thread>
+
+namespace notes {
+namespace {
+
+ConfigResult parse(std::vector<std::string> args) {
+  args.insert(args.begin(), "notesd");
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+  return parse_service_config(static_cast<int>(argv.size()), argv.data());
+}
+
+std::string error_of(std::vector<std::string> args) {
+  auto result = parse(std::move(args));
+  auto* error = std::get_if<ConfigError>(&result);
+  return error ? error->message : "";
+}
+
+class TempConfigFile {
+ public:
+  explicit TempConfigFile(const std::string& text) {
+    char name[] = "/tmp/notes-config-test.XXXXXX";
+    int fd = mkstemp(name);
+    close(fd);
+    path = name;
+    std::ofstream(path) << text;
+  }
+  ~TempConfigFile() { unlink(path.c_str()); }
+  std::string path;
+};
+
+}  // namespace
+
+TEST(Config, DefaultsWithAnEmptyFile) {
+  auto result = parse({"--config", "/dev/null"});
+  auto* config = std::get_if<ServiceConfig>(&result);
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->workers, std::max(1u, std::thread::hardware_concurrency()));
+  EXPECT_EQ(config->socket_mode, 0660u);
+  EXPECT_EQ(config->listen, "/run/notes/notes.sock");
+  EXPECT_EQ(config->max_body_bytes, 8u << 20);
+}
+
+TEST(Config, FlagsOverrideTheFile) {
+  TempConfigFile file("workers = 3\ndatabase-url = postgresql:///from-file\nsocket-mode = 0600\n");
+  auto result = parse({"--config", file.path, "--workers", "5"});
+  auto* config = std::get_if<ServiceConfig>(&result);
+  ASSERT_TRUE(config) << error_of({"--config", file.path, "--workers", "5"});
+  EXPECT_EQ(config->workers, 5u);
+  EXPECT_EQ(config->database_url, "postgresql:///from-file");
+  EXPECT_EQ(config->socket_mode, 0600u);
+}
+
+TEST(Config, BadValuesNameTheOption) {
+  EXPECT_NE(error_of({"--config", "/dev/null", "--workers", "1000"}).find("workers"), std::string::npos);
+  EXPECT_NE(error_of({"--config", "/dev/null", "--workers", "many"}).find("workers"), std::string::npos);
+  EXPECT_NE(error_of({"--config", "/dev/null", "--socket-mode", "0999"}).find("socket-mode"), std::string::npos);
+  EXPECT_NE(error_of({"--config", "/dev/null", "--statement-timeout-ms", "5"}).find("statement-timeout-ms"),
+            std::string::npos);
+  EXPECT_NE(error_of({"--config", "/dev/null", "--no-such-option"}).find("no-such-option"), std::string::npos);
+  EXPECT_NE(error_of({"--config", "/nonexistent/notes.conf"}).find("config"), std::string::npos);
+  TempConfigFile file("wrokers = 3\n");
+  EXPECT_NE(error_of({"--config", file.path}).find("wrokers"), std::string::npos);
+}
+
+TEST(Config, HelpDocumentsEveryOption) {
+  auto result = parse({"--help"});
+  auto* help = std::get_if<ConfigHelp>(&result);
+  ASSERT_TRUE(help);
+  for (const char* option : {"--config", "--database-url", "--listen", "--socket-mode", "--socket-group", "--workers",
+                             "--pid-file", "--max-body-bytes", "--statement-timeout-ms", "--lock-timeout-ms",
+                             "--idle-in-transaction-timeout-ms", "--connect-timeout-s", "--drain-timeout-s"}) {
+    EXPECT_NE(help->text.find(option), std::string::npos) << option;
+  }
+}
+
+}  // namespace notes
