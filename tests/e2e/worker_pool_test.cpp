@@ -1,0 +1,276 @@
+// The worker pool itself (fcgi/supervisor, fcgi/worker): a notesd of the
+// test's own on a private socket, spoken to in FastCGI as nginx would, so
+// signals and crashes can be sent without disturbing the shared stack.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "tests/e2e/e2e.hpp"
+#include "tests/support/fastcgi_client.hpp"
+#include "tests/support/stack_env.hpp"
+
+namespace notes::test {
+namespace {
+
+using namespace std::chrono_literals;
+using Params = std::vector<std::pair<std::string, std::string>>;
+
+enum class SocketFrom { own_bind, stdin_fd, systemd };
+
+class Notesd {
+ public:
+  explicit Notesd(SocketFrom from = SocketFrom::own_bind, unsigned workers = 2) {
+    char dir_template[] = "/tmp/notesd-pool-test.XXXXXX";
+    dir_ = mkdtemp(dir_template);
+    socket_ = dir_ + "/notes.sock";
+    pid_file_ = dir_ + "/notesd.pid";
+    log_ = dir_ + "/notesd.log";
+    int inherited = from == SocketFrom::own_bind ? -1 : listening_socket();
+    pid_ = fork();
+    if (pid_ == 0) {
+      int log_fd = open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      dup2(log_fd, STDERR_FILENO);
+      if (from == SocketFrom::stdin_fd) dup2(inherited, STDIN_FILENO);
+      if (from == SocketFrom::systemd) {
+        dup2(inherited, 3);
+        setenv("LISTEN_FDS", "1", 1);
+        setenv("LISTEN_PID", std::to_string(getpid()).c_str(), 1);
+      }
+      std::string database = stack_value("NOTES_DATABASE_URL");
+      std::string count = std::to_string(workers);
+      execl(NOTES_BUILD_DIR "/notesd", "notesd", "--config", "/dev/null", "--database-url", database.c_str(),
+            "--listen", socket_.c_str(), "--workers", count.c_str(), "--pid-file", pid_file_.c_str(),
+            static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    if (inherited >= 0) close(inherited);
+    wait_until([&] { return workers_now().size() == workers && std::filesystem::exists(socket_); }, 10s);
+  }
+  ~Notesd() {
+    if (pid_ > 0 && kill(pid_, 0) == 0) {
+      kill(pid_, SIGKILL);
+      for (pid_t worker : workers_now()) kill(worker, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    std::filesystem::remove_all(dir_);
+  }
+
+  // The supervisor's children, from /proc.
+  std::set<pid_t> workers_now() const {
+    std::set<pid_t> children;
+    std::ifstream file("/proc/" + std::to_string(pid_) + "/task/" + std::to_string(pid_) + "/children");
+    pid_t child;
+    while (file >> child) children.insert(child);
+    return children;
+  }
+
+  FastCgiResponse request(const std::string& method, const std::string& path, Params extra = {},
+                          const std::string& body = "") const {
+    Params params = {{"REQUEST_METHOD", method}, {"DOCUMENT_URI", path}, {"QUERY_STRING", ""},
+                     {"CONTENT_LENGTH", std::to_string(body.size())}};
+    params.insert(params.end(), extra.begin(), extra.end());
+    return fastcgi_request(socket_, params, body);
+  }
+
+  std::string log() const {
+    std::ifstream file(log_);
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
+  }
+
+  template <class Condition>
+  static bool wait_until(Condition condition, std::chrono::milliseconds limit) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!condition()) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(10ms);
+    }
+    return true;
+  }
+
+  pid_t pid_ = -1;
+  std::string dir_, socket_, pid_file_, log_;
+
+ private:
+  int listening_socket() const {
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, socket_.c_str(), sizeof address.sun_path - 1);
+    bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    listen(fd, 64);
+    return fd;
+  }
+};
+
+bool status_is(const FastCgiResponse& response, int status) {
+  return response.completed && response.output.rfind("Status: " + std::to_string(status) + " ", 0) == 0;
+}
+
+}  // namespace
+
+TEST(WorkerPool, AnswersAndFailsClosedWithoutNginxIdentity) {
+  Notesd notesd;
+  EXPECT_TRUE(status_is(notesd.request("GET", "/healthz"), 200));
+  // No NOTES_* params (nginx misconfigured, or someone reaching the socket):
+  // 401, whatever client headers say.
+  auto anonymous = notesd.request("GET", "/api/v2/objspec/account_note", {{"HTTP_X_USER_ID", "1"}});
+  EXPECT_TRUE(status_is(anonymous, 401)) << anonymous.output;
+  auto known = notesd.request("GET", "/api/v2/objspec/account_note",
+                              {{"NOTES_USER_ID", "1"}, {"NOTES_COMPANY_ID", "1"}, {"NOTES_ROLE", "staff"}});
+  EXPECT_TRUE(status_is(known, 200)) << known.output;
+}
+
+TEST(WorkerPool, ContentLengthIsParsedStrictlyAndCapped) {
+  Notesd notesd;
+  auto bad = fastcgi_request(notesd.socket_, {{"REQUEST_METHOD", "POST"}, {"DOCUMENT_URI", "/healthz"},
+                                              {"CONTENT_LENGTH", "12abc"}});
+  EXPECT_TRUE(status_is(bad, 400)) << bad.output;
+  auto huge = fastcgi_request(notesd.socket_, {{"REQUEST_METHOD", "POST"}, {"DOCUMENT_URI", "/api/v2/account/1/note"},
+                                               {"CONTENT_LENGTH", "999999999999"}});
+  EXPECT_TRUE(status_is(huge, 413)) << huge.output;
+  auto short_body = fastcgi_request(notesd.socket_, {{"REQUEST_METHOD", "POST"}, {"DOCUMENT_URI", "/healthz"},
+                                                     {"CONTENT_LENGTH", "100"}}, "{}");
+  EXPECT_TRUE(status_is(short_body, 400)) << short_body.output;
+  EXPECT_EQ(notesd.workers_now().size(), 2u);
+}
+
+TEST(WorkerPool, UnixSocketIsGroupOnly) {
+  Notesd notesd;
+  struct stat info{};
+  ASSERT_EQ(stat(notesd.socket_.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0660u);
+  std::ifstream pid_file(notesd.pid_file_);
+  pid_t written = 0;
+  pid_file >> written;
+  EXPECT_EQ(written, notesd.pid_);
+}
+
+TEST(WorkerPool, KilledWorkerIsReplacedWithinOneSecond) {
+  Notesd notesd;
+  auto before = notesd.workers_now();
+  ASSERT_EQ(before.size(), 2u);
+  pid_t victim = *before.begin();
+  auto killed_at = std::chrono::steady_clock::now();
+  kill(victim, SIGKILL);
+  bool replaced = Notesd::wait_until(
+      [&] {
+        auto now = notesd.workers_now();
+        return now.size() == 2 && !now.count(victim);
+      },
+      1000ms);
+  EXPECT_TRUE(replaced) << "replaced after "
+                        << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - killed_at).count()
+                        << " ms";
+  EXPECT_TRUE(status_is(notesd.request("GET", "/readyz"), 200));
+  EXPECT_NE(notesd.log().find("killed by signal 9"), std::string::npos) << notesd.log();
+}
+
+TEST(WorkerPool, AWorkerThatKeepsDyingIsRestartedWithGrowingDelays) {
+  Notesd notesd;
+  auto current = notesd.workers_now();
+  pid_t victim = *current.begin();
+  std::chrono::milliseconds last_delay{0};
+  for (int death = 1; death <= 4; ++death) {
+    auto before_kill = notesd.workers_now();
+    kill(victim, SIGKILL);
+    auto killed_at = std::chrono::steady_clock::now();
+    pid_t successor = 0;
+    ASSERT_TRUE(Notesd::wait_until(
+        [&] {
+          for (pid_t pid : notesd.workers_now()) {
+            if (!before_kill.count(pid)) successor = pid;
+          }
+          return successor != 0;
+        },
+        5s));
+    last_delay = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - killed_at);
+    victim = successor;
+  }
+  // Deaths 2, 3 and 4 within seconds of a start wait 100, 200, 400 ms.
+  EXPECT_GE(last_delay.count(), 350) << notesd.log();
+  EXPECT_NE(notesd.log().find("keeps dying"), std::string::npos);
+}
+
+TEST(WorkerPool, SighupReplacesEveryWorkerWithoutFailingRequests) {
+  Notesd notesd;
+  auto before = notesd.workers_now();
+  std::atomic<bool> running{true};
+  std::atomic<int> ok{0}, failed{0};
+  std::thread load([&] {
+    while (running) {
+      status_is(notesd.request("GET", "/readyz"), 200) ? ++ok : ++failed;
+    }
+  });
+  std::this_thread::sleep_for(100ms);
+  kill(notesd.pid_, SIGHUP);
+  bool rolled = Notesd::wait_until(
+      [&] {
+        auto now = notesd.workers_now();
+        if (now.size() != 2) return false;
+        for (pid_t old : before) {
+          if (now.count(old)) return false;
+        }
+        return true;
+      },
+      10s);
+  std::this_thread::sleep_for(100ms);
+  running = false;
+  load.join();
+  EXPECT_TRUE(rolled) << notesd.log();
+  EXPECT_GT(ok, 0);
+  EXPECT_EQ(failed, 0);
+  EXPECT_NE(notesd.log().find("reloaded"), std::string::npos);
+}
+
+TEST(WorkerPool, SigtermStopsEverythingAndCleansUp) {
+  Notesd notesd;
+  auto workers = notesd.workers_now();
+  ASSERT_EQ(kill(notesd.pid_, SIGTERM), 0);
+  int status = -1;
+  bool exited = Notesd::wait_until([&] { return waitpid(notesd.pid_, &status, WNOHANG) == notesd.pid_; }, 5s);
+  ASSERT_TRUE(exited);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  notesd.pid_ = -1;
+  for (pid_t worker : workers) EXPECT_NE(kill(worker, 0), 0) << "worker " << worker << " outlived the supervisor";
+  EXPECT_FALSE(std::filesystem::exists(notesd.socket_));
+  EXPECT_FALSE(std::filesystem::exists(notesd.pid_file_));
+}
+
+TEST(WorkerPool, TakesTheSocketFromStdinLikeSpawnFcgi) {
+  Notesd notesd(SocketFrom::stdin_fd);
+  EXPECT_TRUE(status_is(notesd.request("GET", "/healthz"), 200));
+  EXPECT_NE(notesd.log().find("workers on stdin"), std::string::npos) << notesd.log();
+}
+
+TEST(WorkerPool, TakesTheSocketFromSystemdActivation) {
+  Notesd notesd(SocketFrom::systemd);
+  EXPECT_TRUE(status_is(notesd.request("GET", "/healthz"), 200));
+  EXPECT_NE(notesd.log().find("workers on systemd"), std::string::npos) << notesd.log();
+}
+
+TEST(WorkerPool, BadConfigurationIsRefusedNamingTheOption) {
+  std::string command = NOTES_BUILD_DIR "/notesd --config /dev/null --workers 999 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  char buffer[512] = {};
+  size_t got = fread(buffer, 1, sizeof buffer - 1, pipe);
+  int status = pclose(pipe);
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  EXPECT_NE(std::string(buffer, got).find("workers"), std::string::npos) << buffer;
+}
+
+}  // namespace notes::test

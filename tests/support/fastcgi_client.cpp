@@ -1,0 +1,110 @@
+#include "tests/support/fastcgi_client.hpp"
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <stdexcept>
+
+namespace notes::test {
+namespace {
+
+enum RecordType : unsigned char { kBeginRequest = 1, kEndRequest = 3, kParams = 4, kStdin = 5, kStdout = 6 };
+constexpr int kRequestId = 1;
+
+void append_record(std::string& out, RecordType type, const std::string& content) {
+  out += static_cast<char>(1);  // version
+  out += static_cast<char>(type);
+  out += static_cast<char>(kRequestId >> 8);
+  out += static_cast<char>(kRequestId & 0xff);
+  out += static_cast<char>(content.size() >> 8);
+  out += static_cast<char>(content.size() & 0xff);
+  out += '\0';  // padding
+  out += '\0';  // reserved
+  out += content;
+}
+
+void append_length(std::string& out, std::size_t length) {
+  if (length < 128) {
+    out += static_cast<char>(length);
+  } else {
+    out += static_cast<char>(((length >> 24) & 0x7f) | 0x80);
+    out += static_cast<char>((length >> 16) & 0xff);
+    out += static_cast<char>((length >> 8) & 0xff);
+    out += static_cast<char>(length & 0xff);
+  }
+}
+
+void send_all(int fd, const std::string& data) {
+  std::size_t sent = 0;
+  while (sent < data.size()) {
+    ssize_t n = send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) throw std::runtime_error("FastCGI send failed");
+    sent += static_cast<std::size_t>(n);
+  }
+}
+
+bool receive_exactly(int fd, char* buffer, std::size_t length) {
+  std::size_t got = 0;
+  while (got < length) {
+    ssize_t n = recv(fd, buffer + got, length - got, 0);
+    if (n <= 0) return false;
+    got += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+}  // namespace
+
+FastCgiResponse fastcgi_request(const std::string& socket_path,
+                                const std::vector<std::pair<std::string, std::string>>& params,
+                                const std::string& body) {
+  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::strncpy(address.sun_path, socket_path.c_str(), sizeof address.sun_path - 1);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    close(fd);
+    throw std::runtime_error("cannot connect to " + socket_path);
+  }
+  timeval timeout{10, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+
+  std::string out;
+  append_record(out, kBeginRequest, std::string("\0\1\0\0\0\0\0\0", 8));  // responder, close after
+  std::string encoded;
+  for (const auto& [name, value] : params) {
+    append_length(encoded, name.size());
+    append_length(encoded, value.size());
+    encoded += name;
+    encoded += value;
+  }
+  if (!encoded.empty()) append_record(out, kParams, encoded);
+  append_record(out, kParams, "");
+  for (std::size_t offset = 0; offset < body.size(); offset += 32768) {
+    append_record(out, kStdin, body.substr(offset, 32768));
+  }
+  append_record(out, kStdin, "");
+  FastCgiResponse response;
+  try {
+    send_all(fd, out);
+  } catch (...) {
+    // The worker may answer (413) before reading everything: read what it said.
+  }
+  unsigned char header[8];
+  while (receive_exactly(fd, reinterpret_cast<char*>(header), sizeof header)) {
+    std::size_t length = (header[4] << 8) | header[5];
+    std::string content(length + header[6], '\0');
+    if (!receive_exactly(fd, content.data(), content.size())) break;
+    if (header[1] == kStdout) response.output += content.substr(0, length);
+    if (header[1] == kEndRequest) {
+      response.completed = true;
+      break;
+    }
+  }
+  close(fd);
+  return response;
+}
+
+}  // namespace notes::test
