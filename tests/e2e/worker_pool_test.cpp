@@ -32,7 +32,8 @@ enum class SocketFrom { own_bind, stdin_fd, systemd };
 
 class Notesd {
  public:
-  explicit Notesd(SocketFrom from = SocketFrom::own_bind, unsigned workers = 2) {
+  explicit Notesd(SocketFrom from = SocketFrom::own_bind, unsigned workers = 2,
+                  std::string database = stack_value("NOTES_DATABASE_URL")) {
     char dir_template[] = "/tmp/notesd-pool-test.XXXXXX";
     dir_ = mkdtemp(dir_template);
     socket_ = dir_ + "/notes.sock";
@@ -49,7 +50,6 @@ class Notesd {
         setenv("LISTEN_FDS", "1", 1);
         setenv("LISTEN_PID", std::to_string(getpid()).c_str(), 1);
       }
-      std::string database = stack_value("NOTES_DATABASE_URL");
       std::string count = std::to_string(workers);
       execl(NOTES_BUILD_DIR "/notesd", "notesd", "--config", "/dev/null", "--database-url", database.c_str(),
             "--listen", socket_.c_str(), "--workers", count.c_str(), "--pid-file", pid_file_.c_str(),
@@ -133,6 +133,21 @@ TEST(WorkerPool, AnswersAndFailsClosedWithoutNginxIdentity) {
   auto known = notesd.request("GET", "/api/v2/objspec/account_note",
                               {{"NOTES_USER_ID", "1"}, {"NOTES_COMPANY_ID", "1"}, {"NOTES_ROLE", "staff"}});
   EXPECT_TRUE(status_is(known, 200)) << known.output;
+}
+
+TEST(WorkerPool, UnreachableDatabaseIs503WithRetryAfterAndNoHang) {
+  Notesd notesd(SocketFrom::own_bind, 2, "postgresql://notes@/notes?host=/nonexistent");
+  EXPECT_TRUE(status_is(notesd.request("GET", "/healthz"), 200));
+  auto started = std::chrono::steady_clock::now();
+  auto ready = notesd.request("GET", "/readyz");
+  EXPECT_TRUE(status_is(ready, 503)) << ready.output;
+  auto note = notesd.request("GET", "/api/v2/account/1/note",
+                             {{"NOTES_USER_ID", "1"}, {"NOTES_COMPANY_ID", "1"}, {"NOTES_ROLE", "owner"}});
+  EXPECT_TRUE(status_is(note, 503)) << note.output;
+  EXPECT_NE(note.output.find("Retry-After: 1\r\n"), std::string::npos) << note.output;
+  EXPECT_NE(note.output.find(R"({"result":"error")"), std::string::npos) << note.output;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
+  EXPECT_EQ(notesd.workers_now().size(), 2u) << "a dead database must not kill workers";
 }
 
 TEST(WorkerPool, ContentLengthIsParsedStrictlyAndCapped) {
