@@ -47,6 +47,26 @@ std::string one_of(const std::string& option, const std::string& value, std::ini
   throw CommandError("--" + option + " must be one of " + list + ", not '" + value + "'");
 }
 
+// The columns of one new row, inserted with every value as a parameter.
+class Row {
+ public:
+  void set(const char* column, std::optional<std::string> value) {
+    columns_ += (columns_.empty() ? "" : ", ") + std::string(column);
+    params_.push_back(std::move(value));
+    placeholders_ += (placeholders_.empty() ? "$" : ", $") + std::to_string(params_.size());
+  }
+  // Inserts into `table` (a name from this file, never user input); returns the new id.
+  std::string insert(AdminDb& db, const char* table) const {
+    return db.exec_value(std::string("INSERT INTO ") + table + " (" + columns_ + ") VALUES (" + placeholders_ +
+                             ") RETURNING id",
+                         params_);
+  }
+
+ private:
+  std::string columns_, placeholders_;
+  Values params_;
+};
+
 // A key's hash as a bytea parameter in PostgreSQL's hex text form.
 std::string key_hash_parameter(const std::string& key) {
   static const char digits[] = "0123456789abcdef";
@@ -93,20 +113,13 @@ void user_add(const std::vector<std::string>& args, const DbOpener& db) {
   for (const auto& [option, column] : kUserFields) options.add_options()(option, po::value<std::string>(), column);
   auto values = parse(args, "user add --company C --role owner|admin|staff --username U [fields]", options);
   if (!values) return;
-  std::string columns = "company_id, role, username, status";
-  std::string placeholders = "$1, $2, $3, $4";
-  Values params = {(*values)["company"].as<std::string>(),
-                   one_of("role", (*values)["role"].as<std::string>(), {"owner", "admin", "staff"}),
-                   (*values)["username"].as<std::string>(),
-                   one_of("status", (*values)["status"].as<std::string>(), {"active", "inactive"})};
-  for (const auto& [option, column] : kUserFields) {
-    columns += std::string(", ") + column;
-    params.push_back(optional_value(*values, option));
-    placeholders += ", $" + std::to_string(params.size());
-  }
-  std::cout << db().exec_value("INSERT INTO users (" + columns + ") VALUES (" + placeholders + ") RETURNING id",
-                               params)
-            << "\n";
+  Row row;
+  row.set("company_id", (*values)["company"].as<std::string>());
+  row.set("role", one_of("role", (*values)["role"].as<std::string>(), {"owner", "admin", "staff"}));
+  row.set("username", (*values)["username"].as<std::string>());
+  row.set("status", one_of("status", (*values)["status"].as<std::string>(), {"active", "inactive"}));
+  for (const auto& [option, column] : kUserFields) row.set(column, optional_value(*values, option));
+  std::cout << row.insert(db(), "users") << "\n";
 }
 
 void key_issue(const std::vector<std::string>& args, const DbOpener& db) {
@@ -157,22 +170,13 @@ void customer_add(const std::vector<std::string>& args, const DbOpener& db) {
   for (const auto& [option, column] : kCustomerFlags) options.add_options()(option, po::bool_switch(), column);
   auto values = parse(args, "customer add --company C [fields]", options);
   if (!values) return;
-  std::string columns = "company_id";
-  std::string placeholders = "$1";
-  Values params = {(*values)["company"].as<std::string>()};
-  for (const auto& [option, column] : kCustomerTextFields) {
-    columns += std::string(", ") + column;
-    params.push_back(optional_value(*values, option));
-    placeholders += ", $" + std::to_string(params.size());
-  }
+  Row row;
+  row.set("company_id", (*values)["company"].as<std::string>());
+  for (const auto& [option, column] : kCustomerTextFields) row.set(column, optional_value(*values, option));
   for (const auto& [option, column] : kCustomerFlags) {
-    columns += std::string(", ") + column;
-    params.push_back((*values)[option].as<bool>() ? "true" : "false");
-    placeholders += ", $" + std::to_string(params.size());
+    row.set(column, std::string((*values)[option].as<bool>() ? "true" : "false"));
   }
-  std::cout << db().exec_value("INSERT INTO customers (" + columns + ") VALUES (" + placeholders + ") RETURNING id",
-                               params)
-            << "\n";
+  std::cout << row.insert(db(), "customers") << "\n";
 }
 
 void account_add(const std::vector<std::string>& args, const DbOpener& db) {
