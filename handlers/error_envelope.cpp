@@ -33,6 +33,10 @@ ApiError ApiError::unauthorized() {
   return {401, "unauthorized", "A valid API key is required."};
 }
 
+ApiError ApiError::precondition_failed() {
+  return {412, "precondition_failed", "The note has changed since that ETag was issued; fetch it again."};
+}
+
 ApiError ApiError::unsupported_media_type() {
   return {415, "unsupported_media_type", "The body must be JSON sent as Content-Type: application/json."};
 }
@@ -54,6 +58,8 @@ ApiError ApiError::from_database(sql::Failure failure) {
       return {503, "unavailable", "The database is not answering right now; retry shortly."};
     case sql::Failure::unique_violation:
       return conflict("The change conflicts with existing data.");
+    case sql::Failure::invalid_value:
+      return bad_request("A value is out of range (a date that does not exist?).");
     default:
       return internal();
   }

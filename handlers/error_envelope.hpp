@@ -29,11 +29,13 @@ struct ApiError {
   static ApiError forbidden(std::string description);
   static ApiError conflict(std::string description);
   static ApiError unauthorized();
+  static ApiError precondition_failed();
   static ApiError unsupported_media_type();
   static ApiError payload_too_large(std::size_t limit);
   static ApiError internal();
   // What a failed statement means for the client: 503 for an unreachable or
-  // slow database, 409 for a conflicting write, 500 for anything else.
+  // slow database, 409 for a conflicting write, 400 for a value PostgreSQL
+  // refused (a date that does not exist), 500 for anything else.
   static ApiError from_database(sql::Failure failure);
 };
 

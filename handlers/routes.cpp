@@ -9,7 +9,10 @@
 #include "handlers/auth.hpp"
 #include "handlers/error_envelope.hpp"
 #include "handlers/handler_context.hpp"
+#include "handlers/customer_notes.hpp"
 #include "handlers/health.hpp"
+#include "handlers/note_assignees.hpp"
+#include "handlers/note_messages.hpp"
 
 namespace notes {
 namespace {
@@ -24,6 +27,18 @@ Router build_route_table() {
   router.add("POST", "/api/v2/account/{account_id}/note", account_notes::create);
   router.add("PATCH", "/api/v2/account/{account_id}/note", account_notes::update);
   router.add("DELETE", "/api/v2/account/{account_id}/note", account_notes::remove);
+
+  // One note first: "/api/customers/notes/7" must not read as customer "notes".
+  router.add("GET", "/api/customers/notes/{note_id}", customer_notes::get);
+  router.add("PATCH", "/api/customers/notes/{note_id}", customer_notes::update);
+  router.add("DELETE", "/api/customers/notes/{note_id}", customer_notes::remove);
+  router.add("GET", "/api/customers/notes/{note_id}/messages", note_messages::list);
+  router.add("POST", "/api/customers/notes/{note_id}/messages", note_messages::create);
+  router.add("GET", "/api/customers/notes/{note_id}/messages/{message_id}/attachment", note_messages::attachment);
+  router.add("POST", "/api/customers/notes/{note_id}/assignees", note_assignees::add);
+  router.add("DELETE", "/api/customers/notes/{note_id}/assignees/{user_id}", note_assignees::remove);
+  router.add("GET", "/api/customers/{customer_id}/notes", customer_notes::list);
+  router.add("POST", "/api/customers/{customer_id}/notes", customer_notes::create);
   return router;
 }
 

@@ -130,14 +130,67 @@ Result Connection::classify(PGresult* result) {
   return Result(result, failure);
 }
 
-Result Connection::execute(Statement statement, const Params& params) {
+Result Connection::execute(Statement statement, const Params& params) { return run(statement, params, 0); }
+
+Result Connection::execute_binary(Statement statement, const Params& params) { return run(statement, params, 1); }
+
+Result Connection::run(Statement statement, const Params& params, int result_format) {
   if (!ensure_ready()) return Result(nullptr, Failure::unavailable);
   auto values = params.pointers();
   auto lengths = params.lengths();
   auto formats = params.formats();
-  PGresult* result = PQexecPrepared(conn_, statement_text(statement).name, params.size(),
-                                    values.data(), lengths.data(), formats.data(), 0);
+  PGresult* result = PQexecPrepared(conn_, statement_text(statement).name, params.size(), values.data(),
+                                    lengths.data(), formats.data(), result_format);
   return classify(result);
+}
+
+std::vector<Result> Connection::execute_pipeline(const std::vector<Step>& steps) {
+  std::vector<Result> results;
+  auto fail_remaining = [&](Failure failure) {
+    while (results.size() < steps.size()) results.emplace_back(nullptr, failure);
+    return results;
+  };
+  if (!ensure_ready()) return fail_remaining(Failure::unavailable);
+  if (PQenterPipelineMode(conn_) != 1) return fail_remaining(Failure::other);
+  for (const Step& step : steps) {
+    auto values = step.params.pointers();
+    auto lengths = step.params.lengths();
+    auto formats = step.params.formats();
+    if (PQsendQueryPrepared(conn_, statement_text(step.statement).name, step.params.size(), values.data(),
+                            lengths.data(), formats.data(), 0) != 1) {
+      drop();
+      return fail_remaining(Failure::unavailable);
+    }
+  }
+  if (PQpipelineSync(conn_) != 1) {
+    drop();
+    return fail_remaining(Failure::unavailable);
+  }
+  Failure first_failure = Failure::none;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    PGresult* result = PQgetResult(conn_);
+    if (result == nullptr) {
+      drop();
+      return fail_remaining(Failure::unavailable);
+    }
+    // A statement skipped because an earlier one failed shares its failure.
+    if (PQresultStatus(result) == PGRES_PIPELINE_ABORTED) {
+      results.emplace_back(result, first_failure == Failure::none ? Failure::other : first_failure);
+    } else {
+      results.push_back(classify(result));
+      if (!conn_) return fail_remaining(Failure::unavailable);
+      if (first_failure == Failure::none) first_failure = results.back().failure();
+    }
+    while (PGresult* end = PQgetResult(conn_)) PQclear(end);  // the NULL that ends each statement
+  }
+  PGresult* sync = PQgetResult(conn_);
+  bool synced = sync && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+  PQclear(sync);
+  if (!synced || PQexitPipelineMode(conn_) != 1) {
+    last_attempt_ = std::chrono::steady_clock::now();
+    drop();
+  }
+  return results;
 }
 
 }  // namespace notes::sql

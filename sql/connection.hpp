@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "sql/params.hpp"
 #include "sql/result.hpp"
@@ -37,11 +38,23 @@ class Connection {
   // Runs a prepared statement, making the connection ready first; a database
   // out of reach is Failure::unavailable.
   Result execute(Statement statement, const Params& params = {});
+  // The same with the results in binary format, for raw bytea.
+  Result execute_binary(Statement statement, const Params& params);
+
+  // Runs the statements in one round trip and one implicit transaction
+  // (libpq pipeline mode): a later statement sees what an earlier one
+  // wrote, and if any fails, none of them changes anything.
+  struct Step {
+    Statement statement;
+    Params params;
+  };
+  std::vector<Result> execute_pipeline(const std::vector<Step>& steps);
 
   static constexpr std::chrono::milliseconds kReconnectInterval{250};
 
  private:
   bool connect();
+  Result run(Statement statement, const Params& params, int result_format);
   void drop();
   Result classify(PGresult* result);
 

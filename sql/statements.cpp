@@ -17,6 +17,16 @@ namespace {
   "  LEFT JOIN account_grants g ON g.account_id = a.id AND g.user_id = $4::bigint" \
   "  WHERE a.id = $1::bigint AND a.company_id = $2::bigint) "
 
+// The note $1 of company $2 as caller $3 with role $4 may see it, locked
+// against other writers of the same note, so concurrent changes to one note
+// queue up instead of deadlocking. No row: 404.
+#define NOTES_VISIBLE_NOTE_CTE                                                        \
+  "WITH target AS ("                                                                  \
+  "  SELECT n.id, n.revision FROM notes n"                                            \
+  "  WHERE n.id = $1::bigint AND n.company_id = $2::bigint"                           \
+  "    AND notes_visible(n, $3::bigint, $4::text)"                                    \
+  "  FOR NO KEY UPDATE) "
+
 const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCatalogue = {{
     {Statement::ready_check, "ready_check", "SELECT 1"},
 
@@ -68,9 +78,163 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
      "  WHERE account.may_modify AND n.account_id = account.id AND NOT n.removed"
      "  RETURNING n.id)"
      " SELECT account.may_modify, (SELECT id FROM changed) FROM account"},
+
+    // Row: revision (the ETag), the whole Note as JSON. No row: 404.
+    {Statement::note_get, "note_get",
+     "SELECT n.revision, notes_note_json(n)::text FROM notes n"
+     " WHERE n.id = $1::bigint AND n.company_id = $2::bigint AND notes_visible(n, $3::bigint, $4::text)"},
+
+    // The same without the visibility check, for the answer of a write that
+    // was already authorised earlier in its pipeline.
+    {Statement::note_by_id, "note_by_id",
+     "SELECT n.revision, notes_note_json(n)::text FROM notes n"
+     " WHERE n.id = $1::bigint AND n.company_id = $2::bigint"},
+
+    // $1 customer, $2 company, $3 caller, $4 role, $5 limit, $6 offset, then
+    // filters (NULL: not filtered): $7 status, $8 reference_type,
+    // $9 reference_id, $10 tag, $11 assignee, $12 priority, $13 created_from,
+    // $14 created_to. Row: customer found (0/1), total matching, the page as
+    // a JSON array (NULL when empty). Visibility is spelled out rather than
+    // called so that count and offset read only the list index.
+    {Statement::note_list, "note_list",
+     "WITH customer AS (SELECT id FROM customers WHERE id = $1::bigint AND company_id = $2::bigint),"
+     " matching AS ("
+     "  SELECT n.id, n.created_on FROM notes n"
+     "  WHERE n.customer_id = (SELECT id FROM customer)"
+     "    AND (NOT n.confidential OR $4::text = 'owner' OR n.user_id = $3::bigint"
+     "         OR EXISTS (SELECT 1 FROM note_assignees a WHERE a.note_id = n.id AND a.user_id = $3::bigint))"
+     "    AND ($7::text IS NULL OR n.status = $7::text)"
+     "    AND ($8::text IS NULL OR n.reference_type = $8::text)"
+     "    AND ($9::bigint IS NULL OR n.reference_id = $9::bigint)"
+     "    AND ($10::text IS NULL OR $10::text = ANY (n.tags))"
+     "    AND ($11::bigint IS NULL OR EXISTS (SELECT 1 FROM note_assignees a"
+     "                                        WHERE a.note_id = n.id AND a.user_id = $11::bigint))"
+     "    AND ($12::boolean IS NULL OR n.priority = $12::boolean)"
+     "    AND ($13::timestamptz IS NULL OR n.created_on >= $13::timestamptz)"
+     "    AND ($14::timestamptz IS NULL OR n.created_on <= $14::timestamptz)),"
+     " page AS (SELECT id FROM matching ORDER BY created_on DESC, id DESC LIMIT $5::int OFFSET $6::bigint)"
+     " SELECT (SELECT count(*) FROM customer), (SELECT count(*) FROM matching),"
+     "  (SELECT json_agg(notes_note_json(n) ORDER BY n.created_on DESC, n.id DESC)"
+     "   FROM notes n WHERE n.id IN (SELECT id FROM page))::text"},
+
+    // $1 customer, $2 company, $3 author, then the fields: $4 reference_type,
+    // $5 reference_id, $6 type, $7 details, $8 status, $9 reminder,
+    // $10 confidential, $11 priority, $12 tags, $13 subject (NULL: default).
+    // Row: id, revision, the Note. No row: no such customer.
+    {Statement::note_create, "note_create",
+     "WITH customer AS (SELECT id FROM customers WHERE id = $1::bigint AND company_id = $2::bigint),"
+     " created AS ("
+     "  INSERT INTO notes (company_id, customer_id, user_id, reference_type, reference_id, type, details,"
+     "                     status, reminder, confidential, priority, tags, subject)"
+     "  SELECT $2::bigint, c.id, $3::bigint, coalesce($4::text, 'customer'),"
+     "         coalesce($5::bigint, CASE WHEN coalesce($4::text, 'customer') = 'customer' THEN c.id END),"
+     "         $6::text, $7::text, coalesce($8::text, 'open'), $9::timestamptz,"
+     "         coalesce($10::boolean, false), coalesce($11::boolean, false), $12::text[], $13::text"
+     "  FROM customer c RETURNING *)"
+     " SELECT c.id, c.revision, notes_note_json(c)::text FROM created c"},
+
+    // $1 note, $2 company, $3 caller, $4 role, $5 If-Match revisions
+    // (NULL: none given), then for each field a flag "given" and the value:
+    // $6/$7 reference_type, $8/$9 reference_id, $10/$11 type,
+    // $12/$13 details, $14/$15 status, $16/$17 reminder, $18/$19 confidential,
+    // $20/$21 priority, $22/$23 tags, $24/$25 subject.
+    // Row: note found (0/1), new revision and Note (NULL: If-Match failed).
+    {Statement::note_update, "note_update",
+     NOTES_VISIBLE_NOTE_CTE
+     ", changed AS ("
+     "  UPDATE notes n SET"
+     "   reference_type = CASE WHEN $6::boolean THEN $7::text ELSE n.reference_type END,"
+     "   reference_id = CASE WHEN $8::boolean THEN $9::bigint ELSE n.reference_id END,"
+     "   type = CASE WHEN $10::boolean THEN $11::text ELSE n.type END,"
+     "   details = CASE WHEN $12::boolean THEN $13::text ELSE n.details END,"
+     "   status = CASE WHEN $14::boolean THEN $15::text ELSE n.status END,"
+     "   reminder = CASE WHEN $16::boolean THEN $17::timestamptz ELSE n.reminder END,"
+     "   confidential = CASE WHEN $18::boolean THEN $19::boolean ELSE n.confidential END,"
+     "   priority = CASE WHEN $20::boolean THEN $21::boolean ELSE n.priority END,"
+     "   tags = CASE WHEN $22::boolean THEN $23::text[] ELSE n.tags END,"
+     "   subject = CASE WHEN $24::boolean THEN $25::text ELSE n.subject END,"
+     "   revision = n.revision + 1"
+     "  FROM target t WHERE n.id = t.id AND ($5::bigint[] IS NULL OR t.revision = ANY ($5::bigint[]))"
+     "  RETURNING n.*)"
+     " SELECT (SELECT count(*) FROM target), c.revision, notes_note_json(c)::text"
+     " FROM (SELECT 1) one LEFT JOIN changed c ON true"},
+
+    // $1 note, $2 company, $3 caller, $4 role, $5 If-Match revisions.
+    // Row: note found (0/1), deleted (0/1: 0 when If-Match failed).
+    {Statement::note_delete, "note_delete",
+     NOTES_VISIBLE_NOTE_CTE
+     ", deleted AS ("
+     "  DELETE FROM notes n USING target t"
+     "  WHERE n.id = t.id AND ($5::bigint[] IS NULL OR t.revision = ANY ($5::bigint[]))"
+     "  RETURNING n.id)"
+     " SELECT (SELECT count(*) FROM target), (SELECT count(*) FROM deleted)"},
+
+    // $1 note, $2 company, $3 caller, $4 role, $5 user ids. All or nothing:
+    // when any id is not a user of the company nothing is added. Adding one
+    // already assigned changes nothing. Row: note found (0/1), the unknown
+    // ids as a JSON array.
+    {Statement::note_assignees_add, "note_assignees_add",
+     NOTES_VISIBLE_NOTE_CTE
+     ", wanted AS (SELECT DISTINCT unnest($5::bigint[]) AS user_id),"
+     " unknown AS (SELECT w.user_id FROM wanted w WHERE NOT EXISTS ("
+     "   SELECT 1 FROM users u WHERE u.id = w.user_id AND u.company_id = $2::bigint)),"
+     " added AS ("
+     "  INSERT INTO note_assignees (note_id, user_id, company_id)"
+     "  SELECT t.id, w.user_id, $2::bigint FROM target t, wanted w"
+     "  WHERE NOT EXISTS (SELECT 1 FROM unknown) ORDER BY w.user_id"
+     "  ON CONFLICT (note_id, user_id) DO NOTHING RETURNING user_id),"
+     " bumped AS ("
+     "  UPDATE notes n SET revision = n.revision + 1 FROM target t"
+     "  WHERE n.id = t.id AND EXISTS (SELECT 1 FROM added) RETURNING n.id)"
+     " SELECT (SELECT count(*) FROM target),"
+     "  (SELECT coalesce(json_agg(user_id ORDER BY user_id), '[]') FROM unknown)::text,"
+     "  (SELECT count(*) FROM bumped)"},
+
+    // $1 note, $2 company, $3 caller, $4 role, $5 user id.
+    // Row: note found (0/1), removed (0/1: 0 when not assigned).
+    {Statement::note_assignee_remove, "note_assignee_remove",
+     NOTES_VISIBLE_NOTE_CTE
+     ", removed AS ("
+     "  DELETE FROM note_assignees a USING target t"
+     "  WHERE a.note_id = t.id AND a.user_id = $5::bigint RETURNING a.user_id),"
+     " bumped AS ("
+     "  UPDATE notes n SET revision = n.revision + 1 FROM target t"
+     "  WHERE n.id = t.id AND EXISTS (SELECT 1 FROM removed) RETURNING n.id)"
+     " SELECT (SELECT count(*) FROM target), (SELECT count(*) FROM removed), (SELECT count(*) FROM bumped)"},
+
+    // $1 note, $2 company, $3 caller, $4 role, $5 limit, $6 offset.
+    // Row: note found (0/1), total messages, the page oldest first as a JSON
+    // array (NULL when empty).
+    {Statement::note_messages_list, "note_messages_list",
+     "WITH target AS (SELECT n.id FROM notes n WHERE n.id = $1::bigint AND n.company_id = $2::bigint"
+     "                AND notes_visible(n, $3::bigint, $4::text))"
+     " SELECT (SELECT count(*) FROM target),"
+     "  (SELECT count(*) FROM note_messages m WHERE m.note_id = (SELECT id FROM target)),"
+     "  (SELECT json_agg(notes_message_json(m) ORDER BY m.created_on, m.id) FROM ("
+     "     SELECT * FROM note_messages m WHERE m.note_id = (SELECT id FROM target)"
+     "     ORDER BY m.created_on, m.id LIMIT $5::int OFFSET $6::bigint) m)::text"},
+
+    // $1 note, $2 company, $3 caller, $4 role, $5 message, $6 attachment
+    // (bytes, NULL for none). Row: message id, the NoteMessage. No row: 404.
+    {Statement::note_message_create, "note_message_create",
+     NOTES_VISIBLE_NOTE_CTE
+     ", posted AS ("
+     "  INSERT INTO note_messages (note_id, company_id, posted_by, message, attachment)"
+     "  SELECT t.id, $2::bigint, $3::bigint, $5::text, $6::bytea FROM target t RETURNING *),"
+     " bumped AS ("
+     "  UPDATE notes n SET revision = n.revision + 1 FROM posted p WHERE n.id = p.note_id RETURNING n.id)"
+     " SELECT p.id, notes_message_json(p)::text FROM posted p"},
+
+    // $1 note, $2 message, $3 company, $4 caller, $5 role. Row: the
+    // attachment's bytes (fetch in binary). No row: 404.
+    {Statement::note_message_attachment, "note_message_attachment",
+     "SELECT m.attachment FROM note_messages m JOIN notes n ON n.id = m.note_id"
+     " WHERE m.id = $2::bigint AND m.note_id = $1::bigint AND n.company_id = $3::bigint"
+     "   AND m.attachment IS NOT NULL AND notes_visible(n, $4::bigint, $5::text)"},
 }};
 
 #undef NOTES_ACCOUNT_ACCESS_CTE
+#undef NOTES_VISIBLE_NOTE_CTE
 
 }  // namespace
 

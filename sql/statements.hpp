@@ -13,6 +13,17 @@ enum class Statement {
   account_note_create,
   account_note_update,
   account_note_remove,
+  note_get,
+  note_by_id,
+  note_list,
+  note_create,
+  note_update,
+  note_delete,
+  note_assignees_add,
+  note_assignee_remove,
+  note_messages_list,
+  note_message_create,
+  note_message_attachment,
   count_  // keep last
 };
 

@@ -1,0 +1,161 @@
+#include "handlers/customer_notes.hpp"
+
+#include "fcgi/query_string.hpp"
+#include "handlers/customer_access.hpp"
+#include "handlers/etag.hpp"
+#include "handlers/list_query.hpp"
+#include "handlers/note_body.hpp"
+#include "handlers/request_body.hpp"
+#include "sql/pg_array.hpp"
+
+namespace notes::customer_notes {
+namespace {
+
+using customer_access::fail;
+
+// Binds a field as the create statement wants it: the value, or NULL for
+// "absent or null" (the statement fills in defaults).
+template <class T>
+void add_value(sql::Params& params, const Field<T>& field) {
+  params.add_optional(field.value);
+}
+
+void add_tags(sql::Params& params, const Field<std::vector<std::string>>& tags) {
+  if (tags.value) {
+    params.add(std::string_view(sql::text_array_literal(*tags.value)));
+  } else {
+    params.add_null();
+  }
+}
+
+// Binds a field as the update statement wants it: "given?" then the value.
+template <class T>
+void add_change(sql::Params& params, const Field<T>& field) {
+  params.add(field.given);
+  add_value(params, field);
+}
+
+ApiError no_note() { return ApiError::not_found("No such note."); }
+
+}  // namespace
+
+Response list(const Request& request, HandlerContext& context) {
+  if (auto error = customer_access::require_admin(context.caller)) return fail(*error);
+  auto customer_id = customer_access::path_id(request, 0, "customer_id");
+  if (auto* error = std::get_if<ApiError>(&customer_id)) return fail(*error);
+  auto query = parse_query_string(request.query_string());
+  if (!query) return fail(ApiError::bad_request("The query string is malformed."));
+  auto parsed = note_list_query(*query, request.param("HTTP_PAGE_SIZE"), context.caller.user_id);
+  if (auto* error = std::get_if<ApiError>(&parsed)) return fail(*error);
+  const auto& [paging, filters] = std::get<NoteListQuery>(parsed);
+
+  sql::Params params;
+  params.add(std::get<int64_t>(customer_id)).add(context.caller.company_id).add(context.caller.user_id)
+      .add(std::string_view(context.caller.role)).add(static_cast<int64_t>(paging.page_size)).add(paging.offset());
+  params.add_optional(filters.status).add_optional(filters.reference_type).add_optional(filters.reference_id)
+      .add_optional(filters.tag).add_optional(filters.assignee).add_optional(filters.priority)
+      .add_optional(filters.created_from).add_optional(filters.created_to);
+  auto result = context.db.execute(sql::Statement::note_list, params);
+  if (!result.ok()) return fail(ApiError::from_database(result.failure()));
+  if (result.int64(0, 0) == 0) return fail(ApiError::not_found("No such customer."));
+  int64_t total = result.int64(0, 1);
+  // An empty page answers 204 with no body, as the original API does.
+  Response response = result.is_null(0, 2) ? Response::no_content()
+                                           : Response::json(200, std::string(result.text(0, 2)));
+  response.header("X-Pagination", pagination_json(paging, total));
+  return response;
+}
+
+Response create(const Request& request, HandlerContext& context) {
+  if (auto error = customer_access::require_admin(context.caller)) return fail(*error);
+  auto customer_id = customer_access::path_id(request, 0, "customer_id");
+  if (auto* error = std::get_if<ApiError>(&customer_id)) return fail(*error);
+  rapidjson::Document body;
+  if (auto error = read_json_object(request, body)) return fail(*error);
+  auto parsed = note_fields(body, true);
+  if (auto* error = std::get_if<ApiError>(&parsed)) return fail(*error);
+  const NoteFields& f = std::get<NoteFields>(parsed);
+
+  sql::Params params;
+  params.add(std::get<int64_t>(customer_id)).add(context.caller.company_id).add(context.caller.user_id);
+  add_value(params, f.reference_type);
+  add_value(params, f.reference_id);
+  add_value(params, f.type);
+  add_value(params, f.details);
+  add_value(params, f.status);
+  add_value(params, f.reminder);
+  add_value(params, f.confidential);
+  add_value(params, f.priority);
+  add_tags(params, f.tags);
+  add_value(params, f.subject);
+  auto result = context.db.execute(sql::Statement::note_create, params);
+  if (!result.ok()) return fail(ApiError::from_database(result.failure()));
+  if (result.rows() == 0) return fail(ApiError::not_found("No such customer."));
+  Response response = customer_access::note_answer(201, result.text(0, 1), result.text(0, 2));
+  response.header("Location", "/api/customers/notes/" + std::string(result.text(0, 0)));
+  return response;
+}
+
+Response get(const Request& request, HandlerContext& context) {
+  if (auto error = customer_access::require_admin(context.caller)) return fail(*error);
+  auto note_id = customer_access::path_id(request, 0, "note_id");
+  if (auto* error = std::get_if<ApiError>(&note_id)) return fail(*error);
+  auto result = context.db.execute(sql::Statement::note_get,
+                                   customer_access::note_params(std::get<int64_t>(note_id), context.caller));
+  if (!result.ok()) return fail(ApiError::from_database(result.failure()));
+  if (result.rows() == 0) return fail(no_note());
+  return customer_access::note_answer(200, result.text(0, 0), result.text(0, 1));
+}
+
+Response update(const Request& request, HandlerContext& context) {
+  if (auto error = customer_access::require_admin(context.caller)) return fail(*error);
+  auto note_id = customer_access::path_id(request, 0, "note_id");
+  if (auto* error = std::get_if<ApiError>(&note_id)) return fail(*error);
+  rapidjson::Document body;
+  if (auto error = read_json_object(request, body)) return fail(*error);
+  auto parsed = note_fields(body, false);
+  if (auto* error = std::get_if<ApiError>(&parsed)) return fail(*error);
+  const NoteFields& f = std::get<NoteFields>(parsed);
+  if ((f.reference_type.given && !f.reference_type.value) || (f.reference_id.given && !f.reference_id.value)) {
+    return fail(ApiError::invalid_field(f.reference_id.given ? "reference_id" : "reference_type",
+                                        "The note's reference cannot be null."));
+  }
+
+  sql::Params params = customer_access::note_params(std::get<int64_t>(note_id), context.caller);
+  params.add_optional(if_match_revisions(request.param("HTTP_IF_MATCH")));
+  add_change(params, f.reference_type);
+  add_change(params, f.reference_id);
+  add_change(params, f.type);
+  add_change(params, f.details);
+  add_change(params, f.status);
+  add_change(params, f.reminder);
+  add_change(params, f.confidential);
+  add_change(params, f.priority);
+  params.add(f.tags.given);
+  add_tags(params, f.tags);
+  add_change(params, f.subject);
+  auto result = context.db.execute(sql::Statement::note_update, params);
+  if (!result.ok()) return fail(ApiError::from_database(result.failure()));
+  if (result.int64(0, 0) == 0) return fail(no_note());
+  if (result.is_null(0, 1)) {  // no new revision: If-Match named another
+    return fail(ApiError::precondition_failed());
+  }
+  return customer_access::note_answer(200, result.text(0, 1), result.text(0, 2));
+}
+
+Response remove(const Request& request, HandlerContext& context) {
+  if (auto error = customer_access::require_admin(context.caller)) return fail(*error);
+  auto note_id = customer_access::path_id(request, 0, "note_id");
+  if (auto* error = std::get_if<ApiError>(&note_id)) return fail(*error);
+  sql::Params params = customer_access::note_params(std::get<int64_t>(note_id), context.caller);
+  params.add_optional(if_match_revisions(request.param("HTTP_IF_MATCH")));
+  auto result = context.db.execute(sql::Statement::note_delete, params);
+  if (!result.ok()) return fail(ApiError::from_database(result.failure()));
+  if (result.int64(0, 0) == 0) return fail(no_note());
+  if (result.int64(0, 1) == 0) {
+    return fail(ApiError::precondition_failed());
+  }
+  return Response::no_content();
+}
+
+}  // namespace notes::customer_notes

@@ -1,0 +1,18 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace notes {
+
+// A Note's ETag: its revision, which every change to the note, its assignees
+// or its messages increments.
+std::string note_etag(std::string_view revision);
+
+// An If-Match header as a bigint[] literal of the revisions it names, for the
+// statement to compare: nothing when there is no header (or it is "*": any
+// current note matches), "{}" when it names no tag of ours (never matches).
+std::optional<std::string> if_match_revisions(const char* header);
+
+}  // namespace notes

@@ -1,0 +1,112 @@
+#include "handlers/list_query.hpp"
+
+#include <set>
+
+#include "fcgi/iso8601.hpp"
+#include "fcgi/request.hpp"
+#include "handlers/note_body.hpp"
+
+namespace notes {
+namespace {
+
+constexpr int64_t kMaxPage = 1'000'000'000;
+
+ApiError bad_parameter(const std::string& name, const std::string& why) {
+  return ApiError{400, "invalid_parameter", "Query parameter " + name + " " + why + ".",
+                  "{\"parameter\":" + json_string(name) + "}"};
+}
+
+std::optional<ApiError> read_paging(const std::string& name, const std::string& value, Paging& paging) {
+  auto number = parse_positive_id(value);
+  if (name == "page") {
+    if (!number || *number > kMaxPage) return bad_parameter(name, "must be a whole number from 1");
+    paging.page = *number;
+  } else {
+    if (!number || *number > kMaxPageSize) {
+      return bad_parameter(name, "must be a whole number from 1 to " + std::to_string(kMaxPageSize));
+    }
+    paging.page_size = static_cast<int>(*number);
+  }
+  return std::nullopt;
+}
+
+// Applies paging parameters and the header; calls `other` for the rest.
+template <class Other>
+std::optional<ApiError> read_query(const QueryParams& query, const char* header_page_size, Paging& paging,
+                                   Other other) {
+  std::set<std::string> seen;
+  if (header_page_size && *header_page_size) {
+    if (auto error = read_paging("page_size", header_page_size, paging)) return error;
+  }
+  for (const auto& [name, value] : query) {
+    if (!seen.insert(name).second) return bad_parameter(name, "is given more than once");
+    std::optional<ApiError> error =
+        (name == "page" || name == "page_size") ? read_paging(name, value, paging) : other(name, value);
+    if (error) return error;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::variant<Paging, ApiError> paging_only(const QueryParams& query, const char* header_page_size) {
+  Paging paging;
+  auto error = read_query(query, header_page_size, paging, [](const std::string& name, const std::string&) {
+    return std::optional<ApiError>(bad_parameter(name, "is not known here"));
+  });
+  if (error) return *error;
+  return paging;
+}
+
+std::variant<NoteListQuery, ApiError> note_list_query(const QueryParams& query, const char* header_page_size,
+                                                      int64_t caller_id) {
+  NoteListQuery result;
+  NoteFilters& f = result.filters;
+  auto filter = [&](const std::string& name, const std::string& value) -> std::optional<ApiError> {
+    if (name == "status") {
+      if (!is_note_status(value)) return bad_parameter(name, std::string("must be one of ") + kNoteStatusList);
+      f.status = value;
+    } else if (name == "reference_type") {
+      if (!is_reference_type(value)) return bad_parameter(name, std::string("must be one of ") + kReferenceTypeList);
+      f.reference_type = value;
+    } else if (name == "reference_id") {
+      f.reference_id = parse_positive_id(value);
+      if (!f.reference_id) return bad_parameter(name, "must be a positive 64-bit integer");
+    } else if (name == "tag") {
+      if (value.empty()) return bad_parameter(name, "must not be empty");
+      f.tag = value;
+    } else if (name == "assignee") {
+      f.assignee = value == "me" ? std::optional<int64_t>(caller_id) : parse_positive_id(value);
+      if (!f.assignee) return bad_parameter(name, "must be a user id or me");
+    } else if (name == "priority") {
+      if (value != "true" && value != "false") return bad_parameter(name, "must be true or false");
+      f.priority = value == "true";
+    } else if (name == "created_from" || name == "created_to") {
+      if (!is_iso8601_date_or_datetime(value)) {
+        return bad_parameter(name, "must be an ISO 8601 date or date-time");
+      }
+      // A plain date covers its whole day, in UTC.
+      bool date_only = value.size() == 10;
+      if (name == "created_from") {
+        f.created_from = date_only ? value + "T00:00:00Z" : value;
+      } else {
+        f.created_to = date_only ? value + "T23:59:59.999999Z" : value;
+      }
+    } else {
+      return bad_parameter(name, "is not known here");
+    }
+    return std::nullopt;
+  };
+  if (auto error = read_query(query, header_page_size, result.paging, filter)) return *error;
+  return result;
+}
+
+std::string pagination_json(const Paging& paging, int64_t total) {
+  int64_t total_pages = (total + paging.page_size - 1) / paging.page_size;
+  return "{\"page_number\":" + std::to_string(paging.page) + ",\"page_size\":" + std::to_string(paging.page_size) +
+         ",\"total_pages\":" + std::to_string(total_pages) + ",\"total_count\":" + std::to_string(total) +
+         ",\"has_previous_page\":" + (paging.page > 1 ? "true" : "false") +
+         ",\"has_next_page\":" + (paging.page < total_pages ? "true" : "false") + "}";
+}
+
+}  // namespace notes

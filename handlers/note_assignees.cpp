@@ -1,0 +1,98 @@
+#include "handlers/note_assignees.hpp"
+
+#include <string_view>
+
+#include "handlers/customer_access.hpp"
+#include "handlers/request_body.hpp"
+#include "sql/pg_array.hpp"
+
+namespace notes::note_assignees {
+namespace {
+
+using customer_access::fail;
+
+// {"assignees": [user ids]}; null or [] adds nobody.
+std::variant<std::vector<int64_t>, ApiError> assignee_ids(const rapidjson::Value& body) {
+  std::vector<int64_t> ids;
+  for (const auto& member : body.GetObject()) {
+    std::string_view name(member.name.GetString(), member.name.GetStringLength());
+    if (name != "assignees") return ApiError::invalid_field(name, std::string(name) + " is not a field here.");
+  }
+  auto found = body.FindMember("assignees");
+  if (found == body.MemberEnd() || found->value.IsNull()) return ids;
+  if (!found->value.IsArray()) return ApiError::invalid_field("assignees", "assignees must be an array of user ids.");
+  if (found->value.Size() > kMaxAssigneesPerRequest) {
+    return ApiError::invalid_field("assignees", "assignees holds more than " +
+                                                    std::to_string(kMaxAssigneesPerRequest) + " ids.");
+  }
+  for (const auto& id : found->value.GetArray()) {
+    if (!id.IsInt64() || id.GetInt64() < 1) {
+      return ApiError::invalid_field("assignees", "assignees must hold positive 64-bit user ids.");
+    }
+    ids.push_back(id.GetInt64());
+  }
+  return ids;
+}
+
+// Answers a pipeline of (assignee change, note_by_id).
+Response answer(const std::vector<sql::Result>& results) {
+  for (const auto& result : results) {
+    if (!result.ok()) return fail(ApiError::from_database(result.failure()));
+  }
+  if (results[1].rows() == 0) return fail(ApiError::internal());
+  return customer_access::note_answer(200, results[1].text(0, 0), results[1].text(0, 1));
+}
+
+sql::Params note_by_id(int64_t note_id, const Identity& caller) {
+  sql::Params params;
+  params.add(note_id).add(caller.company_id);
+  return params;
+}
+
+}  // namespace
+
+Response add(const Request& request, HandlerContext& context) {
+  if (auto error = customer_access::require_admin(context.caller)) return fail(*error);
+  auto note_id = customer_access::path_id(request, 0, "note_id");
+  if (auto* error = std::get_if<ApiError>(&note_id)) return fail(*error);
+  rapidjson::Document body;
+  if (auto error = read_json_object(request, body)) return fail(*error);
+  auto ids = assignee_ids(body);
+  if (auto* error = std::get_if<ApiError>(&ids)) return fail(*error);
+
+  int64_t id = std::get<int64_t>(note_id);
+  sql::Params params = customer_access::note_params(id, context.caller);
+  params.add(std::string_view(sql::bigint_array_literal(std::get<std::vector<int64_t>>(ids))));
+  // The change and the Note it leaves, in one transaction and one round trip.
+  auto results = context.db.execute_pipeline(
+      {{sql::Statement::note_assignees_add, params}, {sql::Statement::note_by_id, note_by_id(id, context.caller)}});
+  const sql::Result& added = results[0];
+  if (!added.ok()) return fail(ApiError::from_database(added.failure()));
+  if (added.int64(0, 0) == 0) return fail(ApiError::not_found("No such note."));
+  if (added.text(0, 1) != "[]") {
+    return fail(ApiError{422, "unknown_users", "Some ids are not users of this note's company; nobody was added.",
+                         "{\"user_ids\":" + std::string(added.text(0, 1)) + "}"});
+  }
+  return answer(results);
+}
+
+Response remove(const Request& request, HandlerContext& context) {
+  if (auto error = customer_access::require_admin(context.caller)) return fail(*error);
+  auto note_id = customer_access::path_id(request, 0, "note_id");
+  if (auto* error = std::get_if<ApiError>(&note_id)) return fail(*error);
+  auto user_id = customer_access::path_id(request, 1, "user_id");
+  if (auto* error = std::get_if<ApiError>(&user_id)) return fail(*error);
+
+  int64_t id = std::get<int64_t>(note_id);
+  sql::Params params = customer_access::note_params(id, context.caller);
+  params.add(std::get<int64_t>(user_id));
+  auto results = context.db.execute_pipeline(
+      {{sql::Statement::note_assignee_remove, params}, {sql::Statement::note_by_id, note_by_id(id, context.caller)}});
+  const sql::Result& removed = results[0];
+  if (!removed.ok()) return fail(ApiError::from_database(removed.failure()));
+  if (removed.int64(0, 0) == 0) return fail(ApiError::not_found("No such note."));
+  if (removed.int64(0, 1) == 0) return fail(ApiError::not_found("That user is not assigned to this note."));
+  return answer(results);
+}
+
+}  // namespace notes::note_assignees

@@ -1,0 +1,15 @@
+#pragma once
+#include "fcgi/request.hpp"
+#include "fcgi/response.hpp"
+#include "handlers/handler_context.hpp"
+
+// A note's assignees (staff users of the note's company), contract §2.
+namespace notes::note_assignees {
+
+Response add(const Request& request, HandlerContext& context);     // POST   /api/customers/notes/{note_id}/assignees
+Response remove(const Request& request, HandlerContext& context);  // DELETE /api/customers/notes/{note_id}/assignees/{user_id}
+
+// At most this many ids in one request.
+inline constexpr std::size_t kMaxAssigneesPerRequest = 100;
+
+}  // namespace notes::note_assignees

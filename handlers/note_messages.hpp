@@ -1,0 +1,16 @@
+#pragma once
+#include "fcgi/request.hpp"
+#include "fcgi/response.hpp"
+#include "handlers/handler_context.hpp"
+
+// A note's thread of messages, contract §2.
+namespace notes::note_messages {
+
+Response list(const Request& request, HandlerContext& context);        // GET  /api/customers/notes/{note_id}/messages
+Response create(const Request& request, HandlerContext& context);      // POST /api/customers/notes/{note_id}/messages
+Response attachment(const Request& request, HandlerContext& context);  // GET  .../messages/{message_id}/attachment
+
+inline constexpr std::size_t kMaxMessageBytes = 64 * 1024;
+inline constexpr std::size_t kMaxAttachmentBytes = 5 * 1024 * 1024;  // decoded
+
+}  // namespace notes::note_messages
