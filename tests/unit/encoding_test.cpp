@@ -1,0 +1,58 @@
+// Small encoders and decoders: base64, ETags, ISO 8601, PostgreSQL arrays.
+#include <gtest/gtest.h>
+
+#include "fcgi/iso8601.hpp"
+#include "handlers/base64.hpp"
+#include "handlers/etag.hpp"
+#include "sql/pg_array.hpp"
+
+namespace notes {
+
+TEST(Base64, DecodesStandardWithOrWithoutPadding) {
+  EXPECT_EQ(decode_base64(""), "");
+  EXPECT_EQ(decode_base64("aGVsbG8="), "hello");
+  EXPECT_EQ(decode_base64("aGVsbG8"), "hello");
+  EXPECT_EQ(decode_base64("AAEC/w=="), std::string("\x00\x01\x02\xff", 4));
+  EXPECT_EQ(decode_base64("+/+/"), std::string("\xfb\xff\xbf", 3));
+}
+
+TEST(Base64, RefusesEverythingElse) {
+  for (const char* bad : {"a", "aGVsbG8=\n", "aGVs bG8=", "aGVsbG8-", "aGVsbG_=", "a===", "AAF", "AB==", "====",
+                          "aGVsbG8==="}) {
+    EXPECT_FALSE(decode_base64(bad)) << bad;
+  }
+}
+
+TEST(ETag, IfMatchNamesRevisions) {
+  EXPECT_EQ(note_etag("7"), "\"7\"");
+  EXPECT_FALSE(if_match_revisions(nullptr));
+  EXPECT_FALSE(if_match_revisions("*"));
+  EXPECT_EQ(if_match_revisions("\"7\""), "{7}");
+  EXPECT_EQ(if_match_revisions("\"7\", \"9\""), "{7,9}");
+  EXPECT_EQ(if_match_revisions("W/\"7\""), "{}");  // weak tags never match If-Match
+  EXPECT_EQ(if_match_revisions("7"), "{}");
+  EXPECT_EQ(if_match_revisions("\"x\""), "{}");
+}
+
+TEST(Iso8601, DateTimes) {
+  for (const char* good : {"2024-10-06T20:25:26.131Z", "2024-10-06T20:25:26Z", "2024-10-06T20:25Z",
+                           "2024-10-06T20:25:26+02:00", "2024-10-06T20:25:26.123456789-05:30"}) {
+    EXPECT_TRUE(is_iso8601_datetime(good)) << good;
+  }
+  for (const char* bad : {"2024-10-06", "2024-10-06T20:25:26", "2024-10-06 20:25:26Z", "2024-13-06T20:25:26Z",
+                          "2024-10-32T20:25:26Z", "2024-10-06T24:00:00Z", "2024-10-06T20:60:00Z", "20241006T202526Z",
+                          "2024-10-06T20:25:26.Z", "2024-10-06T20:25:26Zjunk", "2024-10-06T20:25:26+2:00", ""}) {
+    EXPECT_FALSE(is_iso8601_datetime(bad)) << bad;
+  }
+  EXPECT_TRUE(is_iso8601_date_or_datetime("2024-10-06"));
+  EXPECT_FALSE(is_iso8601_date_or_datetime("2024-10-6"));
+}
+
+TEST(PgArray, QuotesAndEscapesEveryElement) {
+  EXPECT_EQ(sql::text_array_literal({}), "{}");
+  EXPECT_EQ(sql::text_array_literal({"a", "b c", "q\"uote", "back\\slash", "{x,y}", "NULL"}),
+            R"({"a","b c","q\"uote","back\\slash","{x,y}","NULL"})");
+  EXPECT_EQ(sql::bigint_array_literal({1, -2, 9223372036854775807}), "{1,-2,9223372036854775807}");
+}
+
+}  // namespace notes
