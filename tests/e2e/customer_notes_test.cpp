@@ -172,6 +172,16 @@ TEST_F(CustomerNotes, MalformedBodiesAndIds) {
   EXPECT_REFUSED_UNCHANGED(400, http("GET", notes_url("99999999999999999999"), {bearer(club->admin_key)}));
 }
 
+TEST_F(CustomerNotes, OtherMethodsAre405WithAllow) {
+  std::string id = create_id(R"({"subject":"methods"})");
+  auto put = http("PUT", note_url(id), {bearer(club->admin_key), kJson}, "{}");
+  EXPECT_EQ(put.status, 405);
+  EXPECT_EQ(put.header("allow"), "GET, PATCH, DELETE");
+  EXPECT_NE(put.body.find("\"error\":\"method_not_allowed\""), std::string::npos) << put.body;
+  EXPECT_EQ(http("DELETE", notes_url(customer), {bearer(club->admin_key)}).header("allow"), "GET, POST");
+  EXPECT_EQ(http("GET", note_url(id) + "/assignees", {bearer(club->admin_key)}).header("allow"), "POST");
+}
+
 TEST_F(CustomerNotes, StaffAreForbiddenEverywhere) {
   std::string id = create_id(R"({"subject":"staff cannot"})");
   EXPECT_REFUSED_UNCHANGED(403, create(R"({"subject":"x"})", club->staff_key));

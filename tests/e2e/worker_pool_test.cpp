@@ -146,6 +146,10 @@ TEST(WorkerPool, UnreachableDatabaseIs503WithRetryAfterAndNoHang) {
   EXPECT_TRUE(status_is(note, 503)) << note.output;
   EXPECT_NE(note.output.find("Retry-After: 1\r\n"), std::string::npos) << note.output;
   EXPECT_NE(note.output.find(R"({"result":"error")"), std::string::npos) << note.output;
+  auto customer_note = notesd.request("GET", "/api/customers/notes/1",
+                                      {{"NOTES_USER_ID", "1"}, {"NOTES_COMPANY_ID", "1"}, {"NOTES_ROLE", "admin"}});
+  EXPECT_TRUE(status_is(customer_note, 503)) << customer_note.output;
+  EXPECT_NE(customer_note.output.find(R"({"error":"unavailable")"), std::string::npos) << customer_note.output;
   EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
   EXPECT_EQ(notesd.workers_now().size(), 2u) << "a dead database must not kill workers";
 }
