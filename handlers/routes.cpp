@@ -11,6 +11,7 @@
 #include "handlers/handler_context.hpp"
 #include "handlers/customer_notes.hpp"
 #include "handlers/health.hpp"
+#include "handlers/idempotency.hpp"
 #include "handlers/note_assignees.hpp"
 #include "handlers/note_messages.hpp"
 
@@ -79,6 +80,7 @@ Response dispatch(Request& request, sql::Connection& db) {
         break;
     }
     HandlerContext context{db, caller.value_or(Identity{})};
+    if (caller && request.method() == "POST") return idempotency::run(request, context, match.handler, family);
     return match.handler(request, context);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "notesd[%d]: %.*s %.*s failed: %s\n", getpid(), static_cast<int>(request.method().size()),

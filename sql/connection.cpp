@@ -88,6 +88,7 @@ bool Connection::connect() {
 }
 
 bool Connection::ensure_ready() {
+  if (in_transaction_) return conn_ != nullptr;
   if (conn_ && PQstatus(conn_) == CONNECTION_OK) {
     switch (PQtransactionStatus(conn_)) {
       case PQTRANS_IDLE:
@@ -134,6 +135,39 @@ Result Connection::classify(PGresult* result) {
 }
 
 Result Connection::execute(Statement statement, const Params& params) { return run(statement, params, 0); }
+
+bool Connection::simple(const char* command) {
+  if (!conn_) return false;
+  PGresult* result = PQexec(conn_, command);
+  bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;
+  if (!ok && PQstatus(conn_) != CONNECTION_OK) {
+    last_attempt_ = std::chrono::steady_clock::now();
+    drop();
+  }
+  PQclear(result);
+  return ok;
+}
+
+bool Connection::begin() {
+  if (!ensure_ready() || !simple("BEGIN")) return false;
+  in_transaction_ = true;
+  return true;
+}
+
+bool Connection::commit() {
+  in_transaction_ = false;
+  // COMMIT of a failed transaction "succeeds" as a ROLLBACK: check the state.
+  if (!conn_ || PQtransactionStatus(conn_) != PQTRANS_INTRANS) {
+    simple("ROLLBACK");
+    return false;
+  }
+  return simple("COMMIT");
+}
+
+void Connection::rollback() {
+  in_transaction_ = false;
+  simple("ROLLBACK");
+}
 
 Result Connection::execute_binary(Statement statement, const Params& params) { return run(statement, params, 1); }
 

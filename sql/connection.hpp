@@ -50,6 +50,12 @@ class Connection {
   };
   std::vector<Result> execute_pipeline(const std::vector<Step>& steps);
 
+  // An explicit transaction spanning several statements. While it is open,
+  // the statements run inside it; commit() reports whether it committed.
+  bool begin();
+  bool commit();
+  void rollback();
+
   static constexpr std::chrono::milliseconds kReconnectInterval{250};
 
  private:
@@ -61,6 +67,8 @@ class Connection {
   ConnectionSettings settings_;
   PGconn* conn_ = nullptr;
   std::chrono::steady_clock::time_point last_attempt_{};
+  bool in_transaction_ = false;  // begin() ran: ensure_ready() must not roll it back
+  bool simple(const char* command);
 };
 
 // Maps a SQLSTATE (and the connection's health) to a Failure.

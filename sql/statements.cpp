@@ -231,6 +231,29 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
      "SELECT m.attachment FROM note_messages m JOIN notes n ON n.id = m.note_id"
      " WHERE m.id = $2::bigint AND m.note_id = $1::bigint AND n.company_id = $3::bigint"
      "   AND m.attachment IS NOT NULL AND notes_visible(n, $4::bigint, $5::text)"},
+
+    // $1 user, $2 key: forget an answer older than the keys' lifetime.
+    {Statement::idempotency_expire, "idempotency_expire",
+     "DELETE FROM idempotency_keys WHERE user_id = $1::bigint AND key = $2::text"
+     " AND created_at < now() - interval '24 hours'"},
+
+    // $1 user, $2 company, $3 key, $4 request hash. A row: the key is ours to
+    // answer; none: it was used before. Waits while another transaction
+    // holds the same key, so two concurrent retries cannot both write.
+    {Statement::idempotency_claim, "idempotency_claim",
+     "INSERT INTO idempotency_keys (user_id, company_id, key, request_hash)"
+     " VALUES ($1::bigint, $2::bigint, $3::text, $4::bytea)"
+     " ON CONFLICT (user_id, key) DO NOTHING RETURNING 1"},
+
+    // $1 user, $2 key. Row: request hash (hex), status, headers, body.
+    {Statement::idempotency_find, "idempotency_find",
+     "SELECT encode(request_hash, 'hex'), status, headers, body FROM idempotency_keys"
+     " WHERE user_id = $1::bigint AND key = $2::text"},
+
+    // $1 user, $2 key, $3 status, $4 headers, $5 body.
+    {Statement::idempotency_store, "idempotency_store",
+     "UPDATE idempotency_keys SET status = $3::integer, headers = $4::text, body = $5::text"
+     " WHERE user_id = $1::bigint AND key = $2::text"},
 }};
 
 #undef NOTES_ACCOUNT_ACCESS_CTE

@@ -24,6 +24,10 @@ enum class Statement {
   note_messages_list,
   note_message_create,
   note_message_attachment,
+  idempotency_expire,
+  idempotency_claim,
+  idempotency_find,
+  idempotency_store,
   count_  // keep last
 };
 

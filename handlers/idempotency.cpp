@@ -1,0 +1,112 @@
+#include "handlers/idempotency.hpp"
+
+#include <string>
+
+#include "handlers/api_key.hpp"
+
+namespace notes::idempotency {
+namespace {
+
+// The request as far as a retry must repeat it.
+std::string request_hash(const Request& request) {
+  std::string text;
+  text.append(request.method()).append("\n").append(request.path()).append("\n").append(request.body);
+  return hash_api_key(text);  // SHA-256
+}
+
+std::string to_hex(std::string_view bytes) {
+  static const char digits[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned char byte : bytes) {
+    hex += digits[byte >> 4];
+    hex += digits[byte & 15];
+  }
+  return hex;
+}
+
+// The headers worth replaying, one "Name: value" a line.
+std::string stored_headers(const Response& response) {
+  std::string lines;
+  for (const auto& [name, value] : response.headers) lines += name + ": " + value + "\n";
+  return lines;
+}
+
+Response replay(const sql::Result& stored) {
+  Response response;
+  response.status = static_cast<int>(stored.int64(0, 1));
+  std::string_view headers = stored.text(0, 2);
+  while (!headers.empty()) {
+    auto end = headers.find('\n');
+    std::string_view line = headers.substr(0, end);
+    headers = end == std::string_view::npos ? std::string_view() : headers.substr(end + 1);
+    auto colon = line.find(": ");
+    if (colon != std::string_view::npos) response.header(std::string(line.substr(0, colon)), std::string(line.substr(colon + 2)));
+  }
+  response.body = std::string(stored.text(0, 3));
+  response.header("Idempotent-Replayed", "true");
+  return response;
+}
+
+}  // namespace
+
+bool is_valid_key(std::string_view key) {
+  if (key.empty() || key.size() > 255) return false;
+  for (char c : key) {
+    if (c < 0x21 || c > 0x7E) return false;
+  }
+  return true;
+}
+
+Response run(const Request& request, HandlerContext& context, Handler handler, ApiFamily family) {
+  const char* key = request.param("HTTP_IDEMPOTENCY_KEY");
+  if (key == nullptr) return handler(request, context);
+  if (!is_valid_key(key)) {
+    return render_error(family, ApiError{400, "invalid_idempotency_key",
+                                         "Idempotency-Key must be 1 to 255 visible ASCII characters."});
+  }
+  sql::Connection& db = context.db;
+  auto unavailable = [&](sql::Failure failure) {
+    db.rollback();
+    return render_error(family, ApiError::from_database(failure));
+  };
+  if (!db.begin()) return unavailable(sql::Failure::unavailable);
+
+  std::string hash = request_hash(request);
+  sql::Params who;
+  who.add(context.caller.user_id).add(std::string_view(key));
+  auto expired = db.execute(sql::Statement::idempotency_expire, who);
+  if (!expired.ok()) return unavailable(expired.failure());
+  sql::Params claim;
+  claim.add(context.caller.user_id).add(context.caller.company_id).add(std::string_view(key)).add_binary(hash);
+  auto claimed = db.execute(sql::Statement::idempotency_claim, claim);
+  if (!claimed.ok()) return unavailable(claimed.failure());
+
+  if (claimed.rows() == 0) {
+    auto stored = db.execute(sql::Statement::idempotency_find, who);
+    db.rollback();
+    if (!stored.ok()) return render_error(family, ApiError::from_database(stored.failure()));
+    if (stored.rows() == 0 || stored.is_null(0, 1)) return render_error(family, ApiError::internal());
+    if (stored.text(0, 0) != to_hex(hash)) {
+      return render_error(family, ApiError{422, "idempotency_key_reused",
+                                           "This Idempotency-Key was used with a different request."});
+    }
+    return replay(stored);
+  }
+
+  Response response = handler(request, context);
+  if (response.status < 200 || response.status > 299) {
+    db.rollback();  // nothing to remember: the client may retry with the same key
+    return response;
+  }
+  sql::Params store = who;
+  store.add(static_cast<int64_t>(response.status)).add(std::string_view(stored_headers(response)))
+      .add(std::string_view(response.body));
+  auto stored = db.execute(sql::Statement::idempotency_store, store);
+  if (!stored.ok() || !db.commit()) {
+    // Neither the write nor the key survived: the client's retry is safe.
+    return unavailable(stored.ok() ? sql::Failure::unavailable : stored.failure());
+  }
+  return response;
+}
+
+}  // namespace notes::idempotency

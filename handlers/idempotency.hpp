@@ -1,0 +1,23 @@
+#pragma once
+#include "fcgi/request.hpp"
+#include "fcgi/response.hpp"
+#include "fcgi/router.hpp"
+#include "handlers/error_envelope.hpp"
+#include "handlers/handler_context.hpp"
+
+namespace notes::idempotency {
+
+// How long a key's first answer is kept (stated in docs/api.md).
+inline constexpr int kKeyLifetimeHours = 24;
+
+// Runs a POST `handler` under the request's Idempotency-Key, if it has one:
+// the first request with a key runs in a transaction that also records its
+// 2xx answer; a retry with the same key and the same request gets that
+// answer again (with Idempotent-Replayed: true) and changes nothing; the same
+// key with another request is 422. Keys belong to the caller.
+Response run(const Request& request, HandlerContext& context, Handler handler, ApiFamily family);
+
+// Valid keys: 1-255 visible ASCII characters.
+bool is_valid_key(std::string_view key);
+
+}  // namespace notes::idempotency

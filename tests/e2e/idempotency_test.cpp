@@ -1,0 +1,100 @@
+// Idempotency-Key on POST routes: a retried request gets the first answer.
+#include <atomic>
+#include <thread>
+
+#include "fcgi/json_body.hpp"
+#include "tests/e2e/e2e.hpp"
+#include "tests/support/cli.hpp"
+
+namespace notes::test {
+namespace {
+
+class Idempotency : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    club = new Company(make_company("idem-club"));
+    customer = notesctl_ok("customer add --company " + club->id + " --first-name Retry");
+  }
+  static void TearDownTestSuite() { delete club; }
+  static HttpResponse post_note(const std::string& key, const std::string& body, const std::string& api_key = "") {
+    return http("POST", base_url() + "/api/customers/" + customer + "/notes",
+                {bearer(api_key.empty() ? club->admin_key : api_key), kJson, "Idempotency-Key: " + key}, body);
+  }
+  static std::string note_count() {
+    return query_value("SELECT count(*) FROM notes WHERE customer_id = " + customer);
+  }
+  static Company* club;
+  static std::string customer;
+};
+Company* Idempotency::club = nullptr;
+std::string Idempotency::customer;
+
+}  // namespace
+
+TEST_F(Idempotency, RetryGetsTheFirstAnswerAndCreatesNothing) {
+  std::string before = note_count();
+  auto first = post_note("retry-1", R"({"subject":"once"})");
+  ASSERT_EQ(first.status, 201) << first.body;
+  auto again = post_note("retry-1", R"({"subject":"once"})");
+  EXPECT_EQ(again.status, 201);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.header("location"), first.header("location"));
+  EXPECT_EQ(again.header("etag"), first.header("etag"));
+  EXPECT_EQ(again.header("idempotent-replayed"), "true");
+  EXPECT_EQ(std::stoll(note_count()), std::stoll(before) + 1);
+}
+
+TEST_F(Idempotency, SameKeyWithAnotherBodyIs422) {
+  ASSERT_EQ(post_note("retry-2", R"({"subject":"first"})").status, 201);
+  EXPECT_REFUSED_UNCHANGED(422, post_note("retry-2", R"({"subject":"second"})"));
+}
+
+TEST_F(Idempotency, KeysBelongToTheCaller) {
+  ASSERT_EQ(post_note("shared-key", R"({"subject":"admin's"})").status, 201);
+  auto owner = post_note("shared-key", R"({"subject":"admin's"})", club->owner_key);
+  EXPECT_EQ(owner.status, 201);
+  EXPECT_TRUE(owner.header("idempotent-replayed").empty());
+}
+
+TEST_F(Idempotency, FailedRequestsAreNotRemembered) {
+  EXPECT_REFUSED_UNCHANGED(400, post_note("retry-3", R"({"status":"bogus"})"));
+  auto fixed = post_note("retry-3", R"({"status":"open"})");
+  EXPECT_EQ(fixed.status, 201) << fixed.body;
+}
+
+TEST_F(Idempotency, AccountNotesToo) {
+  std::string account = notesctl_ok("account add --company " + club->id);
+  auto url = account_note_url(account);
+  auto first = http("POST", url, {raw_key(club->owner_key), kJson, "Idempotency-Key: acct-1"}, R"({"note":"x"})");
+  EXPECT_EQ(first.status, 200);
+  // Without the key a second POST would be 409; with it, the first answer.
+  auto again = http("POST", url, {raw_key(club->owner_key), kJson, "Idempotency-Key: acct-1"}, R"({"note":"x"})");
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.body, R"({"result":"success"})");
+  EXPECT_EQ(http("POST", url, {raw_key(club->owner_key), kJson}, R"({"note":"x"})").status, 409);
+}
+
+TEST_F(Idempotency, MalformedKeysAre400) {
+  EXPECT_REFUSED_UNCHANGED(400, post_note(std::string(256, 'k'), R"({"subject":"x"})"));
+  EXPECT_REFUSED_UNCHANGED(400, post_note("has space", R"({"subject":"x"})"));
+}
+
+TEST_F(Idempotency, ConcurrentRetriesCreateOneNote) {
+  std::string before = note_count();
+  std::atomic<int> created{0};
+  std::vector<std::thread> threads;
+  std::vector<std::string> bodies(6);
+  for (int i = 0; i < 6; ++i) {
+    threads.emplace_back([&, i] {
+      auto response = post_note("race-key", R"({"subject":"raced"})");
+      if (response.status == 201) ++created;
+      bodies[i] = response.body;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(created, 6);  // every retry answered like the first
+  for (const auto& body : bodies) EXPECT_EQ(body, bodies[0]);
+  EXPECT_EQ(std::stoll(note_count()), std::stoll(before) + 1);
+}
+
+}  // namespace notes::test
