@@ -153,7 +153,10 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
      "   priority = CASE WHEN $20::boolean THEN $21::boolean ELSE n.priority END,"
      "   tags = CASE WHEN $22::boolean THEN $23::text[] ELSE n.tags END,"
      "   subject = CASE WHEN $24::boolean THEN $25::text ELSE n.subject END,"
-     "   revision = n.revision + 1"
+     // An empty PATCH changes nothing, so it keeps the ETag.
+     "   revision = n.revision + CASE WHEN $6::boolean OR $8::boolean OR $10::boolean OR $12::boolean"
+     "     OR $14::boolean OR $16::boolean OR $18::boolean OR $20::boolean OR $22::boolean OR $24::boolean"
+     "     THEN 1 ELSE 0 END"
      "  FROM target t WHERE n.id = t.id AND ($5::bigint[] IS NULL OR t.revision = ANY ($5::bigint[]))"
      "  RETURNING n.*)"
      " SELECT (SELECT count(*) FROM target), c.revision, notes_note_json(c)::text"

@@ -254,6 +254,9 @@ TEST_F(CustomerNotes, PatchChangesOnlyTheFieldsGivenAndNullClears) {
   EXPECT_STREQ(note["type"].GetString(), "t");
   EXPECT_NE(patched.header("etag"), created.header("etag"));
   EXPECT_EQ(get(id).body, patched.body);
+  // An empty PATCH changes nothing, the ETag included.
+  EXPECT_REFUSED_UNCHANGED(200, http("PATCH", note_url(id), {bearer(club->admin_key), kJson}, "{}"));
+  EXPECT_EQ(get(id).header("etag"), patched.header("etag"));
   EXPECT_REFUSED_UNCHANGED(400, http("PATCH", note_url(id), {bearer(club->admin_key), kJson}, R"({"priority":null})"));
   EXPECT_REFUSED_UNCHANGED(400, http("PATCH", note_url(id), {bearer(club->admin_key), kJson}, R"({"reference_id":null})"));
   EXPECT_REFUSED_UNCHANGED(404, http("PATCH", note_url("999999999"), {bearer(club->admin_key), kJson}, "{}"));
