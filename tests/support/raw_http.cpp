@@ -7,11 +7,12 @@
 
 #include <cstdlib>
 #include <stdexcept>
+#include <thread>
 
 namespace notes::test {
+namespace {
 
-std::string raw_exchange(const std::string& url_base, const std::string& bytes) {
-  // url_base is "http://127.0.0.1:PORT".
+int connect_to(const std::string& url_base) {
   auto colon = url_base.rfind(':');
   int port = std::atoi(url_base.c_str() + colon + 1);
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -23,6 +24,25 @@ std::string raw_exchange(const std::string& url_base, const std::string& bytes) 
     close(fd);
     throw std::runtime_error("cannot connect to " + url_base);
   }
+  return fd;
+}
+
+}  // namespace
+
+void raw_trickle(const std::string& url_base, const std::string& head, std::chrono::milliseconds duration,
+                 const std::atomic<bool>& keep_going) {
+  int fd = connect_to(url_base);
+  send(fd, head.data(), head.size(), MSG_NOSIGNAL);
+  auto end = std::chrono::steady_clock::now() + duration;
+  while (keep_going && std::chrono::steady_clock::now() < end) {
+    send(fd, "x", 1, MSG_NOSIGNAL);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  close(fd);
+}
+
+std::string raw_exchange(const std::string& url_base, const std::string& bytes) {
+  int fd = connect_to(url_base);  // url_base is "http://127.0.0.1:PORT"
   timeval timeout{5, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);

@@ -1,0 +1,276 @@
+// Faults under load, through the real stack: a worker killed or stopped, the
+// database restarted, the supervisor signalled, clients that trickle. Each
+// test prints the figures docs/reliability.md quotes.
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "tests/e2e/e2e.hpp"
+#include "tests/support/cli.hpp"
+#include "tests/support/raw_http.hpp"
+#include "tests/support/stack_env.hpp"
+
+namespace notes::test {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+pid_t supervisor_pid() {
+  std::ifstream file(stack_value("NOTES_PID_FILE"));
+  pid_t pid = 0;
+  file >> pid;
+  return pid;
+}
+
+std::set<pid_t> workers() {
+  pid_t pid = supervisor_pid();
+  std::ifstream file("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+  std::set<pid_t> children;
+  pid_t child;
+  while (file >> child) children.insert(child);
+  return children;
+}
+
+// Requests from several threads until stopped; every answer is recorded.
+class Load {
+ public:
+  struct Answer {
+    Clock::time_point sent, answered;
+    long status;
+    std::string retry_after;
+    std::string tag;  // what the request wrote, for writers
+  };
+  using Request = std::function<HttpResponse(int thread, int n, std::string& tag)>;
+
+  Load(int threads, Request request) {
+    for (int t = 0; t < threads; ++t) {
+      threads_.emplace_back([this, t, request] {
+        for (int n = 0; running_; ++n) {
+          std::string tag;
+          Answer answer;
+          answer.sent = Clock::now();
+          try {
+            auto response = request(t, n, tag);
+            answer.status = response.status;
+            answer.retry_after = response.header("retry-after");
+          } catch (const std::exception&) {
+            answer.status = 0;  // no HTTP answer at all
+          }
+          answer.answered = Clock::now();
+          answer.tag = tag;
+          std::lock_guard lock(mutex_);
+          answers_.push_back(answer);
+        }
+      });
+    }
+  }
+  std::vector<Answer> stop() {
+    running_ = false;
+    for (auto& t : threads_) t.join();
+    return answers_;
+  }
+  ~Load() {
+    if (running_) stop();
+  }
+
+ private:
+  std::atomic<bool> running_{true};
+  std::vector<std::thread> threads_;
+  std::mutex mutex_;
+  std::vector<Answer> answers_;
+};
+
+std::map<long, int> count_statuses(const std::vector<Load::Answer>& answers) {
+  std::map<long, int> counts;
+  for (const auto& a : answers) ++counts[a.status];
+  return counts;
+}
+
+std::string describe(const std::map<long, int>& counts) {
+  std::string text;
+  for (const auto& [status, n] : counts) text += std::to_string(status) + "x" + std::to_string(n) + " ";
+  return text;
+}
+
+long long ms(Clock::duration d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); }
+
+class Faults : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    club = new Company(make_company("faults"));
+    customer = notesctl_ok("customer add --company " + club->id + " --first-name Load");
+    http("POST", account_note_url(club->account_id), {raw_key(club->owner_key), kJson}, R"({"note":"read me"})");
+  }
+  static void TearDownTestSuite() { delete club; }
+  static HttpResponse read(int, int, std::string&) {
+    return http("GET", account_note_url(club->account_id), {raw_key(club->owner_key)});
+  }
+  static Company* club;
+  static std::string customer;
+};
+Company* Faults::club = nullptr;
+std::string Faults::customer;
+
+}  // namespace
+
+TEST_F(Faults, KilledWorkerFailsOnlyItsOwnRequestAndIsReplacedWithinOneSecond) {
+  auto before = workers();
+  ASSERT_GE(before.size(), 2u);
+  Load load(4, read);
+  std::this_thread::sleep_for(1s);
+  pid_t victim = *before.begin();
+  auto killed_at = Clock::now();
+  kill(victim, SIGKILL);
+  Clock::duration replaced_after{};
+  while (Clock::now() - killed_at < 5s) {
+    auto now = workers();
+    if (now.size() == before.size() && !now.count(victim)) {
+      replaced_after = Clock::now() - killed_at;
+      break;
+    }
+    std::this_thread::sleep_for(5ms);
+  }
+  std::this_thread::sleep_for(1s);
+  auto answers = load.stop();
+  auto counts = count_statuses(answers);
+  std::printf("FAULT kill-9 worker: %zu requests, %s; replaced after %lld ms\n", answers.size(),
+              describe(counts).c_str(), ms(replaced_after));
+  EXPECT_GT(replaced_after.count(), 0) << "not replaced within 5 s";
+  EXPECT_LT(ms(replaced_after), 1000);
+  // A worker serves one request at a time: at most the one it held fails, as 502.
+  EXPECT_LE(static_cast<int>(answers.size()) - counts[200], 1) << describe(counts);
+  EXPECT_EQ(counts[200] + counts[502], static_cast<int>(answers.size())) << describe(counts);
+}
+
+TEST_F(Faults, DatabaseRestartIs503MeanwhileAndLosesNoAcknowledgedWrite) {
+  std::atomic<int> sequence{0};
+  Load load(4, [&](int thread, int, std::string& tag) {
+    if (thread % 2 == 1) return read(thread, 0, tag);
+    tag = "restart-" + std::to_string(sequence++);
+    return http("POST", base_url() + "/api/customers/" + customer + "/notes", {bearer(club->admin_key), kJson},
+                "{\"subject\":\"" + tag + "\"}");
+  });
+  std::this_thread::sleep_for(1s);
+  std::string stack_dir = stack_value("NOTES_STACK_DIR");
+  auto stopping = Clock::now();
+  ASSERT_EQ(std::system((NOTES_SOURCE_DIR "/script/lib/stack pg-stop " + stack_dir).c_str()), 0);
+  auto stopped = Clock::now();
+  std::this_thread::sleep_for(1500ms);
+  ASSERT_EQ(std::system((NOTES_SOURCE_DIR "/script/lib/stack pg-start " + stack_dir).c_str()), 0);
+  auto back = Clock::now();
+  std::this_thread::sleep_for(3s);
+  auto answers = load.stop();
+
+  auto counts = count_statuses(answers);
+  Clock::duration slowest{}, recovered_after = 1h;
+  int unavailable_without_retry_after = 0;
+  for (const auto& a : answers) {
+    slowest = std::max(slowest, a.answered - a.sent);
+    if (a.status == 503 && a.retry_after.empty()) ++unavailable_without_retry_after;
+    if (a.status / 100 == 2 && a.sent >= back) recovered_after = std::min(recovered_after, a.answered - back);
+  }
+  std::printf("FAULT database restart (down %lld ms): %zu requests, %s; slowest answer %lld ms; "
+              "first success %lld ms after it was back\n",
+              ms(back - stopping), answers.size(), describe(counts).c_str(), ms(slowest), ms(recovered_after));
+  EXPECT_GT(ms(stopped - stopping), 0);
+  for (const auto& [status, n] : counts) EXPECT_TRUE(status / 100 == 2 || status == 503) << status << " x" << n;
+  EXPECT_GT(counts[503], 0) << "the outage was not seen";
+  EXPECT_EQ(unavailable_without_retry_after, 0);
+  EXPECT_LT(ms(slowest), 3000) << "a request hung while the database was down";
+  EXPECT_LT(ms(recovered_after), 2000);
+  // Every acknowledged write is there once; nothing is there twice.
+  for (const auto& a : answers) {
+    if (a.tag.empty()) continue;
+    std::string copies = query_value("SELECT count(*) FROM notes WHERE subject = '" + a.tag + "'");
+    if (a.status == 201) {
+      EXPECT_EQ(copies, "1") << a.tag;
+    } else {
+      EXPECT_TRUE(copies == "0" || copies == "1") << a.tag << " x" << copies;
+    }
+  }
+}
+
+TEST_F(Faults, StoppedWorkerCostsAtMostItsRequestAsA504) {
+  auto before = workers();
+  Load load(3, read);
+  std::this_thread::sleep_for(500ms);
+  pid_t victim = *before.begin();
+  kill(victim, SIGSTOP);
+  std::this_thread::sleep_for(11s);  // beyond nginx's fastcgi_read_timeout (10 s)
+  kill(victim, SIGCONT);
+  std::this_thread::sleep_for(500ms);
+  auto answers = load.stop();
+  auto counts = count_statuses(answers);
+  Clock::duration slowest{};
+  for (const auto& a : answers) slowest = std::max(slowest, a.answered - a.sent);
+  std::printf("FAULT SIGSTOP worker for 11 s: %zu requests, %s; slowest answer %lld ms\n", answers.size(),
+              describe(counts).c_str(), ms(slowest));
+  EXPECT_LE(static_cast<int>(answers.size()) - counts[200], 1) << describe(counts);
+  EXPECT_EQ(counts[200] + counts[504], static_cast<int>(answers.size())) << describe(counts);
+  EXPECT_LT(ms(slowest), 11000);
+  EXPECT_GT(counts[200], 100) << "the other workers stopped serving";
+  EXPECT_EQ(workers(), before);
+}
+
+TEST_F(Faults, SighupUnderLoadFailsNothing) {
+  auto before = workers();
+  Load load(4, read);
+  std::this_thread::sleep_for(500ms);
+  kill(supervisor_pid(), SIGHUP);
+  auto sent = Clock::now();
+  while (Clock::now() - sent < 10s) {
+    auto now = workers();
+    bool all_new = now.size() == before.size();
+    for (pid_t old : before) all_new = all_new && !now.count(old);
+    if (all_new) break;
+    std::this_thread::sleep_for(10ms);
+  }
+  auto rolled_after = Clock::now() - sent;
+  std::this_thread::sleep_for(500ms);
+  auto answers = load.stop();
+  auto counts = count_statuses(answers);
+  std::printf("FAULT SIGHUP under load: %zu requests, %s; all workers replaced after %lld ms\n", answers.size(),
+              describe(counts).c_str(), ms(rolled_after));
+  EXPECT_EQ(counts[200], static_cast<int>(answers.size())) << describe(counts);
+  EXPECT_LT(ms(rolled_after), 10000);
+}
+
+TEST_F(Faults, TricklingClientsDoNotHoldWorkers) {
+  // More slow clients than workers, each sending its body a byte at a time.
+  std::atomic<bool> trickling{true};
+  std::vector<std::thread> slow;
+  for (int i = 0; i < 6; ++i) {
+    slow.emplace_back([&] {
+      std::string body = R"({"note":"slowly"})";
+      std::string head = "POST /api/v2/account/" + club->account_id + "/note HTTP/1.1\r\nHost: x\r\nAuthorization: " +
+                         club->owner_key + "\r\nContent-Type: application/json\r\nContent-Length: " +
+                         std::to_string(body.size() + 1000) + "\r\n\r\n";
+      raw_trickle(base_url(), head, 3s, trickling);
+    });
+  }
+  std::this_thread::sleep_for(300ms);
+  Clock::duration slowest{};
+  int ok = 0;
+  for (int i = 0; i < 40; ++i) {
+    auto sent = Clock::now();
+    std::string tag;
+    if (read(0, i, tag).status == 200) ++ok;
+    slowest = std::max(slowest, Clock::now() - sent);
+  }
+  trickling = false;
+  for (auto& t : slow) t.join();
+  std::printf("FAULT 6 trickling clients: 40 normal requests, %d ok, slowest %lld ms\n", ok, ms(slowest));
+  EXPECT_EQ(ok, 40);
+  EXPECT_LT(ms(slowest), 1000);
+}
+
+}  // namespace notes::test

@@ -1,0 +1,44 @@
+// libFuzzer target: the parts of a request that are not its body: method and
+// path through the router, the query string through the list parsers, and
+// the header values the worker reads (Content-Length, If-Match, page_size).
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fcgi/content_length.hpp"
+#include "fcgi/iso8601.hpp"
+#include "fcgi/query_string.hpp"
+#include "handlers/api_key.hpp"
+#include "handlers/etag.hpp"
+#include "handlers/list_query.hpp"
+#include "handlers/routes.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string input(reinterpret_cast<const char*>(data), size);
+  // Split the input into fields at NUL bytes: method, path, query, header.
+  std::vector<std::string> parts(4);
+  std::size_t part = 0;
+  for (char c : input) {
+    if (c == '\0' && part < 3) {
+      ++part;
+    } else {
+      parts[part] += c;
+    }
+  }
+  std::vector<std::string> params;
+  auto match = notes::route_table().match(parts[0], parts[1], params);
+  (void)match;
+  (void)notes::split_path(parts[1]);
+  if (auto query = notes::parse_query_string(parts[2])) {
+    (void)notes::note_list_query(*query, parts[3].c_str(), 42);
+    (void)notes::paging_only(*query, parts[3].c_str());
+  }
+  (void)notes::parse_content_length(parts[3].c_str());
+  (void)notes::if_match_revisions(parts[3].c_str());
+  (void)notes::key_from_authorization(parts[3]);
+  (void)notes::is_iso8601_date_or_datetime(parts[2]);
+  (void)notes::parse_positive_id(parts[1]);
+  return 0;
+}
