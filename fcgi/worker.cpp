@@ -53,6 +53,11 @@ sigset_t install_signal_handlers() {
 bool wait_readable(int fd, const sigset_t& waiting_mask) {
   pollfd entry{fd, POLLIN, 0};
   int rc = ppoll(&entry, 1, nullptr, &waiting_mask);
+  // ppoll delivers a pending signal only when nothing is ready yet. Under
+  // load a connection always is, so a SIGTERM would wait forever: look.
+  sigset_t pending;
+  sigpending(&pending);
+  if (sigismember(&pending, SIGTERM) || sigismember(&pending, SIGINT)) stop_requested = 1;
   return rc > 0 && !stop_requested;
 }
 

@@ -202,6 +202,10 @@ TEST_F(CustomerNotes, AnotherCompanysCustomerAndNotesAreNotFound) {
   auto made = http("POST", notes_url(rival_customer), {bearer(rival->admin_key), kJson}, R"({"subject":"rival secret"})");
   ASSERT_EQ(made.status, 201);
   std::string theirs = std::to_string(parse_json(made.body)["id"].GetInt64());
+  auto message = http("POST", note_url(theirs) + "/messages", {bearer(rival->admin_key), kJson},
+                      R"({"message":"theirs","attachment":"c2VjcmV0"})");
+  ASSERT_EQ(message.status, 201);
+  std::string their_message = std::to_string(parse_json(message.body)["id"].GetInt64());
   for (const std::string& key : {club->admin_key, club->owner_key}) {
     EXPECT_REFUSED_UNCHANGED(404, http("GET", notes_url(rival_customer), {bearer(key)}));
     EXPECT_REFUSED_UNCHANGED(404, http("POST", notes_url(rival_customer), {bearer(key), kJson}, R"({"subject":"x"})"));
@@ -214,6 +218,8 @@ TEST_F(CustomerNotes, AnotherCompanysCustomerAndNotesAreNotFound) {
     EXPECT_REFUSED_UNCHANGED(404, http("POST", note_url(theirs) + "/assignees", {bearer(key), kJson},
                                        "{\"assignees\":[" + club->admin_id + "]}"));
     EXPECT_REFUSED_UNCHANGED(404, http("DELETE", note_url(theirs) + "/assignees/" + rival->admin_id, {bearer(key)}));
+    EXPECT_REFUSED_UNCHANGED(404, http("GET", note_url(theirs) + "/messages/" + their_message + "/attachment",
+                                       {bearer(key)}));
   }
   // Their note is as absent as one that never existed.
   EXPECT_EQ(get(theirs).body, get("999999999").body);

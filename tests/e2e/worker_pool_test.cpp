@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
+#include <cerrno>
 #include <cstring>
 #include <chrono>
 #include <filesystem>
@@ -179,6 +181,28 @@ TEST(WorkerPool, UnixSocketIsGroupOnly) {
   EXPECT_EQ(written, notesd.pid_);
 }
 
+TEST(WorkerPool, OtherLocalUsersCannotReachTheSocket) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to act as another user";
+  Notesd notesd;
+  // Open the directory to everyone, so only the socket's own mode (0660)
+  // stands between another user and the workers.
+  ASSERT_EQ(chmod(notesd.dir_.c_str(), 0755), 0);
+  pid_t child = fork();
+  if (child == 0) {
+    // Become nobody, as any other local account would be.
+    if (setgid(65534) != 0 || setuid(65534) != 0) _exit(2);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, notesd.socket_.c_str(), sizeof address.sun_path - 1);
+    bool refused = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 && errno == EACCES;
+    _exit(refused ? 0 : 1);
+  }
+  int status = -1;
+  waitpid(child, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "another user connected to the FastCGI socket";
+}
+
 TEST(WorkerPool, KilledWorkerIsReplacedWithinOneSecond) {
   Notesd notesd;
   auto before = notesd.workers_now();
@@ -268,6 +292,44 @@ TEST(WorkerPool, SigtermStopsEverythingAndCleansUp) {
   for (pid_t worker : workers) EXPECT_NE(kill(worker, 0), 0) << "worker " << worker << " outlived the supervisor";
   EXPECT_FALSE(std::filesystem::exists(notesd.socket_));
   EXPECT_FALSE(std::filesystem::exists(notesd.pid_file_));
+}
+
+TEST(WorkerPool, SigtermUnderLoadCutsNoRequestItAccepted) {
+  Notesd notesd;
+  std::atomic<bool> running{true};
+  std::atomic<int> completed{0}, never_accepted{0}, cut{0};
+  std::vector<std::thread> load;
+  for (int t = 0; t < 4; ++t) {
+    load.emplace_back([&] {
+      while (running) {
+        try {
+          auto response = notesd.request("GET", "/readyz");
+          if (response.completed) {
+            ++completed;
+          } else if (response.output.empty()) {
+            ++never_accepted;  // refused or reset before any worker took it
+          } else {
+            ++cut;  // a worker began answering and did not finish
+          }
+        } catch (const std::exception&) {
+          ++never_accepted;  // the socket is gone: connect failed
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(300ms);
+  kill(notesd.pid_, SIGTERM);
+  int status = -1;
+  Notesd::wait_until([&] { return waitpid(notesd.pid_, &status, WNOHANG) == notesd.pid_; }, 10s);
+  notesd.pid_ = -1;
+  std::this_thread::sleep_for(100ms);
+  running = false;
+  for (auto& t : load) t.join();
+  std::printf("FAULT SIGTERM under load: %d completed, %d never accepted, %d cut\n", completed.load(),
+              never_accepted.load(), cut.load());
+  EXPECT_GT(completed, 0);
+  EXPECT_EQ(cut, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << notesd.log();
 }
 
 TEST(WorkerPool, TakesTheSocketFromStdinLikeSpawnFcgi) {

@@ -18,9 +18,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)notes::note_fields(document, true);
   (void)notes::note_fields(document, false);
   (void)notes::account_note_text(document, 9124292845052624908);
-  auto attachment = document.FindMember("attachment");
-  if (attachment != document.MemberEnd() && attachment->value.IsString()) {
-    (void)notes::decode_base64(std::string_view(attachment->value.GetString(), attachment->value.GetStringLength()));
+  if (document.HasMember("attachment") && document["attachment"].IsString()) {
+    const auto& attachment = document["attachment"];
+    (void)notes::decode_base64(std::string_view(attachment.GetString(), attachment.GetStringLength()));
   }
   return 0;
 }
