@@ -16,6 +16,7 @@ namespace notes::customer_access {
 Response fail(const ApiError& error);
 
 // Customer notes need admin privileges (owners have them too): staff get 403.
+// The dispatcher applies it to every customer-note route.
 std::optional<ApiError> require_admin(const Identity& caller);
 
 // The {placeholder} at `index` of the path as an id, or a 400 naming it.

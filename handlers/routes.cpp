@@ -9,6 +9,7 @@
 #include "handlers/auth.hpp"
 #include "handlers/error_envelope.hpp"
 #include "handlers/handler_context.hpp"
+#include "handlers/customer_access.hpp"
 #include "handlers/customer_notes.hpp"
 #include "handlers/health.hpp"
 #include "handlers/idempotency.hpp"
@@ -78,6 +79,10 @@ Response dispatch(Request& request, sql::Connection& db) {
             .header("Allow", match.allow);
       case Router::Match::Kind::found:
         break;
+    }
+    // Every customer-note route needs admin privileges (contract §2).
+    if (caller && family == ApiFamily::customers) {
+      if (auto error = customer_access::require_admin(*caller)) return render_error(family, *error);
     }
     HandlerContext context{db, caller.value_or(Identity{})};
     if (caller && request.method() == "POST") return idempotency::run(request, context, match.handler, family);
