@@ -88,6 +88,8 @@ Response dispatch(Request& request, sql::Connection& db) {
     if (caller && request.method() == "POST") return idempotency::run(request, context, match.handler, family);
     return match.handler(request, context);
   } catch (const std::exception& e) {
+    // A transaction a handler left open must not carry into the next request.
+    if (db.in_transaction()) db.rollback();
     std::fprintf(stderr, "notesd[%d]: %.*s %.*s failed: %s\n", getpid(), static_cast<int>(request.method().size()),
                  request.method().data(), static_cast<int>(path.size()), path.data(), e.what());
     return render_error(family, ApiError::internal());

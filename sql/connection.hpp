@@ -55,6 +55,7 @@ class Connection {
   bool begin();
   bool commit();
   void rollback();
+  bool in_transaction() const { return in_transaction_; }
 
   static constexpr std::chrono::milliseconds kReconnectInterval{250};
 
