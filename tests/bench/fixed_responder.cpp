@@ -3,8 +3,10 @@
 // a fixed JSON body and every auth sub-request with a fixed caller. Whatever
 // it manages is what the nginx -> FastCGI hop alone allows on this machine.
 //
-//   fixed_responder SOCKET_PATH WORKERS
+//   fixed_responder SOCKET_PATH|HOST:PORT WORKERS
+#include <arpa/inet.h>
 #include <fcgiapp.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -53,16 +55,31 @@ int main(int argc, char* argv[]) {
   std::string path = argv[1];
   int workers = std::atoi(argv[2]);
   if (workers < 1 || workers > 256) return 2;
-  unlink(path.c_str());
-  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || listen(fd, 1024) != 0) {
-    std::perror("bind");
-    return 1;
+  int fd;
+  if (path.front() == '/') {
+    unlink(path.c_str());
+    fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
+    if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || listen(fd, 1024) != 0) {
+      std::perror("bind");
+      return 1;
+    }
+    chmod(path.c_str(), 0666);
+  } else {
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    int on = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(std::atoi(path.c_str() + path.rfind(':') + 1)));
+    inet_pton(AF_INET, path.substr(0, path.rfind(':')).c_str(), &address.sin_addr);
+    if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || listen(fd, 1024) != 0) {
+      std::perror("bind");
+      return 1;
+    }
   }
-  chmod(path.c_str(), 0666);
   for (int i = 0; i < workers; ++i) {
     pid_t pid = fork();
     if (pid == 0) serve(fd);
