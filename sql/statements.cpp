@@ -27,6 +27,35 @@ namespace {
   "    AND notes_visible(n, $3::bigint, $4::text)"                                    \
   "  FOR NO KEY UPDATE) "
 
+// The seed's NoteMessage for the note_messages row `m`. The attachment is
+// not inlined (it may be 5 MiB): `attachment` is the path that downloads it.
+#define NOTES_MESSAGE_JSON                                                                   \
+  "json_build_object('id', m.id, 'message', m.message,"                                     \
+  " 'attachment', CASE WHEN m.attachment IS NULL THEN NULL"                                 \
+  "   ELSE '/api/customers/notes/' || m.note_id || '/messages/' || m.id || '/attachment' END," \
+  " 'posted_by', (SELECT notes_user_json(pu) FROM users pu WHERE pu.id = m.posted_by),"     \
+  " 'created_on', notes_iso(m.created_on))"
+
+// The seed's whole Note for the notes row `n`: customer, author, assignees in
+// the order they were added, messages oldest first. It is spelled out in each
+// statement rather than kept in a SQL function because PostgreSQL cannot
+// inline a function holding sub-selects: such a function pays an executor
+// start per call, six times the cost of this (docs/performance.md).
+#define NOTES_NOTE_JSON                                                                      \
+  "json_build_object('id', n.id, 'reference_type', n.reference_type,"                       \
+  " 'reference_id', n.reference_id, 'type', n.type, 'details', n.details,"                  \
+  " 'created_on', notes_iso(n.created_on), 'status', n.status,"                             \
+  " 'reminder', notes_iso(n.reminder), 'user_id', n.user_id, 'company_id', n.company_id,"   \
+  " 'customer_id', n.customer_id, 'confidential', n.confidential, 'priority', n.priority,"  \
+  " 'tags', n.tags, 'subject', n.subject,"                                                  \
+  " 'customer', (SELECT notes_customer_json(c) FROM customers c WHERE c.id = n.customer_id)," \
+  " 'user', (SELECT notes_user_json(u) FROM users u WHERE u.id = n.user_id),"               \
+  " 'assignees', coalesce((SELECT json_agg(notes_assignee_json(u, a.created_on)"            \
+  "                                 ORDER BY a.created_on, a.user_id)"                       \
+  "   FROM note_assignees a JOIN users u ON u.id = a.user_id WHERE a.note_id = n.id), '[]')," \
+  " 'messages', coalesce((SELECT json_agg(" NOTES_MESSAGE_JSON " ORDER BY m.created_on, m.id)" \
+  "   FROM note_messages m WHERE m.note_id = n.id), '[]'))"
+
 const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCatalogue = {{
     {Statement::ready_check, "ready_check", "SELECT 1"},
 
@@ -81,13 +110,13 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
 
     // Row: revision (the ETag), the whole Note as JSON. No row: 404.
     {Statement::note_get, "note_get",
-     "SELECT n.revision, notes_note_json(n)::text FROM notes n"
+     "SELECT n.revision, " NOTES_NOTE_JSON "::text FROM notes n"
      " WHERE n.id = $1::bigint AND n.company_id = $2::bigint AND notes_visible(n, $3::bigint, $4::text)"},
 
     // The same without the visibility check, for the answer of a write that
     // was already authorised earlier in its pipeline.
     {Statement::note_by_id, "note_by_id",
-     "SELECT n.revision, notes_note_json(n)::text FROM notes n"
+     "SELECT n.revision, " NOTES_NOTE_JSON "::text FROM notes n"
      " WHERE n.id = $1::bigint AND n.company_id = $2::bigint"},
 
     // $1 customer, $2 company, $3 caller, $4 role, $5 limit, $6 offset, then
@@ -114,7 +143,7 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
      "    AND ($14::timestamptz IS NULL OR n.created_on <= $14::timestamptz)),"
      " page AS (SELECT id FROM matching ORDER BY created_on DESC, id DESC LIMIT $5::int OFFSET $6::bigint)"
      " SELECT (SELECT count(*) FROM customer), (SELECT count(*) FROM matching),"
-     "  (SELECT json_agg(notes_note_json(n) ORDER BY n.created_on DESC, n.id DESC)"
+     "  (SELECT json_agg(" NOTES_NOTE_JSON " ORDER BY n.created_on DESC, n.id DESC)"
      "   FROM notes n WHERE n.id IN (SELECT id FROM page))::text"},
 
     // $1 customer, $2 company, $3 author, then the fields: $4 reference_type,
@@ -131,7 +160,7 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
      "         $6::text, $7::text, coalesce($8::text, 'open'), $9::timestamptz,"
      "         coalesce($10::boolean, false), coalesce($11::boolean, false), $12::text[], $13::text"
      "  FROM customer c RETURNING *)"
-     " SELECT c.id, c.revision, notes_note_json(c)::text FROM created c"},
+     " SELECT n.id, n.revision, " NOTES_NOTE_JSON "::text FROM created n"},
 
     // $1 note, $2 company, $3 caller, $4 role, $5 If-Match revisions
     // (NULL: none given), then for each field a flag "given" and the value:
@@ -159,8 +188,8 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
      "     THEN 1 ELSE 0 END"
      "  FROM target t WHERE n.id = t.id AND ($5::bigint[] IS NULL OR t.revision = ANY ($5::bigint[]))"
      "  RETURNING n.*)"
-     " SELECT (SELECT count(*) FROM target), c.revision, notes_note_json(c)::text"
-     " FROM (SELECT 1) one LEFT JOIN changed c ON true"},
+     " SELECT (SELECT count(*) FROM target), n.revision, " NOTES_NOTE_JSON "::text"
+     " FROM (SELECT 1) one LEFT JOIN changed n ON true"},
 
     // $1 note, $2 company, $3 caller, $4 role, $5 If-Match revisions.
     // Row: note found (0/1), deleted (0/1: 0 when If-Match failed).
@@ -213,7 +242,7 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
      "                AND notes_visible(n, $3::bigint, $4::text))"
      " SELECT (SELECT count(*) FROM target),"
      "  (SELECT count(*) FROM note_messages m WHERE m.note_id = (SELECT id FROM target)),"
-     "  (SELECT json_agg(notes_message_json(m) ORDER BY m.created_on, m.id) FROM ("
+     "  (SELECT json_agg(" NOTES_MESSAGE_JSON " ORDER BY m.created_on, m.id) FROM ("
      "     SELECT * FROM note_messages m WHERE m.note_id = (SELECT id FROM target)"
      "     ORDER BY m.created_on, m.id LIMIT $5::int OFFSET $6::bigint) m)::text"},
 
@@ -226,7 +255,7 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
      "  SELECT t.id, $2::bigint, $3::bigint, $5::text, $6::bytea FROM target t RETURNING *),"
      " bumped AS ("
      "  UPDATE notes n SET revision = n.revision + 1 FROM posted p WHERE n.id = p.note_id RETURNING n.id)"
-     " SELECT p.id, notes_message_json(p)::text FROM posted p"},
+     " SELECT m.id, " NOTES_MESSAGE_JSON "::text FROM posted m"},
 
     // $1 note, $2 message, $3 company, $4 caller, $5 role. Row: the
     // attachment's bytes (fetch in binary). No row: 404.
@@ -261,6 +290,8 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
 
 #undef NOTES_ACCOUNT_ACCESS_CTE
 #undef NOTES_VISIBLE_NOTE_CTE
+#undef NOTES_NOTE_JSON
+#undef NOTES_MESSAGE_JSON
 
 }  // namespace
 
