@@ -13,14 +13,19 @@ namespace {
 
 using customer_access::fail;
 
-// Binds a field as the create statement wants it: the value, or NULL for
-// "absent or null" (the statement fills in defaults).
+// How the writable fields are bound: create wants each value (NULL for
+// "absent or null": the statement fills in defaults); update wants a flag
+// "given?" before each value.
+enum class Binding { values, changes };
+
 template <class T>
-void add_value(sql::Params& params, const Field<T>& field) {
+void add_field(sql::Params& params, const Field<T>& field, Binding binding) {
+  if (binding == Binding::changes) params.add(field.given);
   params.add_optional(field.value);
 }
 
-void add_tags(sql::Params& params, const Field<std::vector<std::string>>& tags) {
+void add_field(sql::Params& params, const Field<std::vector<std::string>>& tags, Binding binding) {
+  if (binding == Binding::changes) params.add(tags.given);
   if (tags.value) {
     params.add(std::string_view(sql::text_array_literal(*tags.value)));
   } else {
@@ -28,11 +33,19 @@ void add_tags(sql::Params& params, const Field<std::vector<std::string>>& tags) 
   }
 }
 
-// Binds a field as the update statement wants it: "given?" then the value.
-template <class T>
-void add_change(sql::Params& params, const Field<T>& field) {
-  params.add(field.given);
-  add_value(params, field);
+// Binds the ten writable fields in the order note_create and note_update
+// both expect.
+void add_fields(sql::Params& params, const NoteFields& f, Binding binding) {
+  add_field(params, f.reference_type, binding);
+  add_field(params, f.reference_id, binding);
+  add_field(params, f.type, binding);
+  add_field(params, f.details, binding);
+  add_field(params, f.status, binding);
+  add_field(params, f.reminder, binding);
+  add_field(params, f.confidential, binding);
+  add_field(params, f.priority, binding);
+  add_field(params, f.tags, binding);
+  add_field(params, f.subject, binding);
 }
 
 ApiError no_note() { return ApiError::not_found("No such note."); }
@@ -76,16 +89,7 @@ Response create(const Request& request, HandlerContext& context) {
 
   sql::Params params;
   params.add(std::get<int64_t>(customer_id)).add(context.caller.company_id).add(context.caller.user_id);
-  add_value(params, f.reference_type);
-  add_value(params, f.reference_id);
-  add_value(params, f.type);
-  add_value(params, f.details);
-  add_value(params, f.status);
-  add_value(params, f.reminder);
-  add_value(params, f.confidential);
-  add_value(params, f.priority);
-  add_tags(params, f.tags);
-  add_value(params, f.subject);
+  add_fields(params, f, Binding::values);
   auto result = context.db.execute(sql::Statement::note_create, params);
   if (!result.ok()) return fail(ApiError::from_database(result.failure()));
   if (result.rows() == 0) return fail(ApiError::not_found("No such customer."));
@@ -119,17 +123,7 @@ Response update(const Request& request, HandlerContext& context) {
 
   sql::Params params = customer_access::note_params(std::get<int64_t>(note_id), context.caller);
   params.add_optional(if_match_revisions(request.param("HTTP_IF_MATCH")));
-  add_change(params, f.reference_type);
-  add_change(params, f.reference_id);
-  add_change(params, f.type);
-  add_change(params, f.details);
-  add_change(params, f.status);
-  add_change(params, f.reminder);
-  add_change(params, f.confidential);
-  add_change(params, f.priority);
-  params.add(f.tags.given);
-  add_tags(params, f.tags);
-  add_change(params, f.subject);
+  add_fields(params, f, Binding::changes);
   auto result = context.db.execute(sql::Statement::note_update, params);
   if (!result.ok()) return fail(ApiError::from_database(result.failure()));
   if (result.int64(0, 0) == 0) return fail(no_note());
