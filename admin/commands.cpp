@@ -68,15 +68,7 @@ class Row {
 };
 
 // A key's hash as a bytea parameter in PostgreSQL's hex text form.
-std::string key_hash_parameter(const std::string& key) {
-  static const char digits[] = "0123456789abcdef";
-  std::string hex = "\\x";
-  for (unsigned char byte : hash_api_key(key)) {
-    hex += digits[byte >> 4];
-    hex += digits[byte & 15];
-  }
-  return hex;
-}
+std::string key_hash_parameter(const std::string& key) { return "\\x" + to_hex(hash_api_key(key)); }
 
 void migrate(const std::vector<std::string>& args, const DbOpener& db) {
   if (!parse(args, "migrate", po::options_description("options"))) return;

@@ -45,6 +45,17 @@ std::string hash_api_key(std::string_view key) {
   return std::string(reinterpret_cast<char*>(digest), length);
 }
 
+std::string to_hex(std::string_view bytes) {
+  static const char digits[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(bytes.size() * 2);
+  for (unsigned char byte : bytes) {
+    hex += digits[byte >> 4];
+    hex += digits[byte & 15];
+  }
+  return hex;
+}
+
 std::optional<std::string_view> key_from_authorization(std::string_view header) {
   constexpr std::string_view kBearer = "bearer ";
   if (header.size() > kBearer.size() &&

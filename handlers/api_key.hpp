@@ -13,6 +13,9 @@ std::string generate_api_key();
 // useless; a slow password hash would only slow every request down.
 std::string hash_api_key(std::string_view key);
 
+// Bytes as lower-case hexadecimal (a hash in logs, in bytea's text form).
+std::string to_hex(std::string_view bytes);
+
 // The key in an Authorization header, either form of contract §1:
 // "Bearer <key>" (scheme in any case) or the raw key alone. Nothing for an
 // empty header, another scheme, or a key with characters a key never has.

@@ -14,16 +14,6 @@ std::string request_hash(const Request& request) {
   return hash_api_key(text);  // SHA-256
 }
 
-std::string to_hex(std::string_view bytes) {
-  static const char digits[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned char byte : bytes) {
-    hex += digits[byte >> 4];
-    hex += digits[byte & 15];
-  }
-  return hex;
-}
-
 // The headers worth replaying, one "Name: value" a line.
 std::string stored_headers(const Response& response) {
   std::string lines;

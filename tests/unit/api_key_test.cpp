@@ -25,6 +25,8 @@ TEST(ApiKey, HashIsSha256) {
   EXPECT_EQ(static_cast<unsigned char>(digest[0]), 0xbau);
   EXPECT_EQ(static_cast<unsigned char>(digest[31]), 0xadu);
   EXPECT_NE(hash_api_key("abd"), digest);
+  EXPECT_EQ(to_hex(digest).substr(0, 8), "ba7816bf");
+  EXPECT_EQ(to_hex(std::string("\x00\xab\xff", 3)), "00abff");
 }
 
 TEST(ApiKey, AcceptsBothCredentialForms) {
