@@ -20,8 +20,8 @@ inline std::string account_note_url(const std::string& account_id) {
   return base_url() + "/api/v2/account/" + account_id + "/note";
 }
 
-// Sends `request` and checks that it was refused with `status` in the
-// account family's envelope and that the database did not change.
+// Sends `request` and checks that it was refused with `status`, answered in
+// JSON, and that the database did not change.
 #define EXPECT_REFUSED_UNCHANGED(status_code, request_expression)                                 \
   do {                                                                                             \
     std::string before_ = ::notes::test::database_fingerprint();                                   \
