@@ -1,6 +1,8 @@
 #include "handlers/customer_access.hpp"
 
 #include "handlers/etag.hpp"
+#include "sql/note_columns.hpp"
+#include "sql/pg_array.hpp"
 
 namespace notes::customer_access {
 
@@ -22,9 +24,22 @@ sql::Params note_params(int64_t note_id, const Identity& caller) {
   return params;
 }
 
-Response note_answer(int status, std::string_view revision, std::string_view note_json) {
-  Response response = Response::json(status, std::string(note_json));
-  response.header("ETag", note_etag(revision));
+sql::Params note_parts_params(const std::vector<int64_t>& note_ids, int64_t company_id) {
+  sql::Params params;
+  params.add(std::string_view(sql::bigint_array_literal(note_ids))).add(company_id);
+  return params;
+}
+
+std::optional<ApiError> first_failure(const std::vector<sql::Result>& results) {
+  for (const auto& result : results) {
+    if (!result.ok()) return ApiError::from_database(result.failure());
+  }
+  return std::nullopt;
+}
+
+Response note_answer(int status, const sql::Result& notes, int base, note_json::NoteParts parts) {
+  Response response = Response::json(status, note_json::note(notes, 0, base, parts));
+  response.header("ETag", note_etag(notes.text(0, base + sql::full_note::note + sql::note_column::revision)));
   return response;
 }
 

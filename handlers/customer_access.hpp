@@ -5,11 +5,14 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "fcgi/request.hpp"
 #include "fcgi/response.hpp"
 #include "handlers/error_envelope.hpp"
+#include "handlers/note_json.hpp"
 #include "sql/params.hpp"
+#include "sql/result.hpp"
 
 namespace notes::customer_access {
 
@@ -25,7 +28,14 @@ std::variant<int64_t, ApiError> path_id(const Request& request, std::size_t inde
 // $1 note id, $2 company, $3 caller, $4 role: how every note statement starts.
 sql::Params note_params(int64_t note_id, const Identity& caller);
 
-// A Note (JSON from the database) with its ETag.
-Response note_answer(int status, std::string_view revision, std::string_view note_json);
+// $1 note ids, $2 company: how note_assignees_of and note_messages_of start.
+sql::Params note_parts_params(const std::vector<int64_t>& note_ids, int64_t company_id);
+
+// The error of the first statement of a pipeline that failed, if any did.
+std::optional<ApiError> first_failure(const std::vector<sql::Result>& results);
+
+// A Note with its ETag: the NOTES_FULL_NOTE_COLUMNS at column `base` of the
+// first row of `notes`, with its assignees and messages from `parts`.
+Response note_answer(int status, const sql::Result& notes, int base, note_json::NoteParts parts);
 
 }  // namespace notes::customer_access

@@ -5,7 +5,9 @@
 #include "handlers/etag.hpp"
 #include "handlers/list_query.hpp"
 #include "handlers/note_body.hpp"
+#include "handlers/note_json.hpp"
 #include "handlers/request_body.hpp"
+#include "sql/note_columns.hpp"
 #include "sql/pg_array.hpp"
 
 namespace notes::customer_notes {
@@ -50,6 +52,16 @@ void add_fields(sql::Params& params, const NoteFields& f, Binding binding) {
 
 ApiError no_note() { return ApiError::not_found("No such note."); }
 
+// The ids of the notes in rows [first_row, rows()) whose
+// NOTES_FULL_NOTE_COLUMNS start at column `base`.
+std::vector<int64_t> note_ids(const sql::Result& notes, int first_row, int base) {
+  std::vector<int64_t> ids;
+  for (int row = first_row; row < notes.rows(); ++row) {
+    ids.push_back(notes.int64(row, base + sql::full_note::note + sql::note_column::id));
+  }
+  return ids;
+}
+
 }  // namespace
 
 Response list(const Request& request, HandlerContext& context) {
@@ -67,13 +79,23 @@ Response list(const Request& request, HandlerContext& context) {
   params.add_optional(filters.status).add_optional(filters.reference_type).add_optional(filters.reference_id)
       .add_optional(filters.tag).add_optional(filters.assignee).add_optional(filters.priority)
       .add_optional(filters.created_from).add_optional(filters.created_to);
-  auto result = context.db.execute(sql::Statement::note_list, params);
-  if (!result.ok()) return fail(ApiError::from_database(result.failure()));
-  if (result.int64(0, 0) == 0) return fail(ApiError::not_found("No such customer."));
-  int64_t total = result.int64(0, 1);
+  auto page = context.db.execute(sql::Statement::note_list, params);
+  if (!page.ok()) return fail(ApiError::from_database(page.failure()));
+  if (page.rows() == 0) return fail(ApiError::not_found("No such customer."));
+  int64_t total = page.int64(0, 0);
+  constexpr int kNotesBase = 1;  // after the total
   // An empty page answers 204 with no body, as the original API does.
-  Response response = result.is_null(0, 2) ? Response::no_content()
-                                           : Response::json(200, std::string(result.text(0, 2)));
+  if (page.is_null(0, kNotesBase)) {
+    Response response = Response::no_content();
+    response.header("X-Pagination", pagination_json(paging, total));
+    return response;
+  }
+  // The page's assignees and messages: one more round trip for all of them.
+  auto parts_params = customer_access::note_parts_params(note_ids(page, 0, kNotesBase), context.caller.company_id);
+  auto parts = context.db.execute_pipeline(
+      {{sql::Statement::note_assignees_of, parts_params}, {sql::Statement::note_messages_of, parts_params}});
+  if (auto error = customer_access::first_failure(parts)) return fail(*error);
+  Response response = Response::json(200, note_json::note_array(page, 0, kNotesBase, {&parts[0], &parts[1]}));
   response.header("X-Pagination", pagination_json(paging, total));
   return response;
 }
@@ -93,19 +115,27 @@ Response create(const Request& request, HandlerContext& context) {
   auto result = context.db.execute(sql::Statement::note_create, params);
   if (!result.ok()) return fail(ApiError::from_database(result.failure()));
   if (result.rows() == 0) return fail(ApiError::not_found("No such customer."));
-  Response response = customer_access::note_answer(201, result.text(0, 1), result.text(0, 2));
-  response.header("Location", "/api/customers/notes/" + std::string(result.text(0, 0)));
+  // A new note has no assignees or messages yet: nothing more to fetch.
+  Response response = customer_access::note_answer(201, result, 0, {});
+  response.header("Location", "/api/customers/notes/" +
+                                  std::string(result.text(0, sql::full_note::note + sql::note_column::id)));
   return response;
 }
 
 Response get(const Request& request, HandlerContext& context) {
   auto note_id = customer_access::path_id(request, 0, "note_id");
   if (auto* error = std::get_if<ApiError>(&note_id)) return fail(*error);
-  auto result = context.db.execute(sql::Statement::note_get,
-                                   customer_access::note_params(std::get<int64_t>(note_id), context.caller));
-  if (!result.ok()) return fail(ApiError::from_database(result.failure()));
-  if (result.rows() == 0) return fail(no_note());
-  return customer_access::note_answer(200, result.text(0, 0), result.text(0, 1));
+  int64_t id = std::get<int64_t>(note_id);
+  auto parts = customer_access::note_parts_params({id}, context.caller.company_id);
+  // The note and its parts in one round trip. Each statement reads its own
+  // snapshot, so the parts can be newer than the ETag, never older: an
+  // If-Match with that ETag still refuses to overwrite the newer note.
+  auto results = context.db.execute_pipeline({{sql::Statement::note_get, customer_access::note_params(id, context.caller)},
+                                              {sql::Statement::note_assignees_of, parts},
+                                              {sql::Statement::note_messages_of, parts}});
+  if (auto error = customer_access::first_failure(results)) return fail(*error);
+  if (results[0].rows() == 0) return fail(no_note());
+  return customer_access::note_answer(200, results[0], 0, {&results[1], &results[2]});
 }
 
 Response update(const Request& request, HandlerContext& context) {
@@ -121,16 +151,23 @@ Response update(const Request& request, HandlerContext& context) {
                                         "The note's reference cannot be null."));
   }
 
-  sql::Params params = customer_access::note_params(std::get<int64_t>(note_id), context.caller);
+  int64_t id = std::get<int64_t>(note_id);
+  sql::Params params = customer_access::note_params(id, context.caller);
   params.add_optional(if_match_revisions(request.param("HTTP_IF_MATCH")));
   add_fields(params, f, Binding::changes);
-  auto result = context.db.execute(sql::Statement::note_update, params);
-  if (!result.ok()) return fail(ApiError::from_database(result.failure()));
-  if (result.int64(0, 0) == 0) return fail(no_note());
-  if (result.is_null(0, 1)) {  // no new revision: If-Match named another
+  auto parts = customer_access::note_parts_params({id}, context.caller.company_id);
+  // The change and the Note it leaves, in one transaction and one round trip.
+  auto results = context.db.execute_pipeline({{sql::Statement::note_update, params},
+                                              {sql::Statement::note_assignees_of, parts},
+                                              {sql::Statement::note_messages_of, parts}});
+  if (auto error = customer_access::first_failure(results)) return fail(*error);
+  const sql::Result& updated = results[0];
+  if (updated.int64(0, 0) == 0) return fail(no_note());
+  constexpr int kNoteBase = 1;  // after "found"
+  if (updated.is_null(0, kNoteBase)) {  // nothing changed: If-Match named another revision
     return fail(ApiError::precondition_failed());
   }
-  return customer_access::note_answer(200, result.text(0, 1), result.text(0, 2));
+  return customer_access::note_answer(200, updated, kNoteBase, {&results[1], &results[2]});
 }
 
 Response remove(const Request& request, HandlerContext& context) {

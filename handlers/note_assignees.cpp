@@ -34,19 +34,24 @@ std::variant<std::vector<int64_t>, ApiError> assignee_ids(const rapidjson::Value
   return ids;
 }
 
-// Answers a pipeline of (assignee change, note_by_id).
-Response answer(const std::vector<sql::Result>& results) {
-  for (const auto& result : results) {
-    if (!result.ok()) return fail(ApiError::from_database(result.failure()));
-  }
-  if (results[1].rows() == 0) return fail(ApiError::internal());
-  return customer_access::note_answer(200, results[1].text(0, 0), results[1].text(0, 1));
+// The change and the Note it leaves, in one transaction and one round trip:
+// the change's own answer first, then the note, its assignees and messages.
+std::vector<sql::Result> change_and_note(HandlerContext& context, sql::Statement change,
+                                         const sql::Params& change_params, int64_t note_id) {
+  sql::Params note;
+  note.add(note_id).add(context.caller.company_id);
+  auto parts = customer_access::note_parts_params({note_id}, context.caller.company_id);
+  return context.db.execute_pipeline({{change, change_params},
+                                      {sql::Statement::note_by_id, note},
+                                      {sql::Statement::note_assignees_of, parts},
+                                      {sql::Statement::note_messages_of, parts}});
 }
 
-sql::Params note_by_id(int64_t note_id, const Identity& caller) {
-  sql::Params params;
-  params.add(note_id).add(caller.company_id);
-  return params;
+// Answers the Note of change_and_note().
+Response answer(const std::vector<sql::Result>& results) {
+  if (auto error = customer_access::first_failure(results)) return fail(*error);
+  if (results[1].rows() == 0) return fail(ApiError::internal());
+  return customer_access::note_answer(200, results[1], 0, {&results[2], &results[3]});
 }
 
 }  // namespace
@@ -62,9 +67,7 @@ Response add(const Request& request, HandlerContext& context) {
   int64_t id = std::get<int64_t>(note_id);
   sql::Params params = customer_access::note_params(id, context.caller);
   params.add(std::string_view(sql::bigint_array_literal(std::get<std::vector<int64_t>>(ids))));
-  // The change and the Note it leaves, in one transaction and one round trip.
-  auto results = context.db.execute_pipeline(
-      {{sql::Statement::note_assignees_add, params}, {sql::Statement::note_by_id, note_by_id(id, context.caller)}});
+  auto results = change_and_note(context, sql::Statement::note_assignees_add, params, id);
   const sql::Result& added = results[0];
   if (!added.ok()) return fail(ApiError::from_database(added.failure()));
   if (added.int64(0, 0) == 0) return fail(ApiError::not_found("No such note."));
@@ -84,8 +87,7 @@ Response remove(const Request& request, HandlerContext& context) {
   int64_t id = std::get<int64_t>(note_id);
   sql::Params params = customer_access::note_params(id, context.caller);
   params.add(std::get<int64_t>(user_id));
-  auto results = context.db.execute_pipeline(
-      {{sql::Statement::note_assignee_remove, params}, {sql::Statement::note_by_id, note_by_id(id, context.caller)}});
+  auto results = change_and_note(context, sql::Statement::note_assignee_remove, params, id);
   const sql::Result& removed = results[0];
   if (!removed.ok()) return fail(ApiError::from_database(removed.failure()));
   if (removed.int64(0, 0) == 0) return fail(ApiError::not_found("No such note."));

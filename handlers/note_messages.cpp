@@ -6,6 +6,7 @@
 #include "handlers/base64.hpp"
 #include "handlers/customer_access.hpp"
 #include "handlers/list_query.hpp"
+#include "handlers/note_json.hpp"
 #include "handlers/request_body.hpp"
 
 namespace notes::note_messages {
@@ -78,10 +79,12 @@ Response list(const Request& request, HandlerContext& context) {
   params.add(static_cast<int64_t>(page.page_size)).add(page.offset());
   auto result = context.db.execute(sql::Statement::note_messages_list, params);
   if (!result.ok()) return fail(ApiError::from_database(result.failure()));
-  if (result.int64(0, 0) == 0) return fail(ApiError::not_found("No such note."));
-  Response response = result.is_null(0, 2) ? Response::no_content()
-                                           : Response::json(200, std::string(result.text(0, 2)));
-  response.header("X-Pagination", pagination_json(page, result.int64(0, 1)));
+  if (result.rows() == 0) return fail(ApiError::not_found("No such note."));
+  constexpr int kMessagesBase = 1;  // after the total
+  Response response = result.is_null(0, kMessagesBase)
+                          ? Response::no_content()
+                          : Response::json(200, note_json::message_array(result, kMessagesBase));
+  response.header("X-Pagination", pagination_json(page, result.int64(0, 0)));
   return response;
 }
 
@@ -104,7 +107,7 @@ Response create(const Request& request, HandlerContext& context) {
   auto result = context.db.execute(sql::Statement::note_message_create, params);
   if (!result.ok()) return fail(ApiError::from_database(result.failure()));
   if (result.rows() == 0) return fail(ApiError::not_found("No such note."));
-  return Response::json(201, std::string(result.text(0, 1)));
+  return Response::json(201, note_json::message(result, 0, 0));
 }
 
 Response attachment(const Request& request, HandlerContext& context) {

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "sql/note_columns.hpp"
+
 namespace notes::sql {
 namespace {
 
@@ -17,6 +19,16 @@ namespace {
   "  LEFT JOIN account_grants g ON g.account_id = a.id AND g.user_id = $4::bigint" \
   "  WHERE a.id = $1::bigint AND a.company_id = $2::bigint) "
 
+// Whether caller `caller` with role `role` may see note `n`: confidential
+// notes only to their author, their assignees and owners. Spelled out, not
+// called (notes_visible): PostgreSQL cannot inline a function holding a
+// sub-select, and a SQL function it does not inline is parsed and started
+// afresh in every statement that calls it.
+#define NOTES_VISIBLE(n, caller, role)                                                         \
+  "(NOT " n ".confidential OR " role "::text = 'owner' OR " n ".user_id = " caller "::bigint"  \
+  " OR EXISTS (SELECT 1 FROM note_assignees va WHERE va.note_id = " n ".id"                    \
+  "            AND va.user_id = " caller "::bigint))"
+
 // The note $1 of company $2 as caller $3 with role $4 may see it, locked
 // against other writers of the same note, so concurrent changes to one note
 // queue up instead of deadlocking. No row: 404.
@@ -24,37 +36,12 @@ namespace {
   "WITH target AS ("                                                                  \
   "  SELECT n.id, n.revision FROM notes n"                                            \
   "  WHERE n.id = $1::bigint AND n.company_id = $2::bigint"                           \
-  "    AND notes_visible(n, $3::bigint, $4::text)"                                    \
+  "    AND " NOTES_VISIBLE("n", "$3", "$4")                                           \
   "  FOR NO KEY UPDATE) "
 
-// The seed's NoteMessage for the note_messages row `m`. The attachment is
-// not inlined (it may be 5 MiB): `attachment` is the path that downloads it.
-#define NOTES_MESSAGE_JSON                                                                   \
-  "json_build_object('id', m.id, 'message', m.message,"                                     \
-  " 'attachment', CASE WHEN m.attachment IS NULL THEN NULL"                                 \
-  "   ELSE '/api/customers/notes/' || m.note_id || '/messages/' || m.id || '/attachment' END," \
-  " 'posted_by', (SELECT notes_user_json(pu) FROM users pu WHERE pu.id = m.posted_by),"     \
-  " 'created_on', notes_iso(m.created_on))"
-
-// The seed's whole Note for the notes row `n`: customer, author, assignees in
-// the order they were added, messages oldest first. It is spelled out in each
-// statement rather than kept in a SQL function because PostgreSQL cannot
-// inline a function holding sub-selects: such a function pays an executor
-// start per call, six times the cost of this (docs/performance.md).
-#define NOTES_NOTE_JSON                                                                      \
-  "json_build_object('id', n.id, 'reference_type', n.reference_type,"                       \
-  " 'reference_id', n.reference_id, 'type', n.type, 'details', n.details,"                  \
-  " 'created_on', notes_iso(n.created_on), 'status', n.status,"                             \
-  " 'reminder', notes_iso(n.reminder), 'user_id', n.user_id, 'company_id', n.company_id,"   \
-  " 'customer_id', n.customer_id, 'confidential', n.confidential, 'priority', n.priority,"  \
-  " 'tags', n.tags, 'subject', n.subject,"                                                  \
-  " 'customer', (SELECT notes_customer_json(c) FROM customers c WHERE c.id = n.customer_id)," \
-  " 'user', (SELECT notes_user_json(u) FROM users u WHERE u.id = n.user_id),"               \
-  " 'assignees', coalesce((SELECT json_agg(notes_assignee_json(u, a.created_on)"            \
-  "                                 ORDER BY a.created_on, a.user_id)"                       \
-  "   FROM note_assignees a JOIN users u ON u.id = a.user_id WHERE a.note_id = n.id), '[]')," \
-  " 'messages', coalesce((SELECT json_agg(" NOTES_MESSAGE_JSON " ORDER BY m.created_on, m.id)" \
-  "   FROM note_messages m WHERE m.note_id = n.id), '[]'))"
+// The customer `c` and author `u` of the notes row `n`, for NOTES_FULL_NOTE_COLUMNS.
+#define NOTES_NOTE_PEOPLE \
+  " JOIN customers c ON c.id = n.customer_id LEFT JOIN users u ON u.id = n.user_id"
 
 const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCatalogue = {{
     {Statement::ready_check, "ready_check", "SELECT 1"},
@@ -108,25 +95,41 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
      "  RETURNING n.id)"
      " SELECT account.may_modify, (SELECT id FROM changed) FROM account"},
 
-    // Row: revision (the ETag), the whole Note as JSON. No row: 404.
+    // Row: the note, its customer and author (NOTES_FULL_NOTE_COLUMNS). No
+    // row: 404. Its assignees and messages come from the two statements below.
     {Statement::note_get, "note_get",
-     "SELECT n.revision, " NOTES_NOTE_JSON "::text FROM notes n"
-     " WHERE n.id = $1::bigint AND n.company_id = $2::bigint AND notes_visible(n, $3::bigint, $4::text)"},
+     "SELECT " NOTES_FULL_NOTE_COLUMNS " FROM notes n" NOTES_NOTE_PEOPLE
+     " WHERE n.id = $1::bigint AND n.company_id = $2::bigint AND " NOTES_VISIBLE("n", "$3", "$4")},
 
     // The same without the visibility check, for the answer of a write that
     // was already authorised earlier in its pipeline.
     {Statement::note_by_id, "note_by_id",
-     "SELECT n.revision, " NOTES_NOTE_JSON "::text FROM notes n"
+     "SELECT " NOTES_FULL_NOTE_COLUMNS " FROM notes n" NOTES_NOTE_PEOPLE
      " WHERE n.id = $1::bigint AND n.company_id = $2::bigint"},
+
+    // $1 note ids, $2 company. Rows: NOTES_ASSIGNEE_COLUMNS, by note, each
+    // note's in the order they were added. Callers checked visibility.
+    {Statement::note_assignees_of, "note_assignees_of",
+     "SELECT " NOTES_ASSIGNEE_COLUMNS " FROM note_assignees a JOIN users u ON u.id = a.user_id"
+     " WHERE a.note_id = ANY ($1::bigint[]) AND a.company_id = $2::bigint"
+     " ORDER BY a.note_id, a.created_on, a.user_id"},
+
+    // $1 note ids, $2 company. Rows: NOTES_MESSAGE_COLUMNS, by note, each
+    // note's oldest first. Callers checked visibility.
+    {Statement::note_messages_of, "note_messages_of",
+     "SELECT " NOTES_MESSAGE_COLUMNS " FROM note_messages m JOIN users u ON u.id = m.posted_by"
+     " WHERE m.note_id = ANY ($1::bigint[]) AND m.company_id = $2::bigint"
+     " ORDER BY m.note_id, m.created_on, m.id"},
 
     // $1 customer, $2 company, $3 caller, $4 role, $5 limit, $6 offset, then
     // filters (NULL: not filtered): $7 status, $8 reference_type,
     // $9 reference_id, $10 tag, $11 assignee, $12 priority, $13 created_from,
-    // $14 created_to. Row: customer found (0/1), total matching, the page as
-    // a JSON array (NULL when empty). Visibility is spelled out rather than
-    // called so that count and offset read only the list index.
+    // $14 created_to. No row: no such customer. Rows: total matching, then
+    // NOTES_FULL_NOTE_COLUMNS, newest first; a single row with a NULL note
+    // when the page is empty. Visibility is written out so that count and
+    // offset read only the list index.
     {Statement::note_list, "note_list",
-     "WITH customer AS (SELECT id FROM customers WHERE id = $1::bigint AND company_id = $2::bigint),"
+     "WITH customer AS (SELECT * FROM customers WHERE id = $1::bigint AND company_id = $2::bigint),"
      " matching AS ("
      "  SELECT n.id, n.created_on FROM notes n"
      "  WHERE n.customer_id = (SELECT id FROM customer)"
@@ -141,17 +144,19 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
      "    AND ($12::boolean IS NULL OR n.priority = $12::boolean)"
      "    AND ($13::timestamptz IS NULL OR n.created_on >= $13::timestamptz)"
      "    AND ($14::timestamptz IS NULL OR n.created_on <= $14::timestamptz)),"
-     " page AS (SELECT id FROM matching ORDER BY created_on DESC, id DESC LIMIT $5::int OFFSET $6::bigint)"
-     " SELECT (SELECT count(*) FROM customer), (SELECT count(*) FROM matching),"
-     "  (SELECT json_agg(" NOTES_NOTE_JSON " ORDER BY n.created_on DESC, n.id DESC)"
-     "   FROM notes n WHERE n.id IN (SELECT id FROM page))::text"},
+     " page AS (SELECT id, created_on FROM matching ORDER BY created_on DESC, id DESC"
+     "          LIMIT $5::int OFFSET $6::bigint)"
+     " SELECT (SELECT count(*) FROM matching), " NOTES_FULL_NOTE_COLUMNS
+     " FROM customer c LEFT JOIN (page p JOIN notes n ON n.id = p.id LEFT JOIN users u ON u.id = n.user_id) ON true"
+     " ORDER BY p.created_on DESC, p.id DESC"},
 
     // $1 customer, $2 company, $3 author, then the fields: $4 reference_type,
     // $5 reference_id, $6 type, $7 details, $8 status, $9 reminder,
     // $10 confidential, $11 priority, $12 tags, $13 subject (NULL: default).
-    // Row: id, revision, the Note. No row: no such customer.
+    // Row: NOTES_FULL_NOTE_COLUMNS of the new note (it has no assignees or
+    // messages yet). No row: no such customer.
     {Statement::note_create, "note_create",
-     "WITH customer AS (SELECT id FROM customers WHERE id = $1::bigint AND company_id = $2::bigint),"
+     "WITH customer AS (SELECT * FROM customers WHERE id = $1::bigint AND company_id = $2::bigint),"
      " created AS ("
      "  INSERT INTO notes (company_id, customer_id, user_id, reference_type, reference_id, type, details,"
      "                     status, reminder, confidential, priority, tags, subject)"
@@ -160,14 +165,16 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
      "         $6::text, $7::text, coalesce($8::text, 'open'), $9::timestamptz,"
      "         coalesce($10::boolean, false), coalesce($11::boolean, false), $12::text[], $13::text"
      "  FROM customer c RETURNING *)"
-     " SELECT n.id, n.revision, " NOTES_NOTE_JSON "::text FROM created n"},
+     " SELECT " NOTES_FULL_NOTE_COLUMNS
+     " FROM created n CROSS JOIN customer c LEFT JOIN users u ON u.id = n.user_id"},
 
     // $1 note, $2 company, $3 caller, $4 role, $5 If-Match revisions
     // (NULL: none given), then for each field a flag "given" and the value:
     // $6/$7 reference_type, $8/$9 reference_id, $10/$11 type,
     // $12/$13 details, $14/$15 status, $16/$17 reminder, $18/$19 confidential,
     // $20/$21 priority, $22/$23 tags, $24/$25 subject.
-    // Row: note found (0/1), new revision and Note (NULL: If-Match failed).
+    // Row: note found (0/1), then NOTES_FULL_NOTE_COLUMNS of the changed
+    // note (NULL: If-Match failed).
     {Statement::note_update, "note_update",
      NOTES_VISIBLE_NOTE_CTE
      ", changed AS ("
@@ -188,8 +195,8 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
      "     THEN 1 ELSE 0 END"
      "  FROM target t WHERE n.id = t.id AND ($5::bigint[] IS NULL OR t.revision = ANY ($5::bigint[]))"
      "  RETURNING n.*)"
-     " SELECT (SELECT count(*) FROM target), n.revision, " NOTES_NOTE_JSON "::text"
-     " FROM (SELECT 1) one LEFT JOIN changed n ON true"},
+     " SELECT (SELECT count(*) FROM target), " NOTES_FULL_NOTE_COLUMNS
+     " FROM (SELECT 1) one LEFT JOIN (changed n" NOTES_NOTE_PEOPLE ") ON true"},
 
     // $1 note, $2 company, $3 caller, $4 role, $5 If-Match revisions.
     // Row: note found (0/1), deleted (0/1: 0 when If-Match failed).
@@ -235,19 +242,20 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
      " SELECT (SELECT count(*) FROM target), (SELECT count(*) FROM removed), (SELECT count(*) FROM bumped)"},
 
     // $1 note, $2 company, $3 caller, $4 role, $5 limit, $6 offset.
-    // Row: note found (0/1), total messages, the page oldest first as a JSON
-    // array (NULL when empty).
+    // No row: no such note. Rows: total messages, then NOTES_MESSAGE_COLUMNS,
+    // oldest first; a single row with a NULL message when the page is empty.
     {Statement::note_messages_list, "note_messages_list",
      "WITH target AS (SELECT n.id FROM notes n WHERE n.id = $1::bigint AND n.company_id = $2::bigint"
-     "                AND notes_visible(n, $3::bigint, $4::text))"
-     " SELECT (SELECT count(*) FROM target),"
-     "  (SELECT count(*) FROM note_messages m WHERE m.note_id = (SELECT id FROM target)),"
-     "  (SELECT json_agg(" NOTES_MESSAGE_JSON " ORDER BY m.created_on, m.id) FROM ("
-     "     SELECT * FROM note_messages m WHERE m.note_id = (SELECT id FROM target)"
-     "     ORDER BY m.created_on, m.id LIMIT $5::int OFFSET $6::bigint) m)::text"},
+     "                AND " NOTES_VISIBLE("n", "$3", "$4") ")"
+     " SELECT (SELECT count(*) FROM note_messages c WHERE c.note_id = (SELECT id FROM target)), "
+     NOTES_MESSAGE_COLUMNS
+     " FROM target t LEFT JOIN ((SELECT * FROM note_messages m WHERE m.note_id = (SELECT id FROM target)"
+     "                          ORDER BY m.created_on, m.id LIMIT $5::int OFFSET $6::bigint) m"
+     "                         JOIN users u ON u.id = m.posted_by) ON true"
+     " ORDER BY m.created_on, m.id"},
 
     // $1 note, $2 company, $3 caller, $4 role, $5 message, $6 attachment
-    // (bytes, NULL for none). Row: message id, the NoteMessage. No row: 404.
+    // (bytes, NULL for none). Row: NOTES_MESSAGE_COLUMNS. No row: 404.
     {Statement::note_message_create, "note_message_create",
      NOTES_VISIBLE_NOTE_CTE
      ", posted AS ("
@@ -255,14 +263,14 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
      "  SELECT t.id, $2::bigint, $3::bigint, $5::text, $6::bytea FROM target t RETURNING *),"
      " bumped AS ("
      "  UPDATE notes n SET revision = n.revision + 1 FROM posted p WHERE n.id = p.note_id RETURNING n.id)"
-     " SELECT m.id, " NOTES_MESSAGE_JSON "::text FROM posted m"},
+     " SELECT " NOTES_MESSAGE_COLUMNS " FROM posted m JOIN users u ON u.id = m.posted_by"},
 
     // $1 note, $2 message, $3 company, $4 caller, $5 role. Row: the
     // attachment's bytes (fetch in binary). No row: 404.
     {Statement::note_message_attachment, "note_message_attachment",
      "SELECT m.attachment FROM note_messages m JOIN notes n ON n.id = m.note_id"
      " WHERE m.id = $2::bigint AND m.note_id = $1::bigint AND n.company_id = $3::bigint"
-     "   AND m.attachment IS NOT NULL AND notes_visible(n, $4::bigint, $5::text)"},
+     "   AND m.attachment IS NOT NULL AND " NOTES_VISIBLE("n", "$4", "$5")},
 
     // $1 user, $2 key: forget an answer older than the keys' lifetime.
     {Statement::idempotency_expire, "idempotency_expire",
@@ -290,8 +298,8 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
 
 #undef NOTES_ACCOUNT_ACCESS_CTE
 #undef NOTES_VISIBLE_NOTE_CTE
-#undef NOTES_NOTE_JSON
-#undef NOTES_MESSAGE_JSON
+#undef NOTES_VISIBLE
+#undef NOTES_NOTE_PEOPLE
 
 }  // namespace
 

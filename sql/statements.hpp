@@ -15,6 +15,8 @@ enum class Statement {
   account_note_remove,
   note_get,
   note_by_id,
+  note_assignees_of,
+  note_messages_of,
   note_list,
   note_create,
   note_update,

@@ -1,4 +1,5 @@
 // Customer notes (contract §2) end to end through nginx.
+#include <map>
 #include <regex>
 #include <set>
 
@@ -235,7 +236,12 @@ TEST_F(CustomerNotes, ConfidentialNotesShowOnlyToAuthorAssigneesAndOwners) {
                                      R"({"message":"x"})"));
   auto listed = [&](const std::string& key) {
     auto list = http("GET", notes_url(customer) + "?page_size=100", {bearer(key)});
-    return list.body.find("\"id\" : " + id + ",") != std::string::npos;
+    if (list.status == 204) return false;
+    auto page = parse_json(list.body);
+    for (const auto& note : page.GetArray()) {
+      if (std::to_string(note["id"].GetInt64()) == id) return true;
+    }
+    return false;
   };
   EXPECT_FALSE(listed(second_admin_key));
   EXPECT_TRUE(listed(club->owner_key));
@@ -415,6 +421,44 @@ TEST_F(CustomerNotes, ListsPageNewestFirstWithXPagination) {
   }
   EXPECT_REFUSED_UNCHANGED(400, http("GET", notes_url(who), {bearer(club->admin_key), "page_size: 1000"}));
   EXPECT_REFUSED_UNCHANGED(404, http("GET", notes_url("999999999"), {bearer(club->admin_key)}));
+}
+
+TEST_F(CustomerNotes, ListedNotesCarryTheirOwnAssigneesAndMessages) {
+  // The page's assignees and messages are fetched for all its notes at once
+  // and shared out in the worker: each note must get its own, in order.
+  std::string who = notesctl_ok("customer add --company " + club->id + " --first-name Threads");
+  std::string plain = std::to_string(parse_json(create(R"({"subject":"plain"})", "", who).body)["id"].GetInt64());
+  std::string busy = std::to_string(parse_json(create(R"({"subject":"busy"})", "", who).body)["id"].GetInt64());
+  std::string other = std::to_string(parse_json(create(R"({"subject":"other"})", "", who).body)["id"].GetInt64());
+  auto post = [&](const std::string& note, const std::string& path, const std::string& body) {
+    ASSERT_EQ(http("POST", note_url(note) + path, {bearer(club->admin_key), kJson}, body).status / 100, 2) << body;
+  };
+  post(busy, "/assignees", "{\"assignees\":[" + second_admin + "]}");
+  post(busy, "/assignees", "{\"assignees\":[" + club->admin_id + "]}");
+  post(other, "/assignees", "{\"assignees\":[" + club->owner_id + "]}");
+  post(busy, "/messages", R"({"message":"busy 1"})");
+  post(other, "/messages", R"({"message":"other 1"})");
+  post(busy, "/messages", R"({"message":"busy 2","attachment":"aGk="})");
+
+  auto list = http("GET", notes_url(who), {bearer(club->admin_key)});
+  ASSERT_EQ(list.status, 200);
+  auto notes = parse_json(list.body);
+  ASSERT_EQ(notes.Size(), 3u);
+  std::map<std::string, std::pair<std::vector<std::string>, std::vector<std::string>>> seen;
+  for (const auto& note : notes.GetArray()) {
+    auto& [assignees, messages] = seen[std::to_string(note["id"].GetInt64())];
+    for (const auto& a : note["assignees"].GetArray()) assignees.push_back(std::to_string(a["id"].GetInt64()));
+    for (const auto& m : note["messages"].GetArray()) messages.push_back(m["message"].GetString());
+    // The list answers the same Note as a GET of it.
+    EXPECT_EQ(parse_json(get(std::to_string(note["id"].GetInt64())).body), note);
+  }
+  using Ids = std::vector<std::string>;
+  EXPECT_EQ(seen[plain].first, Ids{});
+  EXPECT_EQ(seen[plain].second, Ids{});
+  EXPECT_EQ(seen[busy].first, (Ids{second_admin, club->admin_id}));  // in the order they were added
+  EXPECT_EQ(seen[busy].second, (Ids{"busy 1", "busy 2"}));
+  EXPECT_EQ(seen[other].first, Ids{club->owner_id});
+  EXPECT_EQ(seen[other].second, Ids{"other 1"});
 }
 
 TEST_F(CustomerNotes, ListFilters) {

@@ -5,6 +5,7 @@
 #include "handlers/base64.hpp"
 #include "handlers/etag.hpp"
 #include "sql/pg_array.hpp"
+#include "sql/pg_timestamp.hpp"
 
 namespace notes {
 
@@ -53,6 +54,23 @@ TEST(PgArray, QuotesAndEscapesEveryElement) {
   EXPECT_EQ(sql::text_array_literal({"a", "b c", "q\"uote", "back\\slash", "{x,y}", "NULL"}),
             R"({"a","b c","q\"uote","back\\slash","{x,y}","NULL"})");
   EXPECT_EQ(sql::bigint_array_literal({1, -2, 9223372036854775807}), "{1,-2,9223372036854775807}");
+}
+
+TEST(PgTimestamp, BecomesIso8601WithMillisecondsAndZ) {
+  using sql::iso8601_from_pg_timestamp;
+  EXPECT_EQ(iso8601_from_pg_timestamp("2024-10-06 20:25:26.131456+00"), "2024-10-06T20:25:26.131Z");
+  EXPECT_EQ(iso8601_from_pg_timestamp("2024-10-06 20:25:26.1319+00"), "2024-10-06T20:25:26.131Z");  // truncated
+  EXPECT_EQ(iso8601_from_pg_timestamp("2024-10-06 20:25:26.5+00"), "2024-10-06T20:25:26.500Z");
+  EXPECT_EQ(iso8601_from_pg_timestamp("2024-10-06 20:25:26+00"), "2024-10-06T20:25:26.000Z");
+  EXPECT_EQ(iso8601_from_pg_timestamp("2024-10-06 20:25:26+00:00"), "2024-10-06T20:25:26.000Z");
+}
+
+TEST(PgTimestamp, LeavesOtherFormsAlone) {
+  using sql::iso8601_from_pg_timestamp;
+  for (const char* other : {"infinity", "-infinity", "12024-10-06 20:25:26+00", "2024-10-06 20:25:26+00 BC",
+                            "2024-10-06 20:25:26+02", "2024-10-06 20:25:26.+00", "2024-10-06T20:25:26Z", ""}) {
+    EXPECT_EQ(iso8601_from_pg_timestamp(other), other);
+  }
 }
 
 }  // namespace notes

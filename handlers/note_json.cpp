@@ -1,0 +1,335 @@
+#include "handlers/note_json.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <string_view>
+
+#include "sql/note_columns.hpp"
+#include "sql/pg_timestamp.hpp"
+
+namespace notes::note_json {
+namespace {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+namespace nc = sql::note_column;
+namespace cc = sql::customer_column;
+namespace uc = sql::user_column;
+namespace mc = sql::message_column;
+namespace ac = sql::assignee_column;
+
+// The cells of one result row, read from a base column on: each object's
+// columns are numbered from 0 wherever its statement placed them.
+class Cells {
+ public:
+  Cells(const sql::Result& result, int row, int base) : result_(result), row_(row), base_(base) {}
+  Cells at(int offset) const { return {result_, row_, base_ + offset}; }
+  bool null(int column) const { return result_.is_null(row_, base_ + column); }
+  std::string_view text(int column) const { return result_.text(row_, base_ + column); }
+
+ private:
+  const sql::Result& result_;
+  int row_;
+  int base_;
+};
+
+template <std::size_t N>
+void key(JsonWriter& out, const char (&name)[N]) {
+  out.Key(name, N - 1);
+}
+
+void string_or_null(JsonWriter& out, const Cells& cells, int column) {
+  if (cells.null(column)) {
+    out.Null();
+    return;
+  }
+  auto text = cells.text(column);
+  out.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+}
+
+// bigint and JSON cells: PostgreSQL's text is already valid JSON.
+void raw_or_null(JsonWriter& out, const Cells& cells, int column, rapidjson::Type type) {
+  if (cells.null(column)) {
+    out.Null();
+    return;
+  }
+  auto text = cells.text(column);
+  out.RawValue(text.data(), text.size(), type);
+}
+
+void number_or_null(JsonWriter& out, const Cells& cells, int column) {
+  raw_or_null(out, cells, column, rapidjson::kNumberType);
+}
+
+void boolean_or_null(JsonWriter& out, const Cells& cells, int column) {
+  if (cells.null(column)) {
+    out.Null();
+  } else {
+    out.Bool(cells.text(column) == "t");
+  }
+}
+
+void timestamp_or_null(JsonWriter& out, const Cells& cells, int column) {
+  if (cells.null(column)) {
+    out.Null();
+    return;
+  }
+  std::string iso = sql::iso8601_from_pg_timestamp(cells.text(column));
+  out.String(iso.data(), static_cast<rapidjson::SizeType>(iso.size()));
+}
+
+// The names joined by single spaces, skipping nulls; null when that leaves
+// nothing (the seed's full_name).
+void full_name(JsonWriter& out, const Cells& cells, std::initializer_list<int> columns) {
+  std::string name;
+  bool first = true;
+  for (int column : columns) {
+    if (cells.null(column)) continue;
+    if (!first) name += ' ';
+    name += cells.text(column);
+    first = false;
+  }
+  if (name.empty()) {
+    out.Null();
+  } else {
+    out.String(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+  }
+}
+
+// {country_code, number, full}; null when there is no number.
+void phone(JsonWriter& out, const Cells& cells, int country_code, int number) {
+  if (cells.null(number)) {
+    out.Null();
+    return;
+  }
+  out.StartObject();
+  key(out, "country_code");
+  string_or_null(out, cells, country_code);
+  key(out, "number");
+  string_or_null(out, cells, number);
+  key(out, "full");
+  std::string full;
+  if (!cells.null(country_code)) {
+    full += '+';
+    full += cells.text(country_code);
+  }
+  full += cells.text(number);
+  out.String(full.data(), static_cast<rapidjson::SizeType>(full.size()));
+  out.EndObject();
+}
+
+void user_fields(JsonWriter& out, const Cells& u) {
+  key(out, "id");
+  number_or_null(out, u, uc::id);
+  key(out, "status");
+  string_or_null(out, u, uc::status);
+  key(out, "first_name");
+  string_or_null(out, u, uc::first_name);
+  key(out, "last_name");
+  string_or_null(out, u, uc::last_name);
+  key(out, "full_name");
+  full_name(out, u, {uc::first_name, uc::last_name});
+  key(out, "email");
+  string_or_null(out, u, uc::email);
+  key(out, "username");
+  string_or_null(out, u, uc::username);
+  key(out, "profile_photo");
+  string_or_null(out, u, uc::profile_photo);
+  key(out, "employee_id");
+  string_or_null(out, u, uc::employee_id);
+  key(out, "mobile_number");
+  string_or_null(out, u, uc::mobile_number);
+  key(out, "business_location_id");
+  string_or_null(out, u, uc::business_location_id);
+  key(out, "enable2_fa");
+  string_or_null(out, u, uc::enable2_fa);
+  key(out, "modified_on");
+  timestamp_or_null(out, u, uc::modified_on);
+  key(out, "created_by");
+  string_or_null(out, u, uc::created_by);
+  key(out, "role");
+  string_or_null(out, u, uc::role);
+}
+
+// The User; null when the row has none (an outer join found nobody).
+void user(JsonWriter& out, const Cells& u) {
+  if (u.null(uc::id)) {
+    out.Null();
+    return;
+  }
+  out.StartObject();
+  user_fields(out, u);
+  out.EndObject();
+}
+
+void customer(JsonWriter& out, const Cells& c) {
+  out.StartObject();
+  key(out, "id");
+  number_or_null(out, c, cc::id);
+  key(out, "company_name");
+  string_or_null(out, c, cc::company_name);
+  key(out, "company_title");
+  string_or_null(out, c, cc::company_title);
+  key(out, "first_name");
+  string_or_null(out, c, cc::first_name);
+  key(out, "middle_name");
+  string_or_null(out, c, cc::middle_name);
+  key(out, "last_name");
+  string_or_null(out, c, cc::last_name);
+  key(out, "full_name");
+  full_name(out, c, {cc::first_name, cc::middle_name, cc::last_name});
+  key(out, "locale");
+  string_or_null(out, c, cc::locale);
+  key(out, "is_member");
+  boolean_or_null(out, c, cc::is_member);
+  key(out, "was_member");
+  boolean_or_null(out, c, cc::was_member);
+  key(out, "has_applied");
+  boolean_or_null(out, c, cc::has_applied);
+  key(out, "flag");
+  string_or_null(out, c, cc::flag);
+  key(out, "email");
+  string_or_null(out, c, cc::email);
+  key(out, "mobile");
+  phone(out, c, cc::mobile_country_code, cc::mobile_number);
+  key(out, "phone");
+  phone(out, c, cc::phone_country_code, cc::phone_number);
+  key(out, "profile_photo");
+  string_or_null(out, c, cc::profile_photo);
+  key(out, "vip");
+  boolean_or_null(out, c, cc::vip);
+  key(out, "home_house_id");
+  string_or_null(out, c, cc::home_house_id);
+  key(out, "birthdate");  // a date prints as YYYY-MM-DD under DateStyle ISO
+  string_or_null(out, c, cc::birthdate);
+  key(out, "anniversary_date");
+  string_or_null(out, c, cc::anniversary_date);
+  key(out, "created_on");
+  timestamp_or_null(out, c, cc::created_on);
+  out.EndObject();
+}
+
+void write_message(JsonWriter& out, const Cells& m) {
+  out.StartObject();
+  key(out, "id");
+  number_or_null(out, m, mc::id);
+  key(out, "message");
+  string_or_null(out, m, mc::message);
+  // Not the bytes (up to 5 MiB): the path that downloads them.
+  key(out, "attachment");
+  if (m.text(mc::has_attachment) == "t") {
+    std::string path = "/api/customers/notes/";
+    path.append(m.text(mc::note_id)).append("/messages/").append(m.text(mc::id)).append("/attachment");
+    out.String(path.data(), static_cast<rapidjson::SizeType>(path.size()));
+  } else {
+    out.Null();
+  }
+  key(out, "posted_by");
+  user(out, m.at(mc::poster));
+  key(out, "created_on");
+  timestamp_or_null(out, m, mc::created_on);
+  out.EndObject();
+}
+
+// The rows of `parts` that belong to note `note_id`, in their order.
+template <class Write>
+void array_of_rows(JsonWriter& out, const sql::Result* parts, int note_id_column, std::string_view note_id,
+                   Write write_row) {
+  out.StartArray();
+  if (parts != nullptr) {
+    for (int row = 0; row < parts->rows(); ++row) {
+      if (parts->text(row, note_id_column) == note_id) write_row(Cells(*parts, row, 0));
+    }
+  }
+  out.EndArray();
+}
+
+void write_note(JsonWriter& out, const Cells& row, NoteParts parts) {
+  const Cells n = row.at(sql::full_note::note);
+  out.StartObject();
+  key(out, "id");
+  number_or_null(out, n, nc::id);
+  key(out, "reference_type");
+  string_or_null(out, n, nc::reference_type);
+  key(out, "reference_id");
+  number_or_null(out, n, nc::reference_id);
+  key(out, "type");
+  string_or_null(out, n, nc::type);
+  key(out, "details");
+  string_or_null(out, n, nc::details);
+  key(out, "created_on");
+  timestamp_or_null(out, n, nc::created_on);
+  key(out, "status");
+  string_or_null(out, n, nc::status);
+  key(out, "reminder");
+  timestamp_or_null(out, n, nc::reminder);
+  key(out, "user_id");
+  number_or_null(out, n, nc::user_id);
+  key(out, "company_id");
+  number_or_null(out, n, nc::company_id);
+  key(out, "customer_id");
+  number_or_null(out, n, nc::customer_id);
+  key(out, "confidential");
+  boolean_or_null(out, n, nc::confidential);
+  key(out, "priority");
+  boolean_or_null(out, n, nc::priority);
+  key(out, "tags");
+  raw_or_null(out, n, nc::tags_json, rapidjson::kArrayType);
+  key(out, "subject");
+  string_or_null(out, n, nc::subject);
+  key(out, "customer");
+  customer(out, row.at(sql::full_note::customer));
+  key(out, "user");
+  user(out, row.at(sql::full_note::author));
+
+  std::string_view note_id = n.text(nc::id);
+  key(out, "assignees");
+  array_of_rows(out, parts.assignees, ac::note_id, note_id, [&](const Cells& a) {
+    out.StartObject();
+    user_fields(out, a.at(ac::user));
+    key(out, "created_on");  // when they were assigned
+    timestamp_or_null(out, a, ac::assigned_on);
+    out.EndObject();
+  });
+  key(out, "messages");
+  array_of_rows(out, parts.messages, mc::note_id, note_id, [&](const Cells& m) { write_message(out, m); });
+  out.EndObject();
+}
+
+std::string text_of(const rapidjson::StringBuffer& buffer) { return {buffer.GetString(), buffer.GetSize()}; }
+
+}  // namespace
+
+std::string note(const sql::Result& notes, int row, int base, NoteParts parts) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter out(buffer);
+  write_note(out, Cells(notes, row, base), parts);
+  return text_of(buffer);
+}
+
+std::string note_array(const sql::Result& notes, int first_row, int base, NoteParts parts) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter out(buffer);
+  out.StartArray();
+  for (int row = first_row; row < notes.rows(); ++row) write_note(out, Cells(notes, row, base), parts);
+  out.EndArray();
+  return text_of(buffer);
+}
+
+std::string message(const sql::Result& messages, int row, int base) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter out(buffer);
+  write_message(out, Cells(messages, row, base));
+  return text_of(buffer);
+}
+
+std::string message_array(const sql::Result& messages, int base) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter out(buffer);
+  out.StartArray();
+  for (int row = 0; row < messages.rows(); ++row) write_message(out, Cells(messages, row, base));
+  out.EndArray();
+  return text_of(buffer);
+}
+
+}  // namespace notes::note_json

@@ -1,0 +1,33 @@
+#pragma once
+// The seed's JSON shapes of customer notes (Note, CustomerSummary, User,
+// NoteAssignee, NoteMessage), written in the worker from the flat rows laid
+// out in sql/note_columns.hpp.
+#include <string>
+
+#include "sql/result.hpp"
+
+namespace notes::note_json {
+
+// The assignees and messages fetched for one or more notes (the results of
+// note_assignees_of and note_messages_of, ordered by note). Null: none
+// fetched, the notes have none (a note just created).
+struct NoteParts {
+  const sql::Result* assignees = nullptr;
+  const sql::Result* messages = nullptr;
+};
+
+// The whole Note of the NOTES_FULL_NOTE_COLUMNS that start at column `base`
+// of `row`.
+std::string note(const sql::Result& notes, int row, int base, NoteParts parts);
+
+// A JSON array of the Notes in rows [first_row, rows()) of `notes`, each
+// starting at column `base`, in row order.
+std::string note_array(const sql::Result& notes, int first_row, int base, NoteParts parts);
+
+// The NoteMessage of the NOTES_MESSAGE_COLUMNS that start at column `base`.
+std::string message(const sql::Result& messages, int row, int base);
+
+// A JSON array of the NoteMessages in rows [0, rows()) of `messages`.
+std::string message_array(const sql::Result& messages, int base);
+
+}  // namespace notes::note_json

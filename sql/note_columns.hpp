@@ -1,0 +1,83 @@
+#pragma once
+// The flat columns a statement returns for a Note and its parts, and where
+// each one sits. Statements (sql/statements.cpp) select them with the macros;
+// handlers/note_json.cpp reads them by the enums and writes the seed's JSON
+// in the worker. Building that JSON in PostgreSQL cost four times the whole
+// request (docs/performance.md). A select list and its enum change together.
+
+// A notes row: the Note's own fields, tags already as a JSON array.
+#define NOTES_NOTE_COLUMNS(n)                                                                      \
+  n ".id, " n ".revision, " n ".reference_type, " n ".reference_id, " n ".type, " n ".details, "   \
+  n ".created_on, " n ".status, " n ".reminder, " n ".user_id, " n ".company_id, " n ".customer_id, " \
+  n ".confidential, " n ".priority, to_json(" n ".tags), " n ".subject"
+
+// A customers row: the CustomerSummary.
+#define NOTES_CUSTOMER_COLUMNS(c)                                                                   \
+  c ".id, " c ".company_name, " c ".company_title, " c ".first_name, " c ".middle_name, "           \
+  c ".last_name, " c ".locale, " c ".is_member, " c ".was_member, " c ".has_applied, " c ".flag, "  \
+  c ".email, " c ".mobile_country_code, " c ".mobile_number, " c ".phone_country_code, "            \
+  c ".phone_number, " c ".profile_photo, " c ".vip, " c ".home_house_id, " c ".birthdate, "         \
+  c ".anniversary_date, " c ".created_on"
+
+// A users row: the User object.
+#define NOTES_USER_COLUMNS(u)                                                                      \
+  u ".id, " u ".status, " u ".first_name, " u ".last_name, " u ".email, " u ".username, "           \
+  u ".profile_photo, " u ".employee_id, " u ".mobile_number, " u ".business_location_id, "         \
+  u ".enable2_fa, " u ".modified_on, " u ".created_by, " u ".role"
+
+// A whole note row: the note `n`, its customer `c` and its author `u`.
+#define NOTES_FULL_NOTE_COLUMNS \
+  NOTES_NOTE_COLUMNS("n") ", " NOTES_CUSTOMER_COLUMNS("c") ", " NOTES_USER_COLUMNS("u")
+
+// A note_messages row `m` with its poster `u`. The attachment itself is not
+// read (it may be 5 MiB), only whether there is one.
+#define NOTES_MESSAGE_COLUMNS \
+  "m.id, m.note_id, m.message, m.attachment IS NOT NULL, m.created_on, " NOTES_USER_COLUMNS("u")
+
+// A note_assignees row `a` with the assigned user `u`.
+#define NOTES_ASSIGNEE_COLUMNS "a.note_id, a.created_on, " NOTES_USER_COLUMNS("u")
+
+namespace notes::sql {
+
+namespace note_column {
+enum : int {
+  id, revision, reference_type, reference_id, type, details, created_on, status, reminder, user_id,
+  company_id, customer_id, confidential, priority, tags_json, subject,
+  count
+};
+}  // namespace note_column
+
+namespace customer_column {
+enum : int {
+  id, company_name, company_title, first_name, middle_name, last_name, locale, is_member, was_member,
+  has_applied, flag, email, mobile_country_code, mobile_number, phone_country_code, phone_number,
+  profile_photo, vip, home_house_id, birthdate, anniversary_date, created_on,
+  count
+};
+}  // namespace customer_column
+
+namespace user_column {
+enum : int {
+  id, status, first_name, last_name, email, username, profile_photo, employee_id, mobile_number,
+  business_location_id, enable2_fa, modified_on, created_by, role,
+  count
+};
+}  // namespace user_column
+
+// Where the parts of NOTES_FULL_NOTE_COLUMNS start, relative to its first column.
+namespace full_note {
+constexpr int note = 0;
+constexpr int customer = note + note_column::count;
+constexpr int author = customer + customer_column::count;
+constexpr int count = author + user_column::count;
+}  // namespace full_note
+
+namespace message_column {
+enum : int { id, note_id, message, has_attachment, created_on, poster, count = poster + user_column::count };
+}  // namespace message_column
+
+namespace assignee_column {
+enum : int { note_id, assigned_on, user, count = user + user_column::count };
+}  // namespace assignee_column
+
+}  // namespace notes::sql
