@@ -76,10 +76,14 @@ Response list(const Request& request, HandlerContext& context) {
   sql::Params params;
   params.add(std::get<int64_t>(customer_id)).add(context.caller.company_id).add(context.caller.user_id)
       .add(std::string_view(context.caller.role)).add(static_cast<int64_t>(paging.page_size)).add(paging.offset());
-  params.add_optional(filters.status).add_optional(filters.reference_type).add_optional(filters.reference_id)
-      .add_optional(filters.tag).add_optional(filters.assignee).add_optional(filters.priority)
-      .add_optional(filters.created_from).add_optional(filters.created_to);
-  auto page = context.db.execute(sql::Statement::note_list, params);
+  auto statement = sql::Statement::note_list;
+  if (filters.any()) {
+    statement = sql::Statement::note_list_filtered;
+    params.add_optional(filters.status).add_optional(filters.reference_type).add_optional(filters.reference_id)
+        .add_optional(filters.tag).add_optional(filters.assignee).add_optional(filters.priority)
+        .add_optional(filters.created_from).add_optional(filters.created_to);
+  }
+  auto page = context.db.execute(statement, params);
   if (!page.ok()) return fail(ApiError::from_database(page.failure()));
   if (page.rows() == 0) return fail(ApiError::not_found("No such customer."));
   int64_t total = page.int64(0, 0);

@@ -18,6 +18,7 @@ enum class Statement {
   note_assignees_of,
   note_messages_of,
   note_list,
+  note_list_filtered,
   note_create,
   note_update,
   note_delete,
