@@ -134,9 +134,10 @@ Response get(const Request& request, HandlerContext& context) {
   // The note and its parts in one round trip. Each statement reads its own
   // snapshot, so the parts can be newer than the ETag, never older: an
   // If-Match with that ETag still refuses to overwrite the newer note.
-  auto results = context.db.execute_pipeline({{sql::Statement::note_get, customer_access::note_params(id, context.caller)},
-                                              {sql::Statement::note_assignees_of, parts},
-                                              {sql::Statement::note_messages_of, parts}});
+  auto results = context.db.execute_pipeline(
+      {{sql::Statement::note_get, customer_access::note_params(id, context.caller)},
+       {sql::Statement::note_assignees_of, parts},
+       {sql::Statement::note_messages_of, parts}});
   if (auto error = customer_access::first_failure(results)) return fail(*error);
   if (results[0].rows() == 0) return fail(no_note());
   return customer_access::note_answer(200, results[0], 0, {&results[1], &results[2]});

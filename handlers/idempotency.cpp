@@ -30,7 +30,9 @@ Response replay(const sql::Result& stored) {
     std::string_view line = headers.substr(0, end);
     headers = end == std::string_view::npos ? std::string_view() : headers.substr(end + 1);
     auto colon = line.find(": ");
-    if (colon != std::string_view::npos) response.header(std::string(line.substr(0, colon)), std::string(line.substr(colon + 2)));
+    if (colon != std::string_view::npos) {
+      response.header(std::string(line.substr(0, colon)), std::string(line.substr(colon + 2)));
+    }
   }
   response.body = std::string(stored.text(0, 3));
   response.header("Idempotent-Replayed", "true");
