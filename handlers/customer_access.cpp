@@ -24,10 +24,17 @@ sql::Params note_params(int64_t note_id, const Identity& caller) {
   return params;
 }
 
-sql::Params note_parts_params(const std::vector<int64_t>& note_ids, int64_t company_id) {
+std::vector<sql::Connection::Step> with_note_parts(std::vector<sql::Connection::Step> steps,
+                                                   const std::vector<int64_t>& note_ids, int64_t company_id) {
   sql::Params params;
   params.add(std::string_view(sql::bigint_array_literal(note_ids))).add(company_id);
-  return params;
+  steps.push_back({sql::Statement::note_assignees_of, params});
+  steps.push_back({sql::Statement::note_messages_of, std::move(params)});
+  return steps;
+}
+
+note_json::NoteParts note_parts(const std::vector<sql::Result>& results) {
+  return {&results[results.size() - 2], &results[results.size() - 1]};
 }
 
 std::optional<ApiError> first_failure(const std::vector<sql::Result>& results) {

@@ -11,6 +11,7 @@
 #include "fcgi/response.hpp"
 #include "handlers/error_envelope.hpp"
 #include "handlers/note_json.hpp"
+#include "sql/connection.hpp"
 #include "sql/params.hpp"
 #include "sql/result.hpp"
 
@@ -28,8 +29,14 @@ std::variant<int64_t, ApiError> path_id(const Request& request, std::size_t inde
 // $1 note id, $2 company, $3 caller, $4 role: how every note statement starts.
 sql::Params note_params(int64_t note_id, const Identity& caller);
 
-// $1 note ids, $2 company: how note_assignees_of and note_messages_of start.
-sql::Params note_parts_params(const std::vector<int64_t>& note_ids, int64_t company_id);
+// `steps` followed by note_assignees_of and note_messages_of for `note_ids`:
+// a pipeline that answers Notes, their parts in the same round trip.
+std::vector<sql::Connection::Step> with_note_parts(std::vector<sql::Connection::Step> steps,
+                                                   const std::vector<int64_t>& note_ids, int64_t company_id);
+
+// The assignees and messages of a with_note_parts() pipeline: its last two
+// results.
+note_json::NoteParts note_parts(const std::vector<sql::Result>& results);
 
 // The error of the first statement of a pipeline that failed, if any did.
 std::optional<ApiError> first_failure(const std::vector<sql::Result>& results);

@@ -95,11 +95,11 @@ Response list(const Request& request, HandlerContext& context) {
     return response;
   }
   // The page's assignees and messages: one more round trip for all of them.
-  auto parts_params = customer_access::note_parts_params(note_ids(page, 0, kNotesBase), context.caller.company_id);
   auto parts = context.db.execute_pipeline(
-      {{sql::Statement::note_assignees_of, parts_params}, {sql::Statement::note_messages_of, parts_params}});
+      customer_access::with_note_parts({}, note_ids(page, 0, kNotesBase), context.caller.company_id));
   if (auto error = customer_access::first_failure(parts)) return fail(*error);
-  Response response = Response::json(200, note_json::note_array(page, 0, kNotesBase, {&parts[0], &parts[1]}));
+  Response response =
+      Response::json(200, note_json::note_array(page, 0, kNotesBase, customer_access::note_parts(parts)));
   response.header("X-Pagination", pagination_json(paging, total));
   return response;
 }
@@ -130,17 +130,15 @@ Response get(const Request& request, HandlerContext& context) {
   auto note_id = customer_access::path_id(request, 0, "note_id");
   if (auto* error = std::get_if<ApiError>(&note_id)) return fail(*error);
   int64_t id = std::get<int64_t>(note_id);
-  auto parts = customer_access::note_parts_params({id}, context.caller.company_id);
   // The note and its parts in one round trip. Each statement reads its own
   // snapshot, so the parts can be newer than the ETag, never older: an
   // If-Match with that ETag still refuses to overwrite the newer note.
-  auto results = context.db.execute_pipeline(
-      {{sql::Statement::note_get, customer_access::note_params(id, context.caller)},
-       {sql::Statement::note_assignees_of, parts},
-       {sql::Statement::note_messages_of, parts}});
+  auto results = context.db.execute_pipeline(customer_access::with_note_parts(
+      {{sql::Statement::note_get, customer_access::note_params(id, context.caller)}}, {id},
+      context.caller.company_id));
   if (auto error = customer_access::first_failure(results)) return fail(*error);
   if (results[0].rows() == 0) return fail(no_note());
-  return customer_access::note_answer(200, results[0], 0, {&results[1], &results[2]});
+  return customer_access::note_answer(200, results[0], 0, customer_access::note_parts(results));
 }
 
 Response update(const Request& request, HandlerContext& context) {
@@ -160,11 +158,9 @@ Response update(const Request& request, HandlerContext& context) {
   sql::Params params = customer_access::note_params(id, context.caller);
   params.add_optional(if_match_revisions(request.param("HTTP_IF_MATCH")));
   add_fields(params, f, Binding::changes);
-  auto parts = customer_access::note_parts_params({id}, context.caller.company_id);
   // The change and the Note it leaves, in one transaction and one round trip.
-  auto results = context.db.execute_pipeline({{sql::Statement::note_update, params},
-                                              {sql::Statement::note_assignees_of, parts},
-                                              {sql::Statement::note_messages_of, parts}});
+  auto results = context.db.execute_pipeline(
+      customer_access::with_note_parts({{sql::Statement::note_update, params}}, {id}, context.caller.company_id));
   if (auto error = customer_access::first_failure(results)) return fail(*error);
   const sql::Result& updated = results[0];
   if (updated.int64(0, 0) == 0) return fail(no_note());
@@ -172,7 +168,7 @@ Response update(const Request& request, HandlerContext& context) {
   if (updated.is_null(0, kNoteBase)) {  // nothing changed: If-Match named another revision
     return fail(ApiError::precondition_failed());
   }
-  return customer_access::note_answer(200, updated, kNoteBase, {&results[1], &results[2]});
+  return customer_access::note_answer(200, updated, kNoteBase, customer_access::note_parts(results));
 }
 
 Response remove(const Request& request, HandlerContext& context) {

@@ -40,18 +40,15 @@ std::vector<sql::Result> change_and_note(HandlerContext& context, sql::Statement
                                          const sql::Params& change_params, int64_t note_id) {
   sql::Params note;
   note.add(note_id).add(context.caller.company_id);
-  auto parts = customer_access::note_parts_params({note_id}, context.caller.company_id);
-  return context.db.execute_pipeline({{change, change_params},
-                                      {sql::Statement::note_by_id, note},
-                                      {sql::Statement::note_assignees_of, parts},
-                                      {sql::Statement::note_messages_of, parts}});
+  return context.db.execute_pipeline(customer_access::with_note_parts(
+      {{change, change_params}, {sql::Statement::note_by_id, note}}, {note_id}, context.caller.company_id));
 }
 
 // Answers the Note of change_and_note().
 Response answer(const std::vector<sql::Result>& results) {
   if (auto error = customer_access::first_failure(results)) return fail(*error);
   if (results[1].rows() == 0) return fail(ApiError::internal());
-  return customer_access::note_answer(200, results[1], 0, {&results[2], &results[3]});
+  return customer_access::note_answer(200, results[1], 0, customer_access::note_parts(results));
 }
 
 }  // namespace
