@@ -90,7 +90,12 @@ class ListenWait {
   bool wait(const sigset_t& waiting_mask) {
     if (epoll_fd_ < 0) return wait_readable(listen_fd_, waiting_mask);
     epoll_event event{};
-    return ready_unless_stopping(epoll_pwait(epoll_fd_, &event, 1, -1, &waiting_mask));
+    int rc = epoll_pwait(epoll_fd_, &event, 1, -1, &waiting_mask);
+    ready_unless_stopping(rc);  // notes a stop signal that is pending
+    // Woken, this worker alone was told of the connection: it takes it even
+    // when stopping (the loop ends after that request), or the connection
+    // would wait until the next one woke another worker.
+    return rc > 0;
   }
 
  private:
