@@ -153,9 +153,11 @@ TEST_F(Faults, KilledWorkerFailsOnlyItsOwnRequestAndIsReplacedWithinOneSecond) {
 
 TEST_F(Faults, DatabaseRestartIs503MeanwhileAndLosesNoAcknowledgedWrite) {
   std::atomic<int> sequence{0};
+  // Tags unique to this run, so a repeated run (--gtest_repeat) counts only its own notes.
+  std::string run = std::to_string(Clock::now().time_since_epoch().count());
   Load load(4, [&](int thread, int, std::string& tag) {
     if (thread % 2 == 1) return read(thread, 0, tag);
-    tag = "restart-" + std::to_string(sequence++);
+    tag = "restart-" + run + "-" + std::to_string(sequence++);
     return http("POST", base_url() + "/api/customers/" + customer + "/notes", {bearer(club->admin_key), kJson},
                 "{\"subject\":\"" + tag + "\"}");
   });

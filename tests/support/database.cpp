@@ -10,11 +10,15 @@ namespace notes::test {
 
 std::string query_value(const std::string& sql) {
   static PGconn* conn = nullptr;
-  if (!conn) {
-    conn = PQconnectdb(stack_value("NOTES_DATABASE_URL").c_str());
-    if (PQstatus(conn) != CONNECTION_OK) throw std::runtime_error(PQerrorMessage(conn));
-  }
+  if (!conn) conn = PQconnectdb(stack_value("NOTES_DATABASE_URL").c_str());
+  if (PQstatus(conn) != CONNECTION_OK) throw std::runtime_error(PQerrorMessage(conn));
   PGresult* result = PQexec(conn, sql.c_str());
+  if (PQstatus(conn) == CONNECTION_BAD) {
+    // A fault test restarted PostgreSQL under this connection: reconnect, once.
+    PQclear(result);
+    PQreset(conn);
+    result = PQexec(conn, sql.c_str());
+  }
   if (PQresultStatus(result) != PGRES_TUPLES_OK) {
     std::string error = PQresultErrorMessage(result);
     PQclear(result);
@@ -32,7 +36,8 @@ std::string database_fingerprint() {
                             "note_messages", "accounts", "account_notes", "account_grants"}) {
     if (!first) sql += " UNION ALL ";
     first = false;
-    sql += std::string("SELECT '") + table + "' AS name, coalesce(string_agg(t::text, ',' ORDER BY t::text), '') AS part FROM " + table + " t";
+    sql += std::string("SELECT '") + table +
+           "' AS name, coalesce(string_agg(t::text, ',' ORDER BY t::text), '') AS part FROM " + table + " t";
   }
   sql += ") parts";
   return query_value(sql);
