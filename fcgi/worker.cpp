@@ -148,8 +148,10 @@ void run_worker(const ServiceConfig& config, int listen_fd, int ready_fd) {
   }
 
   while (!stop_requested) {
-    // With fastcgi_keep_conn nginx sends the next request on the connection
-    // we hold; otherwise it arrives as a new connection on the listening socket.
+    // nginx asks us to keep each connection (fastcgi_keep_conn): it closes it
+    // once it has our answer, or, with upstream keepalive configured, sends
+    // the next request on it. Otherwise the next request arrives as a new
+    // connection on the listening socket.
     bool ready = fcgi.ipcFd >= 0 ? wait_readable(fcgi.ipcFd, waiting_mask) : listen_wait.wait(waiting_mask);
     if (!ready) continue;
     if (FCGX_Accept_r(&fcgi) < 0) {

@@ -1,22 +1,30 @@
-// Faults under load, through the real stack: a worker killed or stopped, the
-// database restarted, the supervisor signalled, clients that trickle. Each
-// test prints the figures docs/reliability.md quotes.
+// Faults under load, through the real stack: a worker killed, stopped or
+// frozen mid-answer, the database restarted, the supervisor signalled,
+// clients that trickle. Each test prints the figures docs/reliability.md
+// quotes.
 #include <signal.h>
+#include <sys/syscall.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <functional>
+#include <future>
+#include <iterator>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "tests/e2e/e2e.hpp"
 #include "tests/support/cli.hpp"
 #include "tests/support/raw_http.hpp"
 #include "tests/support/stack_env.hpp"
+#include "tests/support/syscall_freezer.hpp"
 
 namespace notes::test {
 namespace {
@@ -29,6 +37,17 @@ pid_t supervisor_pid() {
   pid_t pid = 0;
   file >> pid;
   return pid;
+}
+
+// Waits until `pid` shows as stopped ('T') in /proc, i.e. a SIGSTOP took hold.
+bool wait_until_stopped(pid_t pid) {
+  for (auto deadline = Clock::now() + 5s; Clock::now() < deadline; std::this_thread::sleep_for(1ms)) {
+    std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    auto after_name = stat.rfind(')');  // the name in parentheses may hold spaces
+    if (after_name != std::string::npos && stat.compare(after_name, 3, ") T") == 0) return true;
+  }
+  return false;
 }
 
 std::set<pid_t> workers() {
@@ -47,7 +66,8 @@ class Load {
     Clock::time_point sent, answered;
     long status;
     std::string retry_after;
-    std::string tag;  // what the request wrote, for writers
+    std::string tag;    // what the request wrote, for writers
+    std::string error;  // why there was no HTTP answer (status 0)
   };
   using Request = std::function<HttpResponse(int thread, int n, std::string& tag)>;
 
@@ -62,8 +82,9 @@ class Load {
             auto response = request(t, n, tag);
             answer.status = response.status;
             answer.retry_after = response.header("retry-after");
-          } catch (const std::exception&) {
+          } catch (const std::exception& e) {
             answer.status = 0;  // no HTTP answer at all
+            answer.error = e.what();
           }
           answer.answered = Clock::now();
           answer.tag = tag;
@@ -98,6 +119,14 @@ std::map<long, int> count_statuses(const std::vector<Load::Answer>& answers) {
 std::string describe(const std::map<long, int>& counts) {
   std::string text;
   for (const auto& [status, n] : counts) text += std::to_string(status) + "x" + std::to_string(n) + " ";
+  return text;
+}
+
+// The transport errors behind any status-0 answers, for the failure message.
+std::string transport_errors(const std::vector<Load::Answer>& answers) {
+  std::string text;
+  for (const auto& a : answers)
+    if (a.status == 0) text += "[" + a.error + "] ";
   return text;
 }
 
@@ -147,8 +176,9 @@ TEST_F(Faults, KilledWorkerFailsOnlyItsOwnRequestAndIsReplacedWithinOneSecond) {
   EXPECT_GT(replaced_after.count(), 0) << "not replaced within 5 s";
   EXPECT_LT(ms(replaced_after), 1000);
   // A worker serves one request at a time: at most the one it held fails, as 502.
-  EXPECT_LE(static_cast<int>(answers.size()) - counts[200], 1) << describe(counts);
-  EXPECT_EQ(counts[200] + counts[502], static_cast<int>(answers.size())) << describe(counts);
+  EXPECT_LE(static_cast<int>(answers.size()) - counts[200], 1) << describe(counts) << transport_errors(answers);
+  EXPECT_EQ(counts[200] + counts[502], static_cast<int>(answers.size()))
+      << describe(counts) << transport_errors(answers);
 }
 
 TEST_F(Faults, DatabaseRestartIs503MeanwhileAndLosesNoAcknowledgedWrite) {
@@ -216,11 +246,55 @@ TEST_F(Faults, StoppedWorkerCostsAtMostItsRequestAsA504) {
   for (const auto& a : answers) slowest = std::max(slowest, a.answered - a.sent);
   std::printf("FAULT SIGSTOP worker for 11 s: %zu requests, %s; slowest answer %lld ms\n", answers.size(),
               describe(counts).c_str(), ms(slowest));
-  EXPECT_LE(static_cast<int>(answers.size()) - counts[200], 1) << describe(counts);
-  EXPECT_EQ(counts[200] + counts[504], static_cast<int>(answers.size())) << describe(counts);
+  EXPECT_LE(static_cast<int>(answers.size()) - counts[200], 1) << describe(counts) << transport_errors(answers);
+  EXPECT_EQ(counts[200] + counts[504], static_cast<int>(answers.size()))
+      << describe(counts) << transport_errors(answers);
   EXPECT_LT(ms(slowest), 11000);
   EXPECT_GT(counts[200], 100) << "the other workers stopped serving";
   EXPECT_EQ(workers(), before);
+}
+
+// The one moment a frozen worker could cost more than a 504: its answer is
+// written, its connection not yet closed. nginx must pass the answer on from
+// the FastCGI end-of-request record, not wait for the close until
+// fastcgi_read_timeout and then cut the client off after the header.
+TEST_F(Faults, AnAnswerWrittenReachesTheClientThoughItsWorkerFreezesBeforeClosing) {
+  auto pool = workers();
+  ASSERT_GE(pool.size(), 2u);
+  pid_t victim = *pool.begin();
+  // A fresh key, its auth answer cached now: the request's one write is its answer.
+  std::string key = notesctl_ok("key issue --user " + club->owner_id);
+  auto warm = http("GET", account_note_url(club->account_id), {raw_key(key)});
+  ASSERT_EQ(warm.status, 200);
+
+  // Only the victim may take the request.
+  struct ResumeOthers {
+    std::vector<pid_t> pids;
+    ~ResumeOthers() {
+      for (pid_t pid : pids) kill(pid, SIGCONT);
+    }
+  } others;
+  for (pid_t pid : pool)
+    if (pid != victim && kill(pid, SIGSTOP) == 0) others.pids.push_back(pid);
+  for (pid_t pid : others.pids) ASSERT_TRUE(wait_until_stopped(pid)) << pid;
+
+  std::unique_ptr<SyscallFreezer> freezer;
+  try {
+    freezer = std::make_unique<SyscallFreezer>(victim);
+  } catch (const std::exception& e) {
+    GTEST_SKIP() << e.what();
+  }
+  auto answer = std::async(std::launch::async,
+                           [&] { return http("GET", account_note_url(club->account_id), {raw_key(key)}); });
+  ASSERT_TRUE(freezer->freeze_after(SYS_write, 5s)) << "the worker never wrote its answer";
+  auto waited = Clock::now();
+  ASSERT_EQ(answer.wait_for(3s), std::future_status::ready)
+      << "nginx is waiting for the frozen worker to close its connection";
+  auto response = answer.get();
+  std::printf("FAULT worker frozen after writing its answer: %ld in %lld ms\n", response.status,
+              ms(Clock::now() - waited));
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body, warm.body);
 }
 
 TEST_F(Faults, SighupUnderLoadFailsNothing) {
@@ -242,7 +316,7 @@ TEST_F(Faults, SighupUnderLoadFailsNothing) {
   auto counts = count_statuses(answers);
   std::printf("FAULT SIGHUP under load: %zu requests, %s; all workers replaced after %lld ms\n", answers.size(),
               describe(counts).c_str(), ms(rolled_after));
-  EXPECT_EQ(counts[200], static_cast<int>(answers.size())) << describe(counts);
+  EXPECT_EQ(counts[200], static_cast<int>(answers.size())) << describe(counts) << transport_errors(answers);
   EXPECT_LT(ms(rolled_after), 10000);
 }
 
