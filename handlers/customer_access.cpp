@@ -33,6 +33,16 @@ std::vector<sql::Connection::Step> with_note_parts(std::vector<sql::Connection::
   return steps;
 }
 
+std::vector<sql::Result> locked_write(sql::Connection& db, int64_t note_id, int64_t company_id,
+                                      std::vector<sql::Connection::Step> steps) {
+  sql::Params lock;
+  lock.add(note_id).add(company_id);
+  steps.insert(steps.begin(), {sql::Statement::note_lock, std::move(lock)});
+  auto results = db.execute_pipeline(steps);
+  results.erase(results.begin());
+  return results;
+}
+
 note_json::NoteParts note_parts(const std::vector<sql::Result>& results) {
   return {&results[results.size() - 2], &results[results.size() - 1]};
 }

@@ -34,6 +34,13 @@ sql::Params note_params(int64_t note_id, const Identity& caller);
 std::vector<sql::Connection::Step> with_note_parts(std::vector<sql::Connection::Step> steps,
                                                    const std::vector<int64_t>& note_ids, int64_t company_id);
 
+// Runs `steps` in one transaction and one round trip after taking note
+// `note_id`'s write lock, so that every statement decides visibility on the
+// rows as they are once no other writer holds the note. Answers the results
+// of `steps` (the lock's own result is dropped; a failure to lock fails them).
+std::vector<sql::Result> locked_write(sql::Connection& db, int64_t note_id, int64_t company_id,
+                                      std::vector<sql::Connection::Step> steps);
+
 // The assignees and messages of a with_note_parts() pipeline: its last two
 // results.
 note_json::NoteParts note_parts(const std::vector<sql::Result>& results);

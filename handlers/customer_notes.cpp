@@ -159,7 +159,8 @@ Response update(const Request& request, HandlerContext& context) {
   params.add_optional(if_match_revisions(request.param("HTTP_IF_MATCH")));
   add_fields(params, f, Binding::changes);
   // The change and the Note it leaves, in one transaction and one round trip.
-  auto results = context.db.execute_pipeline(
+  auto results = customer_access::locked_write(
+      context.db, id, context.caller.company_id,
       customer_access::with_note_parts({{sql::Statement::note_update, params}}, {id}, context.caller.company_id));
   if (auto error = customer_access::first_failure(results)) return fail(*error);
   const sql::Result& updated = results[0];
@@ -174,9 +175,12 @@ Response update(const Request& request, HandlerContext& context) {
 Response remove(const Request& request, HandlerContext& context) {
   auto note_id = customer_access::path_id(request, 0, "note_id");
   if (auto* error = std::get_if<ApiError>(&note_id)) return fail(*error);
-  sql::Params params = customer_access::note_params(std::get<int64_t>(note_id), context.caller);
+  int64_t id = std::get<int64_t>(note_id);
+  sql::Params params = customer_access::note_params(id, context.caller);
   params.add_optional(if_match_revisions(request.param("HTTP_IF_MATCH")));
-  auto result = context.db.execute(sql::Statement::note_delete, params);
+  auto results =
+      customer_access::locked_write(context.db, id, context.caller.company_id, {{sql::Statement::note_delete, params}});
+  const sql::Result& result = results[0];
   if (!result.ok()) return fail(ApiError::from_database(result.failure()));
   if (result.int64(0, 0) == 0) return fail(no_note());
   if (result.int64(0, 1) == 0) {

@@ -40,7 +40,8 @@ std::vector<sql::Result> change_and_note(HandlerContext& context, sql::Statement
                                          const sql::Params& change_params, int64_t note_id) {
   sql::Params note;
   note.add(note_id).add(context.caller.company_id);
-  return context.db.execute_pipeline(customer_access::with_note_parts(
+  return customer_access::locked_write(context.db, note_id, context.caller.company_id,
+                                       customer_access::with_note_parts(
       {{change, change_params}, {sql::Statement::note_by_id, note}}, {note_id}, context.caller.company_id));
 }
 

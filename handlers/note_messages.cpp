@@ -97,14 +97,17 @@ Response create(const Request& request, HandlerContext& context) {
   if (auto* error = std::get_if<ApiError>(&parsed)) return fail(*error);
   const NewMessage& message = std::get<NewMessage>(parsed);
 
-  sql::Params params = customer_access::note_params(std::get<int64_t>(note_id), context.caller);
+  int64_t id = std::get<int64_t>(note_id);
+  sql::Params params = customer_access::note_params(id, context.caller);
   params.add(std::string_view(message.message));
   if (message.attachment) {
     params.add_binary(*message.attachment);
   } else {
     params.add_null();
   }
-  auto result = context.db.execute(sql::Statement::note_message_create, params);
+  auto results = customer_access::locked_write(context.db, id, context.caller.company_id,
+                                               {{sql::Statement::note_message_create, params}});
+  const sql::Result& result = results[0];
   if (!result.ok()) return fail(ApiError::from_database(result.failure()));
   if (result.rows() == 0) return fail(ApiError::not_found("No such note."));
   return Response::json(201, note_json::message(result, 0, 0));

@@ -125,6 +125,16 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
      "SELECT " NOTES_FULL_NOTE_COLUMNS " FROM notes n" NOTES_NOTE_PEOPLE
      " WHERE n.id = $1::bigint AND n.company_id = $2::bigint"},
 
+    // $1 note, $2 company: takes the note's write lock and nothing else. A
+    // write runs this first, in the same transaction, so that its own
+    // statement starts after the lock is held and decides visibility on
+    // current rows. A statement that waits for the lock itself re-reads the
+    // note row after the wait, but its EXISTS (note_assignees ...) still reads
+    // the snapshot from before: an assignee removed meanwhile would still see
+    // the note (docs/architecture.md, "Writes and the visibility rule").
+    {Statement::note_lock, "note_lock",
+     "SELECT 1 FROM notes WHERE id = $1::bigint AND company_id = $2::bigint FOR NO KEY UPDATE"},
+
     // $1 note ids, $2 company. Rows: NOTES_ASSIGNEE_COLUMNS, by note, each
     // note's in the order they were added. Callers checked visibility.
     {Statement::note_assignees_of, "note_assignees_of",

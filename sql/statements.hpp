@@ -15,6 +15,7 @@ enum class Statement {
   account_note_remove,
   note_get,
   note_by_id,
+  note_lock,
   note_assignees_of,
   note_messages_of,
   note_list,

@@ -29,7 +29,9 @@ std::string query_value(const std::string& sql) {
   return value;
 }
 
-std::string database_fingerprint() {
+std::string database_fingerprint() { return query_value(database_fingerprint_query()); }
+
+std::string database_fingerprint_query() {
   std::string sql = "SELECT md5(string_agg(part, '|' ORDER BY name)) FROM (";
   bool first = true;
   for (const char* table : {"companies", "users", "api_keys", "customers", "notes", "note_assignees",
@@ -40,7 +42,7 @@ std::string database_fingerprint() {
            "' AS name, coalesce(string_agg(t::text, ',' ORDER BY t::text), '') AS part FROM " + table + " t";
   }
   sql += ") parts";
-  return query_value(sql);
+  return sql;
 }
 
 }  // namespace notes::test

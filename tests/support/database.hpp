@@ -10,5 +10,8 @@ std::string query_value(const std::string& sql);
 // A digest of every table a request could change: equal before and after a
 // rejected request means the request changed nothing.
 std::string database_fingerprint();
+// The query behind it, for running on a connection of the test's own (one
+// that sees its own uncommitted changes).
+std::string database_fingerprint_query();
 
 }  // namespace notes::test

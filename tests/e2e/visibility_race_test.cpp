@@ -1,0 +1,162 @@
+// Confidential notes under concurrency: an admin removed from a confidential
+// note while their write waits on the note's lock must get 404, with nothing
+// changed. A second connection holds the lock and removes the assignment,
+// exactly as another writer of the note would.
+#include <libpq-fe.h>
+
+#include <chrono>
+#include <functional>
+#include <future>
+#include <thread>
+
+#include "fcgi/json_body.hpp"
+#include "tests/e2e/e2e.hpp"
+#include "tests/support/cli.hpp"
+#include "tests/support/stack_env.hpp"
+
+namespace notes::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A connection of the test's own, for holding locks.
+class Blocker {
+ public:
+  Blocker() : conn_(PQconnectdb(stack_value("NOTES_DATABASE_URL").c_str())) {
+    if (PQstatus(conn_) != CONNECTION_OK) ADD_FAILURE() << PQerrorMessage(conn_);
+  }
+  ~Blocker() { PQfinish(conn_); }
+  Blocker(const Blocker&) = delete;
+  Blocker& operator=(const Blocker&) = delete;
+
+  // The first cell of `sql`'s answer.
+  std::string value(const std::string& sql) {
+    PGresult* result = PQexec(conn_, sql.c_str());
+    EXPECT_EQ(PQresultStatus(result), PGRES_TUPLES_OK) << sql << ": " << PQresultErrorMessage(result);
+    std::string cell = PQntuples(result) > 0 ? PQgetvalue(result, 0, 0) : "";
+    PQclear(result);
+    return cell;
+  }
+
+  void run(const std::string& sql) {
+    PGresult* result = PQexec(conn_, sql.c_str());
+    ExecStatusType status = PQresultStatus(result);
+    EXPECT_TRUE(status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) << sql << ": " << PQresultErrorMessage(result);
+    PQclear(result);
+  }
+
+ private:
+  PGconn* conn_;
+};
+
+// Waits until some session of the database waits for a lock.
+bool someone_waits_for_a_lock() {
+  for (auto deadline = std::chrono::steady_clock::now() + 5s; std::chrono::steady_clock::now() < deadline;
+       std::this_thread::sleep_for(5ms)) {
+    if (query_value("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                    " AND datname = current_database()") != "0") {
+      return true;
+    }
+  }
+  return false;
+}
+
+class VisibilityRace : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    club = new Company(make_company("race-club"));
+    customer = new std::string(notesctl_ok("customer add --company " + club->id));
+  }
+  static void TearDownTestSuite() {
+    delete club;
+    delete customer;
+  }
+
+  // A confidential note by the owner, assigned to the admin and the staff
+  // user: the admin sees it only as an assignee.
+  void SetUp() override {
+    auto created = http("POST", base_url() + "/api/customers/" + *customer + "/notes",
+                        {bearer(club->owner_key), kJson}, R"({"subject":"secret","confidential":true})");
+    ASSERT_EQ(created.status, 201) << created.body;
+    rapidjson::Document note;
+    ASSERT_FALSE(parse_json_body(created.body, note));
+    note_id = std::to_string(note["id"].GetInt64());
+    auto assigned = http("POST", note_url() + "/assignees", {bearer(club->owner_key), kJson},
+                         "{\"assignees\":[" + club->admin_id + "," + club->staff_id + "]}");
+    ASSERT_EQ(assigned.status, 200) << assigned.body;
+    ASSERT_EQ(http("GET", note_url(), {bearer(club->admin_key)}).status, 200);
+  }
+
+  std::string note_url() const { return base_url() + "/api/customers/notes/" + note_id; }
+
+  // Sends `write` as the admin while another transaction holds the note's
+  // lock and removes the admin from the note; answers the write's answer.
+  // The database must afterwards be what the removal alone left.
+  HttpResponse write_while_unassigned(const std::function<HttpResponse()>& write) {
+    Blocker blocker;
+    blocker.run("BEGIN");
+    blocker.run("SELECT 1 FROM notes WHERE id = " + note_id + " FOR UPDATE");
+    blocker.run("DELETE FROM note_assignees WHERE note_id = " + note_id + " AND user_id = " + club->admin_id);
+    auto answer = std::async(std::launch::async, write);
+    EXPECT_TRUE(someone_waits_for_a_lock()) << "the write never waited for the note's lock";
+    // What the removal alone leaves, seen from inside its transaction while
+    // the write still waits.
+    std::string after_removal = blocker.value(database_fingerprint_query());
+    blocker.run("COMMIT");
+    HttpResponse response = answer.get();
+    EXPECT_EQ(database_fingerprint(), after_removal) << "the refused write changed data";
+    return response;
+  }
+
+  void expect_not_found(const HttpResponse& response) {
+    EXPECT_EQ(response.status, 404) << response.body;
+    EXPECT_EQ(response.header("content-type"), "application/json");
+    // The admin no longer sees the note at all.
+    EXPECT_EQ(http("GET", note_url(), {bearer(club->admin_key)}).status, 404);
+  }
+
+  static Company* club;
+  static std::string* customer;
+  std::string note_id;
+};
+Company* VisibilityRace::club = nullptr;
+std::string* VisibilityRace::customer = nullptr;
+
+}  // namespace
+
+TEST_F(VisibilityRace, PatchOfANoteNoLongerVisibleIs404) {
+  expect_not_found(write_while_unassigned(
+      [&] { return http("PATCH", note_url(), {bearer(club->admin_key), kJson}, R"({"subject":"leaked"})"); }));
+  EXPECT_EQ(query_value("SELECT subject FROM notes WHERE id = " + note_id), "secret");
+}
+
+TEST_F(VisibilityRace, DeleteOfANoteNoLongerVisibleIs404) {
+  expect_not_found(write_while_unassigned([&] { return http("DELETE", note_url(), {bearer(club->admin_key)}); }));
+  EXPECT_EQ(query_value("SELECT count(*) FROM notes WHERE id = " + note_id), "1");
+}
+
+TEST_F(VisibilityRace, MessageOnANoteNoLongerVisibleIs404) {
+  expect_not_found(write_while_unassigned([&] {
+    return http("POST", note_url() + "/messages", {bearer(club->admin_key), kJson}, R"({"message":"leaked"})");
+  }));
+  EXPECT_EQ(query_value("SELECT count(*) FROM note_messages WHERE note_id = " + note_id), "0");
+}
+
+TEST_F(VisibilityRace, AddingAssigneesToANoteNoLongerVisibleIs404) {
+  expect_not_found(write_while_unassigned([&] {
+    return http("POST", note_url() + "/assignees", {bearer(club->admin_key), kJson},
+                "{\"assignees\":[" + club->admin_id + "]}");
+  }));
+  EXPECT_EQ(query_value("SELECT string_agg(user_id::text, ',') FROM note_assignees WHERE note_id = " + note_id),
+            club->staff_id);
+}
+
+TEST_F(VisibilityRace, RemovingAnAssigneeOfANoteNoLongerVisibleIs404) {
+  expect_not_found(write_while_unassigned([&] {
+    return http("DELETE", note_url() + "/assignees/" + club->staff_id, {bearer(club->admin_key)});
+  }));
+  EXPECT_EQ(query_value("SELECT string_agg(user_id::text, ',') FROM note_assignees WHERE note_id = " + note_id),
+            club->staff_id);
+}
+
+}  // namespace notes::test
