@@ -1,4 +1,7 @@
 #pragma once
+#include <cstdint>
+#include <optional>
+
 #include "fcgi/request.hpp"
 #include "fcgi/response.hpp"
 #include "handlers/handler_context.hpp"
@@ -13,5 +16,14 @@ Response check(const Request& request, HandlerContext& context);
 
 // Seconds nginx may cache a positive answer: revocation takes at most this long.
 inline constexpr int kCacheSeconds = 5;
+
+// The last whole second (Unix time) through which nginx may answer from its
+// cache, for an answer given at `now` (seconds and fraction) about a key that
+// expires at `expires` (none: never); nothing when it must not be cached.
+// nginx treats an entry as fresh while its clock's whole second is at most
+// this value, so up to a second past it: the value is one second below each
+// bound, which makes both bounds exact: never past `now` + kCacheSeconds, never
+// at or past `expires`.
+std::optional<int64_t> cache_through(double now, std::optional<double> expires);
 
 }  // namespace notes::auth

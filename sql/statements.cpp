@@ -65,11 +65,11 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
     {Statement::ready_check, "ready_check", "SELECT 1"},
 
     // $1 SHA-256 of the presented key (binary). One row for a live key of an
-    // active user: id, company, role, and whole seconds until the key expires
-    // (NULL when it never does).
+    // active user: id, company, role, now and the key's expiry (NULL when it
+    // never does) as Unix time with fractions.
     {Statement::auth_by_key_hash, "auth_by_key_hash",
-     "SELECT u.id, u.company_id, u.role,"
-     "       floor(extract(epoch FROM k.expires_at - now()))::bigint"
+     "SELECT u.id, u.company_id, u.role, extract(epoch FROM now())::text,"
+     "       extract(epoch FROM k.expires_at)::text"
      " FROM api_keys k JOIN users u ON u.id = k.user_id"
      " WHERE k.key_hash = $1::bytea AND k.revoked_at IS NULL"
      "   AND (k.expires_at IS NULL OR k.expires_at > now())"
