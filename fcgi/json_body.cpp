@@ -19,12 +19,13 @@ class ValidatingHandler {
  public:
   explicit ValidatingHandler(rapidjson::Document& target) : target_(target) {}
 
-  bool Null() { return target_.Null(); }
-  bool Bool(bool b) { return target_.Bool(b); }
-  bool Int(int i) { return target_.Int(i); }
-  bool Uint(unsigned u) { return target_.Uint(u); }
-  bool Int64(int64_t i) { return target_.Int64(i); }
+  bool Null() { return count() && target_.Null(); }
+  bool Bool(bool b) { return count() && target_.Bool(b); }
+  bool Int(int i) { return count() && target_.Int(i); }
+  bool Uint(unsigned u) { return count() && target_.Uint(u); }
+  bool Int64(int64_t i) { return count() && target_.Int64(i); }
   bool Uint64(uint64_t u) {
+    if (!count()) return false;
     if (u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
       return fail("a number is outside the 64-bit integer range");
     }
@@ -32,11 +33,11 @@ class ValidatingHandler {
   }
   // Integers beyond 64 bits also arrive here; fields that want an integer
   // refuse them because IsInt64() is false.
-  bool Double(double d) { return target_.Double(d); }
+  bool Double(double d) { return count() && target_.Double(d); }
   bool RawNumber(const char*, rapidjson::SizeType, bool) { return fail("unexpected raw number"); }
 
   bool String(const char* s, rapidjson::SizeType length, bool copy) {
-    if (!check_text(s, length, "a string")) return false;
+    if (!count() || !check_text(s, length, "a string")) return false;
     return target_.String(s, length, copy);
   }
   bool StartObject() {
@@ -68,7 +69,14 @@ class ValidatingHandler {
   const std::optional<JsonBodyError>& error() const { return error_; }
 
  private:
+  bool count() {
+    if (++values_ > kMaxJsonValues) {
+      return fail("it holds more than " + std::to_string(kMaxJsonValues) + " values");
+    }
+    return true;
+  }
   bool enter() {
+    if (!count()) return false;
     if (++depth_ > kMaxJsonDepth) {
       return fail("nesting is deeper than " + std::to_string(kMaxJsonDepth) + " levels");
     }
@@ -90,6 +98,7 @@ class ValidatingHandler {
 
   rapidjson::Document& target_;
   int depth_ = 0;
+  int values_ = 0;
   std::vector<std::unordered_set<std::string>> keys_;
   std::optional<JsonBodyError> error_;
 };

@@ -34,6 +34,26 @@ TEST(JsonBody, HugeNestingIsRefusedWithoutCrashing) {
   EXPECT_TRUE(parse(std::string(500'000, '{')));
 }
 
+TEST(JsonBody, ValueCountIsCappedAtItsBound) {
+  // An object of N members is N + 1 values.
+  auto object_of = [](int members) {
+    std::string body = "{";
+    for (int i = 0; i < members; ++i) body += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":0";
+    return body + "}";
+  };
+  rapidjson::Document document;
+  EXPECT_FALSE(parse_json_body(object_of(kMaxJsonValues - 1), document));
+  auto error = parse_json_body(object_of(kMaxJsonValues), document);
+  ASSERT_TRUE(error);
+  EXPECT_NE(error->message.find("more than 1000 values"), std::string::npos) << error->message;
+  // The attack's shape: 700,000 tiny values, refused as they are counted.
+  std::string array = "[0";
+  for (int i = 1; i < 700000; ++i) array += ",0";
+  error = parse_json_body(array + "]", document);
+  ASSERT_TRUE(error);
+  EXPECT_NE(error->message.find("more than 1000 values"), std::string::npos) << error->message;
+}
+
 TEST(JsonBody, RefusesDuplicateKeysAtAnyLevel) {
   EXPECT_TRUE(parse(R"({"a":1,"a":2})"));
   EXPECT_TRUE(parse(R"({"x":{"a":1,"b":2,"a":3}})"));
