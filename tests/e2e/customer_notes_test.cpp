@@ -423,6 +423,34 @@ TEST_F(CustomerNotes, ListsPageNewestFirstWithXPagination) {
   EXPECT_REFUSED_UNCHANGED(404, http("GET", notes_url("999999999"), {bearer(club->admin_key)}));
 }
 
+// Dates that no calendar has, or that an offset carries out of the UTC years
+// 1 to 9999, are refused naming the field or parameter, never stored.
+TEST_F(CustomerNotes, DatesOutsideTheCalendarAre400NamingTheField) {
+  for (const char* reminder : {"9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", "2024-02-30T10:00:00Z",
+                               "2023-02-29T10:00:00Z"}) {
+    SCOPED_TRACE(reminder);
+    std::string body = std::string(R"({"reminder":")") + reminder + "\"}";
+    EXPECT_REFUSED_UNCHANGED(400, create(body));
+    EXPECT_STREQ(parse_json(create(body).body)["error_details"]["field"].GetString(), "reminder");
+  }
+  std::string id = create_id(R"({"subject":"dates"})");
+  EXPECT_REFUSED_UNCHANGED(400, http("PATCH", note_url(id), {bearer(club->admin_key), kJson},
+                                     R"({"reminder":"9999-12-31T23:59:59-14:00"})"));
+  // The bounds themselves are fine, and come back as they are in UTC.
+  auto latest =
+      http("PATCH", note_url(id), {bearer(club->admin_key), kJson}, R"({"reminder":"9999-12-31T09:59:59-14:00"})");
+  ASSERT_EQ(latest.status, 200) << latest.body;
+  EXPECT_STREQ(parse_json(latest.body)["reminder"].GetString(), "9999-12-31T23:59:59.000Z");
+  for (const char* query : {"?created_from=2024-02-31", "?created_to=2023-02-29T00:00:00Z",
+                            "?created_from=9999-12-31T23:00:00-14:00"}) {
+    SCOPED_TRACE(query);
+    auto refused = http("GET", notes_url(customer) + query, {bearer(club->admin_key)});
+    EXPECT_EQ(refused.status, 400) << refused.body;
+    std::string parameter = std::string(query).substr(1, std::string(query).find('=') - 1);
+    EXPECT_NE(refused.body.find("\"" + parameter + "\""), std::string::npos) << refused.body;
+  }
+}
+
 TEST_F(CustomerNotes, ListedNotesCarryTheirOwnAssigneesAndMessages) {
   // The page's assignees and messages are fetched for all its notes at once
   // and shared out in the worker: each note must get its own, in order.
