@@ -138,10 +138,22 @@ void Supervisor::reload() {
     pid_t fresh_pid = fork_worker(&ready_fd);
     if (fresh_pid < 0) continue;  // keep the old worker
     if (ready_fd >= 0) {
-      // Wait until the successor has its database connection (or gave up).
+      // Wait until the successor has tried its database connection. One
+      // without a connection does not replace a worker that may well have one.
       pollfd entry{ready_fd, POLLIN, 0};
-      poll(&entry, 1, static_cast<int>(config_.connect_timeout_s * 1000 + 2000));
+      char ready = 0;
+      if (poll(&entry, 1, static_cast<int>(config_.connect_timeout_s * 1000 + 2000)) == 1) {
+        [[maybe_unused]] auto got = read(ready_fd, &ready, 1);
+      }
       close(ready_fd);
+      if (ready != 'R' && old > 0) {
+        std::fprintf(stderr,
+                     "notesd: SIGHUP: a new worker got no database connection; keeping worker %d\n",
+                     old);
+        kill(fresh_pid, SIGKILL);
+        retiring_.insert(fresh_pid);
+        continue;
+      }
     }
     slot.pid = fresh_pid;
     slot.started = Clock::now();

@@ -140,14 +140,26 @@ void run_worker(const ServiceConfig& config, int listen_fd, int ready_fd) {
 
   ListenWait listen_wait(listen_fd);
   sql::Connection db(connection_settings(config));
-  db.ensure_ready();  // connect now; if the database is down, requests get 503 until it is back
+  // Connect now. If the database is down, requests get a quick 503 until it
+  // is back. The supervisor, when it waits for this worker (a reload), hears
+  // whether it holds a connection: 'R' ready, 'N' none.
+  bool connected = db.ensure_ready();
   if (ready_fd >= 0) {
-    char ready = 'R';
+    char ready = connected ? 'R' : 'N';
     [[maybe_unused]] auto written = write(ready_fd, &ready, 1);
     close(ready_fd);
   }
 
   while (!stop_requested) {
+    // The database is up but has no connection to spare for this worker:
+    // leave the requests to the workers that have one rather than answer
+    // each of them 503, and ask again in a while.
+    if (fcgi.ipcFd < 0 && !db.connected() && db.refused_for_capacity()) {
+      timespec pause{0, static_cast<long>(sql::Connection::kReconnectInterval.count()) * 1000000L};
+      ready_unless_stopping(ppoll(nullptr, 0, &pause, &waiting_mask));
+      if (!stop_requested) db.ensure_ready();
+      continue;
+    }
     // nginx asks us to keep each connection (fastcgi_keep_conn): it closes it
     // once it has our answer, or, with upstream keepalive configured, sends
     // the next request on it. Otherwise the next request arrives as a new

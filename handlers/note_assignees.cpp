@@ -64,7 +64,8 @@ Response add(const Request& request, HandlerContext& context) {
 
   int64_t id = std::get<int64_t>(note_id);
   sql::Params params = customer_access::note_params(id, context.caller);
-  params.add(std::string_view(sql::bigint_array_literal(std::get<std::vector<int64_t>>(ids))));
+  params.add(std::string_view(sql::bigint_array_literal(std::get<std::vector<int64_t>>(ids))))
+      .add(kMaxAssigneesPerNote);
   auto results = change_and_note(context, sql::Statement::note_assignees_add, params, id);
   const sql::Result& added = results[0];
   if (!added.ok()) return fail(ApiError::from_database(added.failure()));
@@ -72,6 +73,11 @@ Response add(const Request& request, HandlerContext& context) {
   if (added.text(0, 1) != "[]") {
     return fail(ApiError{422, "unknown_users", "Some ids are not users of this note's company; nobody was added.",
                          "{\"user_ids\":" + std::string(added.text(0, 1)) + "}"});
+  }
+  if (added.int64(0, 3) > kMaxAssigneesPerNote) {
+    return fail(ApiError{422, "too_many_assignees",
+                         "A note has at most " + std::to_string(kMaxAssigneesPerNote) + " assignees; nobody was added.",
+                         "{\"field\":\"assignees\",\"limit\":" + std::to_string(kMaxAssigneesPerNote) + "}"});
   }
   return answer(results);
 }

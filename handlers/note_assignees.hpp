@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include "fcgi/request.hpp"
 #include "fcgi/response.hpp"
 #include "handlers/handler_context.hpp"
@@ -11,5 +12,8 @@ Response remove(const Request& request, HandlerContext& context);  // DELETE /ap
 
 // At most this many ids in one request.
 inline constexpr std::size_t kMaxAssigneesPerRequest = 100;
+// A Note carries all its assignees; this keeps it bounded (docs/api.md,
+// "How big a Note gets").
+inline constexpr int64_t kMaxAssigneesPerNote = 100;
 
 }  // namespace notes::note_assignees

@@ -3,7 +3,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <iterator>
 #include <string_view>
+#include <vector>
 
 #include "sql/note_columns.hpp"
 #include "sql/pg_timestamp.hpp"
@@ -244,6 +246,28 @@ void array_of_rows(JsonWriter& out, const sql::Result* parts, int note_id_column
   out.EndArray();
 }
 
+// The messages of note `note_id` in `parts` that its Note carries: the
+// newest whose JSON fits in kInlineMessageBytes, oldest first.
+std::vector<int> inline_messages(const sql::Result* parts, std::string_view note_id) {
+  std::vector<int> rows;
+  if (parts == nullptr) return rows;
+  for (int row = 0; row < parts->rows(); ++row) {
+    if (parts->text(row, mc::note_id) == note_id) rows.push_back(row);
+  }
+  // A message's JSON beyond its text (ids, the poster, timestamps) stays
+  // well under this.
+  constexpr std::size_t kMessageOverhead = 2048;
+  std::size_t bytes = 0;
+  auto first = rows.end();
+  while (first != rows.begin()) {
+    auto previous = std::prev(first);
+    bytes += json_string_length(parts->text(*previous, mc::message)) + kMessageOverhead;
+    if (bytes > kInlineMessageBytes) break;
+    first = previous;
+  }
+  return {first, rows.end()};
+}
+
 void write_note(JsonWriter& out, const Cells& row, NoteParts parts) {
   const Cells n = row.at(sql::full_note::note);
   out.StartObject();
@@ -292,13 +316,31 @@ void write_note(JsonWriter& out, const Cells& row, NoteParts parts) {
     out.EndObject();
   });
   key(out, "messages");
-  array_of_rows(out, parts.messages, mc::note_id, note_id, [&](const Cells& m) { write_message(out, m); });
+  out.StartArray();
+  for (int message_row : inline_messages(parts.messages, note_id)) {
+    write_message(out, Cells(*parts.messages, message_row, 0));
+  }
+  out.EndArray();
   out.EndObject();
 }
 
 std::string text_of(const rapidjson::StringBuffer& buffer) { return {buffer.GetString(), buffer.GetSize()}; }
 
 }  // namespace
+
+std::size_t json_string_length(std::string_view text) {
+  std::size_t length = 2;  // the quotes
+  for (unsigned char c : text) {
+    if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t') {
+      length += 2;
+    } else if (c < 0x20) {
+      length += 6;  // \u00XX
+    } else {
+      ++length;
+    }
+  }
+  return length;
+}
 
 std::string note(const sql::Result& notes, int row, int base, NoteParts parts) {
   rapidjson::StringBuffer buffer;

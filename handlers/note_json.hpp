@@ -2,7 +2,9 @@
 // The seed's JSON shapes of customer notes (Note, CustomerSummary, User,
 // NoteAssignee, NoteMessage), written in the worker from the flat rows laid
 // out in sql/note_columns.hpp.
+#include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "sql/result.hpp"
 
@@ -15,6 +17,17 @@ struct NoteParts {
   const sql::Result* assignees = nullptr;
   const sql::Result* messages = nullptr;
 };
+
+// What a Note carries of its thread (docs/api.md, "How big a Note gets"):
+// its newest messages, at most kInlineMessages of them (note_messages_of
+// fetches no more) and no more than kInlineMessageBytes of their JSON. The
+// whole thread is paged by GET .../messages. With the field limits and
+// kMaxAssigneesPerNote, this keeps any Note answer under 1 MiB.
+inline constexpr int kInlineMessages = 20;
+inline constexpr std::size_t kInlineMessageBytes = 256 * 1024;
+
+// The bytes `text` takes as a JSON string, quotes included.
+std::size_t json_string_length(std::string_view text);
 
 // The whole Note of the NOTES_FULL_NOTE_COLUMNS that start at column `base`
 // of `row`.

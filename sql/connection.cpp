@@ -1,9 +1,11 @@
 #include "sql/connection.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
 
+#include <poll.h>
 #include <unistd.h>
 
 namespace notes::sql {
@@ -49,7 +51,6 @@ void Connection::drop() {
 
 bool Connection::connect() {
   drop();
-  last_attempt_ = std::chrono::steady_clock::now();
   std::string options = "-c statement_timeout=" + std::to_string(settings_.statement_timeout_ms) +
                         " -c lock_timeout=" + std::to_string(settings_.lock_timeout_ms) +
                         " -c idle_in_transaction_session_timeout=" +
@@ -73,10 +74,26 @@ bool Connection::connect() {
                           options.c_str(), settings_.application_name.c_str(), nullptr};
   conn_ = PQconnectdbParams(keywords, values, 1);
   if (PQstatus(conn_) != CONNECTION_OK) {
-    std::fprintf(stderr, "notesd[%d]: database connection failed: %s", getpid(), PQerrorMessage(conn_));
+    std::string message = PQerrorMessage(conn_);
+    // libpq gives no SQLSTATE for a refused connection (53300); its words
+    // are all there is.
+    refused_for_capacity_ = message.find("too many clients") != std::string::npos ||
+                            message.find("too many connections") != std::string::npos ||
+                            message.find("remaining connection slots are reserved") != std::string::npos;
+    if (refused_for_capacity_) {
+      std::fprintf(stderr,
+                   "notesd[%d]: warning: the database has no connection to spare for this worker (%s); "
+                   "more workers are configured than max_connections allows. It takes no requests until "
+                   "it has one.\n",
+                   getpid(), message.substr(0, message.find('\n')).c_str());
+    } else {
+      std::fprintf(stderr, "notesd[%d]: database connection failed: %s", getpid(), message.c_str());
+    }
     drop();
+    retry_connect_at_ = std::chrono::steady_clock::now() + kReconnectInterval;
     return false;
   }
+  refused_for_capacity_ = false;
   for (const auto& entry : statement_catalogue()) {
     PGresult* prepared = PQprepare(conn_, entry.name, entry.sql, 0, nullptr);
     bool ok = PQresultStatus(prepared) == PGRES_COMMAND_OK;
@@ -87,14 +104,17 @@ bool Connection::connect() {
     PQclear(prepared);
     if (!ok) {
       drop();
+      retry_connect_at_ = std::chrono::steady_clock::now() + kReconnectInterval;
       return false;
     }
   }
+  ++connects_;
   return true;
 }
 
 bool Connection::ensure_ready() {
   if (in_transaction_) return conn_ != nullptr;
+  if (conn_ && PQstatus(conn_) == CONNECTION_OK && closed_by_server()) drop();
   if (conn_ && PQstatus(conn_) == CONNECTION_OK) {
     switch (PQtransactionStatus(conn_)) {
       case PQTRANS_IDLE:
@@ -113,11 +133,21 @@ bool Connection::ensure_ready() {
         break;
     }
   }
-  if (std::chrono::steady_clock::now() - last_attempt_ < kReconnectInterval) {
-    drop();
-    return false;
-  }
+  drop();
+  if (std::chrono::steady_clock::now() < retry_connect_at_) return false;
   return connect();
+}
+
+bool Connection::closed_by_server() {
+  // An idle connection has nothing to read: the server speaks only when
+  // asked. When there is something, it is the server ending the connection
+  // (pg_terminate_backend, a restart, a timeout: an error, then the close,
+  // which may still be on its way). Take a new connection now, so that the
+  // next statement, a write among them, does not fail on the dead one. One
+  // poll(2) per request. (Were it ever a harmless message, the cost is one
+  // reconnect.)
+  pollfd socket{PQsocket(conn_), POLLIN, 0};
+  return poll(&socket, 1, 0) > 0;
 }
 
 Result Connection::classify(PGresult* result) {
@@ -133,8 +163,8 @@ Result Connection::classify(PGresult* result) {
                  result ? PQresultErrorMessage(result) : PQerrorMessage(conn_));
   }
   if (failure == Failure::unavailable) {
-    // The next ensure_ready() reconnects (after kReconnectInterval).
-    last_attempt_ = std::chrono::steady_clock::now();
+    // The next ensure_ready() reconnects, at once.
+    lost_ = true;
     drop();
   }
   return Result(result, failure);
@@ -146,10 +176,7 @@ bool Connection::simple(const char* command) {
   if (!conn_) return false;
   PGresult* result = PQexec(conn_, command);
   bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;
-  if (!ok && PQstatus(conn_) != CONNECTION_OK) {
-    last_attempt_ = std::chrono::steady_clock::now();
-    drop();
-  }
+  if (!ok && PQstatus(conn_) != CONNECTION_OK) drop();
   PQclear(result);
   return ok;
 }
@@ -178,6 +205,25 @@ void Connection::rollback() {
 Result Connection::execute_binary(Statement statement, const Params& params) { return run(statement, params, 1); }
 
 Result Connection::run(Statement statement, const Params& params, int result_format) {
+  Result result = run_once(statement, params, result_format);
+  if (!result.ok() && may_retry(lost_, statement_text(statement).access == Access::read)) {
+    result = run_once(statement, params, result_format);
+  }
+  return result;
+}
+
+std::vector<Result> Connection::execute_pipeline(const std::vector<Step>& steps) {
+  auto results = pipeline_once(steps);
+  bool reads_only = std::all_of(steps.begin(), steps.end(), [](const Step& step) {
+    return statement_text(step.statement).access == Access::read;
+  });
+  bool failed = std::any_of(results.begin(), results.end(), [](const Result& r) { return !r.ok(); });
+  if (failed && may_retry(lost_, reads_only)) results = pipeline_once(steps);
+  return results;
+}
+
+Result Connection::run_once(Statement statement, const Params& params, int result_format) {
+  lost_ = false;
   if (!ensure_ready()) return Result(nullptr, Failure::unavailable);
   auto values = params.pointers();
   auto lengths = params.lengths();
@@ -187,7 +233,8 @@ Result Connection::run(Statement statement, const Params& params, int result_for
   return classify(result);
 }
 
-std::vector<Result> Connection::execute_pipeline(const std::vector<Step>& steps) {
+std::vector<Result> Connection::pipeline_once(const std::vector<Step>& steps) {
+  lost_ = false;
   std::vector<Result> results;
   auto fail_remaining = [&](Failure failure) {
     while (results.size() < steps.size()) results.emplace_back(nullptr, failure);
@@ -201,11 +248,13 @@ std::vector<Result> Connection::execute_pipeline(const std::vector<Step>& steps)
     auto formats = step.params.formats();
     if (PQsendQueryPrepared(conn_, statement_text(step.statement).name, step.params.size(), values.data(),
                             lengths.data(), formats.data(), 0) != 1) {
+      lost_ = true;
       drop();
       return fail_remaining(Failure::unavailable);
     }
   }
   if (PQpipelineSync(conn_) != 1) {
+    lost_ = true;
     drop();
     return fail_remaining(Failure::unavailable);
   }
@@ -213,6 +262,7 @@ std::vector<Result> Connection::execute_pipeline(const std::vector<Step>& steps)
   for (std::size_t i = 0; i < steps.size(); ++i) {
     PGresult* result = PQgetResult(conn_);
     if (result == nullptr) {
+      lost_ = true;
       drop();
       return fail_remaining(Failure::unavailable);
     }
@@ -229,10 +279,7 @@ std::vector<Result> Connection::execute_pipeline(const std::vector<Step>& steps)
   PGresult* sync = PQgetResult(conn_);
   bool synced = sync && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
   PQclear(sync);
-  if (!synced || PQexitPipelineMode(conn_) != 1) {
-    last_attempt_ = std::chrono::steady_clock::now();
-    drop();
-  }
+  if (!synced || PQexitPipelineMode(conn_) != 1) drop();
   return results;
 }
 

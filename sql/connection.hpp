@@ -20,10 +20,12 @@ struct ConnectionSettings {
   std::string application_name = "notesd";
 };
 
-// A worker's one PostgreSQL connection. It connects lazily, prepares the whole
-// statement catalogue on every (re)connect, and after a failure reconnects at
-// most every kReconnectInterval, so a dead database costs a request
-// milliseconds, not a connect timeout each.
+// A worker's one PostgreSQL connection. It connects lazily and prepares the
+// whole statement catalogue on every (re)connect. A connection found broken
+// is replaced at once; only after a connect attempt itself failed does it
+// wait kReconnectInterval before the next, so a dead database costs a request
+// milliseconds, not a connect timeout each. A read whose connection broke
+// under it is run once more on a new connection; a write never is.
 class Connection {
  public:
   explicit Connection(ConnectionSettings settings);
@@ -57,17 +59,34 @@ class Connection {
   void rollback();
   bool in_transaction() const { return in_transaction_; }
 
+  // Holds a connection now (without trying to make one).
+  bool connected() const { return conn_ != nullptr; }
+  // The last connect attempt was refused because the database has no
+  // connection to spare (max_connections, or the role's limit).
+  bool refused_for_capacity() const { return refused_for_capacity_; }
+  // Connections made so far, the first included.
+  unsigned connects() const { return connects_; }
+
   static constexpr std::chrono::milliseconds kReconnectInterval{250};
 
  private:
   bool connect();
   Result run(Statement statement, const Params& params, int result_format);
+  Result run_once(Statement statement, const Params& params, int result_format);
+  std::vector<Result> pipeline_once(const std::vector<Step>& steps);
   void drop();
+  bool closed_by_server();
   Result classify(PGresult* result);
+  // After a call that failed: whether running it again is safe and useful
+  // (its connection broke under it, it only read, no transaction is open).
+  bool may_retry(bool lost, bool reads_only) const { return lost && reads_only && !in_transaction_; }
 
   ConnectionSettings settings_;
   PGconn* conn_ = nullptr;
-  std::chrono::steady_clock::time_point last_attempt_{};
+  std::chrono::steady_clock::time_point retry_connect_at_{};  // after a failed connect attempt
+  bool lost_ = false;  // the connection broke during the last call
+  bool refused_for_capacity_ = false;
+  unsigned connects_ = 0;
   bool in_transaction_ = false;  // begin() ran: ensure_ready() must not roll it back
   bool simple(const char* command);
 };

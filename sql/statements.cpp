@@ -62,12 +62,12 @@ namespace {
   " ORDER BY p.created_on DESC, p.id DESC"
 
 const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCatalogue = {{
-    {Statement::ready_check, "ready_check", "SELECT 1"},
+    {Statement::ready_check, "ready_check", Access::read, "SELECT 1"},
 
     // $1 SHA-256 of the presented key (binary). One row for a live key of an
     // active user: id, company, role, now and the key's expiry (NULL when it
     // never does) as Unix time with fractions.
-    {Statement::auth_by_key_hash, "auth_by_key_hash",
+    {Statement::auth_by_key_hash, "auth_by_key_hash", Access::read,
      "SELECT u.id, u.company_id, u.role, extract(epoch FROM now())::text,"
      "       extract(epoch FROM k.expires_at)::text"
      " FROM api_keys k JOIN users u ON u.id = k.user_id"
@@ -76,14 +76,14 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
      "   AND u.status = 'active'"},
 
     // Row: may_read, the live note (NULL when none). No row: no such account.
-    {Statement::account_note_get, "account_note_get",
+    {Statement::account_note_get, "account_note_get", Access::read,
      NOTES_ACCOUNT_ACCESS_CTE
      "SELECT account.may_read, n.note"
      " FROM account LEFT JOIN account_notes n ON n.account_id = account.id AND NOT n.removed"},
 
     // $5 note text. Row: may_modify, the new note's id (NULL when one is
     // already live). No row: no such account.
-    {Statement::account_note_create, "account_note_create",
+    {Statement::account_note_create, "account_note_create", Access::write,
      NOTES_ACCOUNT_ACCESS_CTE
      ", created AS ("
      "  INSERT INTO account_notes (account_id, company_id, note)"
@@ -94,7 +94,7 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
 
     // $5 note text. Row: may_modify, the changed note's id (NULL when none is
     // live). No row: no such account.
-    {Statement::account_note_update, "account_note_update",
+    {Statement::account_note_update, "account_note_update", Access::write,
      NOTES_ACCOUNT_ACCESS_CTE
      ", changed AS ("
      "  UPDATE account_notes n SET note = $5::text, modified_at = now()"
@@ -104,7 +104,7 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
      " SELECT account.may_modify, (SELECT id FROM changed) FROM account"},
 
     // Marks the live note removed; it stays for audit. Same answer as update.
-    {Statement::account_note_remove, "account_note_remove",
+    {Statement::account_note_remove, "account_note_remove", Access::write,
      NOTES_ACCOUNT_ACCESS_CTE
      ", changed AS ("
      "  UPDATE account_notes n SET removed = true, modified_at = now()"
@@ -115,13 +115,13 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
 
     // Row: the note, its customer and author (NOTES_FULL_NOTE_COLUMNS). No
     // row: 404. Its assignees and messages come from the two statements below.
-    {Statement::note_get, "note_get",
+    {Statement::note_get, "note_get", Access::read,
      "SELECT " NOTES_FULL_NOTE_COLUMNS " FROM notes n" NOTES_NOTE_PEOPLE
      " WHERE n.id = $1::bigint AND n.company_id = $2::bigint AND " NOTES_VISIBLE("n", "$3", "$4")},
 
     // The same without the visibility check, for the answer of a write that
     // was already authorised earlier in its pipeline.
-    {Statement::note_by_id, "note_by_id",
+    {Statement::note_by_id, "note_by_id", Access::read,
      "SELECT " NOTES_FULL_NOTE_COLUMNS " FROM notes n" NOTES_NOTE_PEOPLE
      " WHERE n.id = $1::bigint AND n.company_id = $2::bigint"},
 
@@ -132,35 +132,42 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
     // note row after the wait, but its EXISTS (note_assignees ...) still reads
     // the snapshot from before: an assignee removed meanwhile would still see
     // the note (docs/architecture.md, "Writes and the visibility rule").
-    {Statement::note_lock, "note_lock",
+    {Statement::note_lock, "note_lock", Access::write,
      "SELECT 1 FROM notes WHERE id = $1::bigint AND company_id = $2::bigint FOR NO KEY UPDATE"},
 
     // $1 note ids, $2 company. Rows: NOTES_ASSIGNEE_COLUMNS, by note, each
     // note's in the order they were added. Callers checked visibility.
-    {Statement::note_assignees_of, "note_assignees_of",
+    {Statement::note_assignees_of, "note_assignees_of", Access::read,
      "SELECT " NOTES_ASSIGNEE_COLUMNS " FROM note_assignees a JOIN users u ON u.id = a.user_id"
      " WHERE a.note_id = ANY ($1::bigint[]) AND a.company_id = $2::bigint"
      " ORDER BY a.note_id, a.created_on, a.user_id"},
 
-    // $1 note ids, $2 company. Rows: NOTES_MESSAGE_COLUMNS, by note, each
-    // note's oldest first. Callers checked visibility.
-    {Statement::note_messages_of, "note_messages_of",
-     "SELECT " NOTES_MESSAGE_COLUMNS " FROM note_messages m JOIN users u ON u.id = m.posted_by"
-     " WHERE m.note_id = ANY ($1::bigint[]) AND m.company_id = $2::bigint"
+    // $1 note ids, $2 company. Rows: NOTES_MESSAGE_COLUMNS of each note's
+    // newest kInlineMessages (20) messages, by note, each note's oldest
+    // first: what a Note carries (docs/api.md, "How big a Note gets").
+    // Callers checked visibility.
+    {Statement::note_messages_of, "note_messages_of", Access::read,
+     "WITH newest AS ("
+     "  SELECT x.id FROM unnest($1::bigint[]) AS wanted(note_id),"
+     "  LATERAL (SELECT id FROM note_messages"
+     "           WHERE note_id = wanted.note_id AND company_id = $2::bigint"
+     "           ORDER BY created_on DESC, id DESC LIMIT 20) x)"
+     " SELECT " NOTES_MESSAGE_COLUMNS " FROM note_messages m JOIN users u ON u.id = m.posted_by"
+     " WHERE m.id IN (SELECT id FROM newest)"
      " ORDER BY m.note_id, m.created_on, m.id"},
 
     // $1 customer, $2 company, $3 caller, $4 role, $5 limit, $6 offset.
     // No row: no such customer. Rows: total matching, then
     // NOTES_FULL_NOTE_COLUMNS, newest first; a single row with a NULL note
     // when the page is empty.
-    {Statement::note_list, "note_list", NOTES_NOTE_LIST("")},
+    {Statement::note_list, "note_list", Access::read, NOTES_NOTE_LIST("")},
 
     // The same with filters (NULL: not filtered): $7 status,
     // $8 reference_type, $9 reference_id, $10 tag, $11 assignee,
     // $12 priority, $13 created_from, $14 created_to. A statement of its own
     // because its generic plan must read every candidate note's heap row to
     // test the filters, which the unfiltered list (the common one) need not.
-    {Statement::note_list_filtered, "note_list_filtered",
+    {Statement::note_list_filtered, "note_list_filtered", Access::read,
      NOTES_NOTE_LIST(
      "    AND ($7::text IS NULL OR n.status = $7::text)"
      "    AND ($8::text IS NULL OR n.reference_type = $8::text)"
@@ -177,7 +184,7 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
     // $10 confidential, $11 priority, $12 tags, $13 subject (NULL: default).
     // Row: NOTES_FULL_NOTE_COLUMNS of the new note (it has no assignees or
     // messages yet). No row: no such customer.
-    {Statement::note_create, "note_create",
+    {Statement::note_create, "note_create", Access::write,
      "WITH customer AS (SELECT * FROM customers WHERE id = $1::bigint AND company_id = $2::bigint),"
      " created AS ("
      "  INSERT INTO notes (company_id, customer_id, user_id, reference_type, reference_id, type, details,"
@@ -197,7 +204,7 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
     // $20/$21 priority, $22/$23 tags, $24/$25 subject.
     // Row: note found (0/1), then NOTES_FULL_NOTE_COLUMNS of the changed
     // note (NULL: If-Match failed).
-    {Statement::note_update, "note_update",
+    {Statement::note_update, "note_update", Access::write,
      NOTES_VISIBLE_NOTE_CTE
      ", changed AS ("
      "  UPDATE notes n SET"
@@ -222,7 +229,7 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
 
     // $1 note, $2 company, $3 caller, $4 role, $5 If-Match revisions.
     // Row: note found (0/1), deleted (0/1: 0 when If-Match failed).
-    {Statement::note_delete, "note_delete",
+    {Statement::note_delete, "note_delete", Access::write,
      NOTES_VISIBLE_NOTE_CTE
      ", deleted AS ("
      "  DELETE FROM notes n USING target t"
@@ -230,30 +237,36 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
      "  RETURNING n.id)"
      " SELECT (SELECT count(*) FROM target), (SELECT count(*) FROM deleted)"},
 
-    // $1 note, $2 company, $3 caller, $4 role, $5 user ids. All or nothing:
-    // when any id is not a user of the company nothing is added. Adding one
-    // already assigned changes nothing. Row: note found (0/1), the unknown
-    // ids as a JSON array.
-    {Statement::note_assignees_add, "note_assignees_add",
+    // $1 note, $2 company, $3 caller, $4 role, $5 user ids, $6 most
+    // assignees a note may have. All or nothing: when any id is not a user of
+    // the company, or the note would have more than $6, nothing is added.
+    // Adding one already assigned changes nothing. Row: note found (0/1),
+    // the unknown ids as a JSON array, bumped (0/1), assignees the note would
+    // have.
+    {Statement::note_assignees_add, "note_assignees_add", Access::write,
      NOTES_VISIBLE_NOTE_CTE
      ", wanted AS (SELECT DISTINCT unnest($5::bigint[]) AS user_id),"
      " unknown AS (SELECT w.user_id FROM wanted w WHERE NOT EXISTS ("
      "   SELECT 1 FROM users u WHERE u.id = w.user_id AND u.company_id = $2::bigint)),"
+     " would_have AS (SELECT count(*) AS assignees FROM ("
+     "   SELECT a.user_id FROM note_assignees a, target t WHERE a.note_id = t.id"
+     "   UNION SELECT user_id FROM wanted) everyone),"
      " added AS ("
      "  INSERT INTO note_assignees (note_id, user_id, company_id)"
      "  SELECT t.id, w.user_id, $2::bigint FROM target t, wanted w"
-     "  WHERE NOT EXISTS (SELECT 1 FROM unknown) ORDER BY w.user_id"
+     "  WHERE NOT EXISTS (SELECT 1 FROM unknown) AND (SELECT assignees FROM would_have) <= $6::int"
+     "  ORDER BY w.user_id"
      "  ON CONFLICT (note_id, user_id) DO NOTHING RETURNING user_id),"
      " bumped AS ("
      "  UPDATE notes n SET revision = n.revision + 1 FROM target t"
      "  WHERE n.id = t.id AND EXISTS (SELECT 1 FROM added) RETURNING n.id)"
      " SELECT (SELECT count(*) FROM target),"
      "  (SELECT coalesce(json_agg(user_id ORDER BY user_id), '[]') FROM unknown)::text,"
-     "  (SELECT count(*) FROM bumped)"},
+     "  (SELECT count(*) FROM bumped), (SELECT assignees FROM would_have)"},
 
     // $1 note, $2 company, $3 caller, $4 role, $5 user id.
     // Row: note found (0/1), removed (0/1: 0 when not assigned).
-    {Statement::note_assignee_remove, "note_assignee_remove",
+    {Statement::note_assignee_remove, "note_assignee_remove", Access::write,
      NOTES_VISIBLE_NOTE_CTE
      ", removed AS ("
      "  DELETE FROM note_assignees a USING target t"
@@ -266,7 +279,7 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
     // $1 note, $2 company, $3 caller, $4 role, $5 limit, $6 offset.
     // No row: no such note. Rows: total messages, then NOTES_MESSAGE_COLUMNS,
     // oldest first; a single row with a NULL message when the page is empty.
-    {Statement::note_messages_list, "note_messages_list",
+    {Statement::note_messages_list, "note_messages_list", Access::read,
      "WITH target AS (SELECT n.id FROM notes n WHERE n.id = $1::bigint AND n.company_id = $2::bigint"
      "                AND " NOTES_VISIBLE("n", "$3", "$4") ")"
      " SELECT (SELECT count(*) FROM note_messages c WHERE c.note_id = (SELECT id FROM target)), "
@@ -278,7 +291,7 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
 
     // $1 note, $2 company, $3 caller, $4 role, $5 message, $6 attachment
     // (bytes, NULL for none). Row: NOTES_MESSAGE_COLUMNS. No row: 404.
-    {Statement::note_message_create, "note_message_create",
+    {Statement::note_message_create, "note_message_create", Access::write,
      NOTES_VISIBLE_NOTE_CTE
      ", posted AS ("
      "  INSERT INTO note_messages (note_id, company_id, posted_by, message, attachment)"
@@ -289,31 +302,41 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
 
     // $1 note, $2 message, $3 company, $4 caller, $5 role. Row: the
     // attachment's bytes (fetch in binary). No row: 404.
-    {Statement::note_message_attachment, "note_message_attachment",
+    {Statement::note_message_attachment, "note_message_attachment", Access::read,
      "SELECT m.attachment FROM note_messages m JOIN notes n ON n.id = m.note_id"
      " WHERE m.id = $2::bigint AND m.note_id = $1::bigint AND n.company_id = $3::bigint"
      "   AND m.attachment IS NOT NULL AND " NOTES_VISIBLE("n", "$4", "$5")},
 
-    // $1 user, $2 key: forget an answer older than the keys' lifetime.
-    {Statement::idempotency_expire, "idempotency_expire",
-     "DELETE FROM idempotency_keys WHERE user_id = $1::bigint AND key = $2::text"
-     " AND created_at < now() - interval '24 hours'"},
+    // $1 user, $2 key: forget that key's answer if it is older than the
+    // keys' lifetime (24 hours), and with it up to 10 other expired answers
+    // of anyone, oldest first. Every claim runs this, so expired rows go
+    // faster than new ones come: the table holds about a day of keys.
+    // SKIP LOCKED: two requests never wait for each other over old rows.
+    {Statement::idempotency_expire, "idempotency_expire", Access::write,
+     "WITH mine AS ("
+     "  DELETE FROM idempotency_keys WHERE user_id = $1::bigint AND key = $2::text"
+     "  AND created_at < now() - interval '24 hours' RETURNING 1),"
+     " oldest AS ("
+     "  DELETE FROM idempotency_keys WHERE ctid = ANY (ARRAY("
+     "    SELECT ctid FROM idempotency_keys WHERE created_at < now() - interval '24 hours'"
+     "    ORDER BY created_at LIMIT 10 FOR UPDATE SKIP LOCKED)) RETURNING 1)"
+     " SELECT (SELECT count(*) FROM mine), (SELECT count(*) FROM oldest)"},
 
     // $1 user, $2 company, $3 key, $4 request hash. A row: the key is ours to
     // answer; none: it was used before. Waits while another transaction
     // holds the same key, so two concurrent retries cannot both write.
-    {Statement::idempotency_claim, "idempotency_claim",
+    {Statement::idempotency_claim, "idempotency_claim", Access::write,
      "INSERT INTO idempotency_keys (user_id, company_id, key, request_hash)"
      " VALUES ($1::bigint, $2::bigint, $3::text, $4::bytea)"
      " ON CONFLICT (user_id, key) DO NOTHING RETURNING 1"},
 
     // $1 user, $2 key. Row: request hash (hex), status, headers, body.
-    {Statement::idempotency_find, "idempotency_find",
+    {Statement::idempotency_find, "idempotency_find", Access::read,
      "SELECT encode(request_hash, 'hex'), status, headers, body FROM idempotency_keys"
      " WHERE user_id = $1::bigint AND key = $2::text"},
 
     // $1 user, $2 key, $3 status, $4 headers, $5 body.
-    {Statement::idempotency_store, "idempotency_store",
+    {Statement::idempotency_store, "idempotency_store", Access::write,
      "UPDATE idempotency_keys SET status = $3::integer, headers = $4::text, body = $5::text"
      " WHERE user_id = $1::bigint AND key = $2::text"},
 }};

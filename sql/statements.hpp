@@ -35,9 +35,15 @@ enum class Statement {
   count_  // keep last
 };
 
+// Whether running a statement again can change anything. A read that lost
+// its connection mid-way is run once more on a new one; a write never is
+// (it may have committed before the connection broke).
+enum class Access { read, write };
+
 struct StatementText {
   Statement id;
   const char* name;  // the prepared statement's name
+  Access access;
   const char* sql;
 };
 

@@ -98,3 +98,29 @@ TEST_F(Idempotency, ConcurrentRetriesCreateOneNote) {
 }
 
 }  // namespace notes::test
+
+namespace notes::test {
+
+// Answers are kept 24 hours (docs/api.md); expired ones are purged as new
+// keys come, ten per new key, so the table never outgrows a day of keys.
+TEST_F(Idempotency, ExpiredAnswersArePurgedAsNewKeysArrive) {
+  std::string user = club->admin_id, company = club->id;
+  query_value("INSERT INTO idempotency_keys (user_id, company_id, key, request_hash, created_at)"
+              " SELECT " + user + ", " + company + ", 'stale-' || i, '\\x00', now() - interval '25 hours'"
+              " FROM generate_series(1, 25) i RETURNING 1");
+  query_value("INSERT INTO idempotency_keys (user_id, company_id, key, request_hash, created_at)"
+              " VALUES (" + user + ", " + company + ", 'young', '\\x00', now() - interval '23 hours') RETURNING 1");
+  auto stale = [&] {
+    return query_value("SELECT count(*) FROM idempotency_keys WHERE key LIKE 'stale-%' AND user_id = " + user);
+  };
+  ASSERT_EQ(stale(), "25");
+  ASSERT_EQ(post_note("purge-1", R"({"subject":"purge"})").status, 201);
+  EXPECT_EQ(stale(), "15");  // at most ten per request: bounded work
+  ASSERT_EQ(post_note("purge-2", R"({"subject":"purge"})").status, 201);
+  ASSERT_EQ(post_note("purge-3", R"({"subject":"purge"})").status, 201);
+  EXPECT_EQ(stale(), "0");
+  // What is younger than 24 hours stays.
+  EXPECT_EQ(query_value("SELECT count(*) FROM idempotency_keys WHERE key = 'young' AND user_id = " + user), "1");
+}
+
+}  // namespace notes::test

@@ -2,8 +2,6 @@
 // note while their write waits on the note's lock must get 404, with nothing
 // changed. A second connection holds the lock and removes the assignment,
 // exactly as another writer of the note would.
-#include <libpq-fe.h>
-
 #include <chrono>
 #include <functional>
 #include <future>
@@ -12,54 +10,12 @@
 #include "fcgi/json_body.hpp"
 #include "tests/e2e/e2e.hpp"
 #include "tests/support/cli.hpp"
-#include "tests/support/stack_env.hpp"
+#include "tests/support/second_connection.hpp"
 
 namespace notes::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-// A connection of the test's own, for holding locks.
-class Blocker {
- public:
-  Blocker() : conn_(PQconnectdb(stack_value("NOTES_DATABASE_URL").c_str())) {
-    if (PQstatus(conn_) != CONNECTION_OK) ADD_FAILURE() << PQerrorMessage(conn_);
-  }
-  ~Blocker() { PQfinish(conn_); }
-  Blocker(const Blocker&) = delete;
-  Blocker& operator=(const Blocker&) = delete;
-
-  // The first cell of `sql`'s answer.
-  std::string value(const std::string& sql) {
-    PGresult* result = PQexec(conn_, sql.c_str());
-    EXPECT_EQ(PQresultStatus(result), PGRES_TUPLES_OK) << sql << ": " << PQresultErrorMessage(result);
-    std::string cell = PQntuples(result) > 0 ? PQgetvalue(result, 0, 0) : "";
-    PQclear(result);
-    return cell;
-  }
-
-  void run(const std::string& sql) {
-    PGresult* result = PQexec(conn_, sql.c_str());
-    ExecStatusType status = PQresultStatus(result);
-    EXPECT_TRUE(status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) << sql << ": " << PQresultErrorMessage(result);
-    PQclear(result);
-  }
-
- private:
-  PGconn* conn_;
-};
-
-// Waits until some session of the database waits for a lock.
-bool someone_waits_for_a_lock() {
-  for (auto deadline = std::chrono::steady_clock::now() + 5s; std::chrono::steady_clock::now() < deadline;
-       std::this_thread::sleep_for(5ms)) {
-    if (query_value("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                    " AND datname = current_database()") != "0") {
-      return true;
-    }
-  }
-  return false;
-}
 
 class VisibilityRace : public ::testing::Test {
  protected:
@@ -93,7 +49,7 @@ class VisibilityRace : public ::testing::Test {
   // lock and removes the admin from the note; answers the write's answer.
   // The database must afterwards be what the removal alone left.
   HttpResponse write_while_unassigned(const std::function<HttpResponse()>& write) {
-    Blocker blocker;
+    SecondConnection blocker;
     blocker.run("BEGIN");
     blocker.run("SELECT 1 FROM notes WHERE id = " + note_id + " FOR UPDATE");
     blocker.run("DELETE FROM note_assignees WHERE note_id = " + note_id + " AND user_id = " + club->admin_id);

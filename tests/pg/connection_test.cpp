@@ -7,11 +7,14 @@
 
 #include <atomic>
 #include <thread>
+#include <future>
+#include <functional>
 
 #include "handlers/api_key.hpp"
 #include "tests/support/cli.hpp"
 #include "tests/support/database.hpp"
 #include "tests/support/fixtures.hpp"
+#include "tests/support/second_connection.hpp"
 #include "tests/support/stack_env.hpp"
 
 namespace notes::test {
@@ -118,17 +121,72 @@ TEST(Connection, ConcurrentCreatesMakeExactlyOneNote) {
   EXPECT_EQ(query_value("SELECT count(*) FROM account_notes WHERE account_id = " + c.account_id), "1");
 }
 
+// The connection's backend terminated while a statement waits (behind a
+// table lock the test holds): a read runs again on a new connection, a write
+// fails and is not run again. Terminated while idle: noticed before the next
+// statement, which goes to a new connection at once.
 TEST(Connection, RecoversAfterItsBackendIsKilled) {
-  sql::Connection db(settings("notesd-pg-test-killed"));
+  const std::string name = "notesd-pg-test-killed";
+  sql::Connection db(settings(name));
+  auto kill_backend = [&] {
+    ASSERT_EQ(query_value("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                          " WHERE application_name = '" + name + "'"),
+              "1");
+  };
+  // Runs `call` while the test holds account_notes locked, terminating the
+  // connection's backend once the call waits for the lock.
+  auto killed_while_waiting = [&](const std::function<sql::Result()>& call) {
+    SecondConnection blocker;
+    blocker.run("BEGIN");
+    blocker.run("LOCK TABLE account_notes IN ACCESS EXCLUSIVE MODE");
+    auto result = std::async(std::launch::async, call);
+    EXPECT_TRUE(someone_waits_for_a_lock(name));
+    kill_backend();
+    blocker.run("COMMIT");
+    return result.get();
+  };
+  Company c = make_company("pg-killed");
   ASSERT_TRUE(db.execute(sql::Statement::ready_check).ok());
-  ASSERT_EQ(query_value("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                        " WHERE application_name = 'notesd-pg-test-killed'"),
-            "1");
-  auto broken = db.execute(sql::Statement::ready_check);
-  EXPECT_EQ(broken.failure(), sql::Failure::unavailable);
-  std::this_thread::sleep_for(sql::Connection::kReconnectInterval + std::chrono::milliseconds(50));
-  auto again = db.execute(sql::Statement::ready_check);
-  EXPECT_TRUE(again.ok()) << again.error_message();
+  ASSERT_EQ(db.connects(), 1u);
+
+  auto read = killed_while_waiting([&] {
+    return db.execute(sql::Statement::account_note_get, account_params(c, "owner", c.owner_id));
+  });
+  EXPECT_TRUE(read.ok()) << read.error_message();
+  EXPECT_EQ(db.connects(), 2u);
+
+  sql::Params create = with_note(account_params(c, "owner", c.owner_id), "once");
+  auto write = killed_while_waiting([&] { return db.execute(sql::Statement::account_note_create, create); });
+  EXPECT_EQ(write.failure(), sql::Failure::unavailable);
+  EXPECT_EQ(query_value("SELECT count(*) FROM account_notes WHERE account_id = " + c.account_id), "0");
+  EXPECT_EQ(db.connects(), 2u);  // not run again
+
+  // Killed while idle: the next write already goes to a new connection.
+  ASSERT_TRUE(db.execute(sql::Statement::ready_check).ok());
+  EXPECT_EQ(db.connects(), 3u);
+  kill_backend();
+  for (int i = 0; i < 100 && query_value("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + name +
+                                         "'") != "0"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  auto after_idle_kill = db.execute(sql::Statement::account_note_create, create);
+  EXPECT_TRUE(after_idle_kill.ok()) << after_idle_kill.error_message();
+  EXPECT_EQ(db.connects(), 4u);
+  EXPECT_EQ(query_value("SELECT count(*) FROM account_notes WHERE account_id = " + c.account_id), "1");
+}
+
+// A database with no connection to spare says so, and the connection knows.
+TEST(Connection, KnowsWhenTheDatabaseHasNoConnectionToSpare) {
+  query_value("DO $$ BEGIN CREATE ROLE notes_limited LOGIN CONNECTION LIMIT 1;"
+              " EXCEPTION WHEN duplicate_object THEN NULL; END $$; SELECT 1");
+  auto limited = settings("notesd-pg-test-limited");
+  std::string& url = limited.url;
+  url.replace(url.find("notes@"), 6, "notes_limited@");
+  sql::Connection first(limited), second(limited);
+  ASSERT_TRUE(first.ensure_ready());
+  EXPECT_FALSE(second.ensure_ready());
+  EXPECT_TRUE(second.refused_for_capacity());
+  EXPECT_FALSE(first.refused_for_capacity());
 }
 
 TEST(Connection, AuthFindsOnlyLiveKeys) {

@@ -71,17 +71,19 @@ TEST(NoteConcurrency, ConcurrentAssigneeChangesAndPatchesLoseNothing) {
       };
       auto add = [&](std::vector<int64_t> users) {
         auto p = access(note, c);
-        p.add(std::string_view(sql::bigint_array_literal(users)));
+        p.add(std::string_view(sql::bigint_array_literal(users))).add(int64_t{100});
         sql::Params read;
         read.add(note).add(id_of(c.id));
-        check(db.execute_pipeline({{sql::Statement::note_assignees_add, p}, {sql::Statement::note_by_id, read}}));
+        check(db.execute_pipeline(
+            {{sql::Statement::note_lock, read}, {sql::Statement::note_assignees_add, p}, {sql::Statement::note_by_id, read}}));
       };
       auto remove = [&](int64_t user) {
         auto p = access(note, c);
         p.add(user);
         sql::Params read;
         read.add(note).add(id_of(c.id));
-        check(db.execute_pipeline({{sql::Statement::note_assignee_remove, p}, {sql::Statement::note_by_id, read}}));
+        check(db.execute_pipeline(
+            {{sql::Statement::note_lock, read}, {sql::Statement::note_assignee_remove, p}, {sql::Statement::note_by_id, read}}));
       };
       auto patch = [&](int round) {
         auto p = access(note, c);
@@ -95,7 +97,9 @@ TEST(NoteConcurrency, ConcurrentAssigneeChangesAndPatchesLoseNothing) {
             p.add_null();
           }
         }
-        check({db.execute(sql::Statement::note_update, p)});
+        sql::Params lock;
+        lock.add(note).add(id_of(c.id));
+        check(db.execute_pipeline({{sql::Statement::note_lock, lock}, {sql::Statement::note_update, p}}));
       };
       for (int round = 0; round < kRounds; ++round) {
         add({own_user[t], shared_user});
