@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "admin/commands.hpp"
-#include "fcgi/json_body.hpp"
+#include "http/json_body.hpp"
 
 namespace po = boost::program_options;
 

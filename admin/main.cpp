@@ -1,4 +1,4 @@
-// notesctl: the notes service's admin CLI (contract §6). Creating commands
+// notesctl: the notes service's admin CLI. Creating commands
 // print only the new id (or key) on stdout; errors go to stderr, exit 1.
 #include <boost/program_options.hpp>
 #include <cstdlib>
@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "admin/commands.hpp"
+#include "sql/settings.hpp"
 
 namespace po = boost::program_options;
 using notes::admin::AdminDb;
@@ -18,7 +19,9 @@ namespace {
 void print_usage() {
   std::cout << "usage: notesctl [--database-url URL | --config FILE] <command> [options]\n\n"
                "The database is --database-url, else $NOTES_DATABASE_URL, else database-url in\n"
-               "the config file (--config, default /etc/notes/notes.conf).\n\ncommands:\n";
+               "the config file (--config, default "
+            << notes::sql::kDefaultConfigFile << "), else " << notes::sql::kDefaultDatabaseUrl
+            << ".\n\ncommands:\n";
   for (const Command& command : notes::admin::commands()) {
     std::cout << "  " << command.name << std::string(18 - command.name.size(), ' ') << command.summary << "\n";
   }
@@ -28,7 +31,7 @@ void print_usage() {
 std::string database_url(std::string flag, const std::string& config_file) {
   if (!flag.empty()) return flag;
   if (const char* env = std::getenv("NOTES_DATABASE_URL"); env && *env) return env;
-  std::string path = config_file.empty() ? "/etc/notes/notes.conf" : config_file;
+  std::string path = config_file.empty() ? notes::sql::kDefaultConfigFile : config_file;
   std::ifstream file(path);
   if (!file && !config_file.empty()) throw CommandError("cannot read " + config_file);
   if (file) {
@@ -38,7 +41,7 @@ std::string database_url(std::string flag, const std::string& config_file) {
     po::store(po::parse_config_file(file, options, true), values);
     if (values.count("database-url")) return values["database-url"].as<std::string>();
   }
-  return "postgresql:///notes";
+  return notes::sql::kDefaultDatabaseUrl;
 }
 
 }  // namespace

@@ -12,12 +12,10 @@ namespace po = boost::program_options;
 namespace notes {
 namespace {
 
-constexpr const char* kDefaultConfigFile = "/etc/notes/notes.conf";
-
 po::options_description service_options(ServiceConfig& c, std::string& socket_mode) {
   po::options_description options("notesd options (also valid in the config file, without --)");
   options.add_options()
-      ("database-url", po::value(&c.database_url)->default_value(c.database_url),
+      ("database-url", po::value(&c.database.url)->default_value(c.database.url),
        "libpq connection string or URL of the PostgreSQL database")
       ("listen", po::value(&c.listen)->default_value(c.listen),
        "unix socket path or host:port to bind when systemd or spawn-fcgi did not hand over a socket")
@@ -31,14 +29,14 @@ po::options_description service_options(ServiceConfig& c, std::string& socket_mo
        "file to write the supervisor's pid to (empty: none)")
       ("max-body-bytes", po::value(&c.max_body_bytes)->default_value(c.max_body_bytes),
        "largest request body accepted, 1024-67108864 (413 beyond)")
-      ("statement-timeout-ms", po::value(&c.statement_timeout_ms)->default_value(c.statement_timeout_ms),
+      ("statement-timeout-ms", po::value(&c.database.statement_timeout_ms)->default_value(c.database.statement_timeout_ms),
        "PostgreSQL statement_timeout, 100-60000; keep it below nginx's fastcgi_read_timeout")
-      ("lock-timeout-ms", po::value(&c.lock_timeout_ms)->default_value(c.lock_timeout_ms),
+      ("lock-timeout-ms", po::value(&c.database.lock_timeout_ms)->default_value(c.database.lock_timeout_ms),
        "PostgreSQL lock_timeout, 10-60000")
       ("idle-in-transaction-timeout-ms",
-       po::value(&c.idle_in_transaction_timeout_ms)->default_value(c.idle_in_transaction_timeout_ms),
+       po::value(&c.database.idle_in_transaction_timeout_ms)->default_value(c.database.idle_in_transaction_timeout_ms),
        "PostgreSQL idle_in_transaction_session_timeout, 100-60000")
-      ("connect-timeout-s", po::value(&c.connect_timeout_s)->default_value(c.connect_timeout_s),
+      ("connect-timeout-s", po::value(&c.database.connect_timeout_s)->default_value(c.database.connect_timeout_s),
        "seconds to wait for a PostgreSQL connection, 1-30")
       ("drain-timeout-s", po::value(&c.drain_timeout_s)->default_value(c.drain_timeout_s),
        "on SIGTERM, seconds a worker may take to finish its request before it is killed, 1-600");
@@ -79,7 +77,7 @@ ConfigResult parse_service_config(int argc, const char* const argv[]) {
     }
     if (values.count("config")) config_file = values["config"].as<std::string>();
     bool explicit_file = !config_file.empty();
-    if (!explicit_file) config_file = kDefaultConfigFile;
+    if (!explicit_file) config_file = sql::kDefaultConfigFile;
     std::ifstream file(config_file);
     if (file) {
       po::store(po::parse_config_file(file, file_options), values);
@@ -99,16 +97,16 @@ ConfigResult parse_service_config(int argc, const char* const argv[]) {
   }
   config.socket_mode = static_cast<unsigned>(mode);
   if (config.workers == 0) config.workers = std::max(1u, std::thread::hardware_concurrency());
-  if (config.database_url.empty()) return ConfigError{"option 'database-url': must not be empty"};
+  if (config.database.url.empty()) return ConfigError{"option 'database-url': must not be empty"};
   if (config.listen.empty()) return ConfigError{"option 'listen': must not be empty"};
 
   for (auto error : {check_range("workers", config.workers, 1, 256),
                      check_range("max-body-bytes", config.max_body_bytes, 1024, 64u << 20),
-                     check_range("statement-timeout-ms", config.statement_timeout_ms, 100, 60000),
-                     check_range("lock-timeout-ms", config.lock_timeout_ms, 10, 60000),
+                     check_range("statement-timeout-ms", config.database.statement_timeout_ms, 100, 60000),
+                     check_range("lock-timeout-ms", config.database.lock_timeout_ms, 10, 60000),
                      check_range("idle-in-transaction-timeout-ms",
-                                 config.idle_in_transaction_timeout_ms, 100, 60000),
-                     check_range("connect-timeout-s", config.connect_timeout_s, 1, 30),
+                                 config.database.idle_in_transaction_timeout_ms, 100, 60000),
+                     check_range("connect-timeout-s", config.database.connect_timeout_s, 1, 30),
                      check_range("drain-timeout-s", config.drain_timeout_s, 1, 600)}) {
     if (error) return *error;
   }

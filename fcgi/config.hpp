@@ -3,22 +3,20 @@
 #include <string>
 #include <variant>
 
+#include "sql/settings.hpp"
+
 namespace notes {
 
 // Everything notesd can be told, from /etc/notes/notes.conf and flags.
 struct ServiceConfig {
   std::string config_file;       // where the file options came from ("" for none)
-  std::string database_url = "postgresql:///notes";
   std::string listen = "/run/notes/notes.sock";  // unix path, or host:port
   unsigned socket_mode = 0660;   // for a unix socket notesd binds itself
   std::string socket_group;      // group of that socket ("" keeps ours)
   unsigned workers = 0;          // 0 until parsed; defaults to the core count
   std::string pid_file;          // "" writes none
   std::size_t max_body_bytes = 8u << 20;
-  unsigned statement_timeout_ms = 5000;
-  unsigned lock_timeout_ms = 2000;
-  unsigned idle_in_transaction_timeout_ms = 5000;
-  unsigned connect_timeout_s = 2;
+  sql::ConnectionSettings database;  // database-url and the four timeouts
   unsigned drain_timeout_s = 20;
 };
 

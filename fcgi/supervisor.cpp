@@ -142,7 +142,7 @@ void Supervisor::reload() {
       // without a connection does not replace a worker that may well have one.
       pollfd entry{ready_fd, POLLIN, 0};
       char ready = 0;
-      if (poll(&entry, 1, static_cast<int>(config_.connect_timeout_s * 1000 + 2000)) == 1) {
+      if (poll(&entry, 1, static_cast<int>(config_.database.connect_timeout_s * 1000 + 2000)) == 1) {
         [[maybe_unused]] auto got = read(ready_fd, &ready, 1);
       }
       close(ready_fd);

@@ -12,8 +12,8 @@
 #include <cstdio>
 #include <cstring>
 
-#include "fcgi/content_length.hpp"
-#include "fcgi/request.hpp"
+#include "http/content_length.hpp"
+#include "http/request.hpp"
 #include "handlers/error_envelope.hpp"
 #include "handlers/routes.hpp"
 #include "sql/connection.hpp"
@@ -103,16 +103,6 @@ class ListenWait {
   int epoll_fd_;
 };
 
-sql::ConnectionSettings connection_settings(const ServiceConfig& config) {
-  sql::ConnectionSettings settings;
-  settings.url = config.database_url;
-  settings.statement_timeout_ms = config.statement_timeout_ms;
-  settings.lock_timeout_ms = config.lock_timeout_ms;
-  settings.idle_in_transaction_timeout_ms = config.idle_in_transaction_timeout_ms;
-  settings.connect_timeout_s = config.connect_timeout_s;
-  return settings;
-}
-
 Response answer(FCGX_Request& fcgi, Request& request, const ServiceConfig& config, sql::Connection& db) {
   ApiFamily family = family_of(request.path());
   auto length = parse_content_length(request.param("CONTENT_LENGTH"));
@@ -139,7 +129,7 @@ void run_worker(const ServiceConfig& config, int listen_fd, int ready_fd) {
   FCGX_InitRequest(&fcgi, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);
 
   ListenWait listen_wait(listen_fd);
-  sql::Connection db(connection_settings(config));
+  sql::Connection db(config.database);
   // Connect now. If the database is down, requests get a quick 503 until it
   // is back. The supervisor, when it waits for this worker (a reload), hears
   // whether it holds a connection: 'R' ready, 'N' none.

@@ -3,7 +3,7 @@
 #include <string>
 #include <variant>
 
-#include "fcgi/json.hpp"
+#include "http/json.hpp"
 #include "handlers/error_envelope.hpp"
 
 namespace notes {

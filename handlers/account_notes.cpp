@@ -14,7 +14,8 @@ constexpr std::string_view kSuccess = "{\"result\":\"success\"}";
 Response fail(const ApiError& error) { return render_error(ApiFamily::accounts, error); }
 
 std::optional<int64_t> path_account_id(const Request& request) {
-  return parse_positive_id(request.path_params.at(0));
+  auto text = request.path_params.get("account_id");
+  return text ? parse_positive_id(*text) : std::nullopt;
 }
 
 ApiError bad_account_id() {
@@ -54,7 +55,7 @@ Response write_note(const Request& request, HandlerContext& context, sql::Statem
 }  // namespace
 
 Response spec(const Request&, HandlerContext&) {
-  // The attributes of the AccountNoteModel as the seed describes them.
+  // The attributes of the AccountNoteModel (docs/api.md, "AccountNoteModel").
   static const std::string body =
       "{\"result\":\"success\",\"account_note\":{"
       "\"id\":{\"type\":\"string\",\"required\":false,\"readonly\":true,\"protected\":true,"

@@ -1,9 +1,9 @@
 #pragma once
-#include "fcgi/request.hpp"
-#include "fcgi/response.hpp"
+#include "http/request.hpp"
+#include "http/response.hpp"
 #include "handlers/handler_context.hpp"
 
-// Account notes, contract §3: one live note per account, guarded by grants.
+// Account notes (docs/api.md, "Account notes"): one live note per account, guarded by grants.
 namespace notes::account_notes {
 
 Response spec(const Request& request, HandlerContext& context);    // GET /api/v2/objspec/account_note

@@ -16,7 +16,7 @@ std::string hash_api_key(std::string_view key);
 // Bytes as lower-case hexadecimal (a hash in logs, in bytea's text form).
 std::string to_hex(std::string_view bytes);
 
-// The key in an Authorization header, either form of contract §1:
+// The key in an Authorization header, either form of docs/api.md, "Every route":
 // "Bearer <key>" (scheme in any case) or the raw key alone. Nothing for an
 // empty header, another scheme, or a key with characters a key never has.
 std::optional<std::string_view> key_from_authorization(std::string_view header);

@@ -2,8 +2,8 @@
 #include <cstdint>
 #include <optional>
 
-#include "fcgi/request.hpp"
-#include "fcgi/response.hpp"
+#include "http/request.hpp"
+#include "http/response.hpp"
 #include "handlers/handler_context.hpp"
 
 namespace notes::auth {

@@ -1,5 +1,7 @@
 #include "handlers/customer_access.hpp"
 
+#include <stdexcept>
+
 #include "handlers/etag.hpp"
 #include "sql/note_columns.hpp"
 #include "sql/pg_array.hpp"
@@ -13,8 +15,10 @@ std::optional<ApiError> require_admin(const Identity& caller) {
   return ApiError::forbidden("Customer notes require admin privileges.");
 }
 
-std::variant<int64_t, ApiError> path_id(const Request& request, std::size_t index, const char* name) {
-  if (auto id = parse_positive_id(request.path_params.at(index))) return *id;
+std::variant<int64_t, ApiError> path_id(const Request& request, const char* name) {
+  auto text = request.path_params.get(name);
+  if (!text) throw std::logic_error(std::string("the route has no {") + name + "}");
+  if (auto id = parse_positive_id(*text)) return *id;
   return ApiError::invalid_field(name, std::string(name) + " must be a positive 64-bit integer.");
 }
 

@@ -7,8 +7,8 @@
 #include <variant>
 #include <vector>
 
-#include "fcgi/request.hpp"
-#include "fcgi/response.hpp"
+#include "http/request.hpp"
+#include "http/response.hpp"
 #include "handlers/error_envelope.hpp"
 #include "handlers/note_json.hpp"
 #include "sql/connection.hpp"
@@ -23,8 +23,8 @@ Response fail(const ApiError& error);
 // The dispatcher applies it to every customer-note route.
 std::optional<ApiError> require_admin(const Identity& caller);
 
-// The {placeholder} at `index` of the path as an id, or a 400 naming it.
-std::variant<int64_t, ApiError> path_id(const Request& request, std::size_t index, const char* name);
+// The route's {name} as an id, or a 400 naming it.
+std::variant<int64_t, ApiError> path_id(const Request& request, const char* name);
 
 // $1 note id, $2 company, $3 caller, $4 role: how every note statement starts.
 sql::Params note_params(int64_t note_id, const Identity& caller);

@@ -1,6 +1,6 @@
 #include "handlers/customer_notes.hpp"
 
-#include "fcgi/query_string.hpp"
+#include "http/query_string.hpp"
 #include "handlers/customer_access.hpp"
 #include "handlers/etag.hpp"
 #include "handlers/list_query.hpp"
@@ -65,7 +65,7 @@ std::vector<int64_t> note_ids(const sql::Result& notes, int first_row, int base)
 }  // namespace
 
 Response list(const Request& request, HandlerContext& context) {
-  auto customer_id = customer_access::path_id(request, 0, "customer_id");
+  auto customer_id = customer_access::path_id(request, "customer_id");
   if (auto* error = std::get_if<ApiError>(&customer_id)) return fail(*error);
   auto query = parse_query_string(request.query_string());
   if (!query) return fail(ApiError::bad_request("The query string is malformed."));
@@ -105,7 +105,7 @@ Response list(const Request& request, HandlerContext& context) {
 }
 
 Response create(const Request& request, HandlerContext& context) {
-  auto customer_id = customer_access::path_id(request, 0, "customer_id");
+  auto customer_id = customer_access::path_id(request, "customer_id");
   if (auto* error = std::get_if<ApiError>(&customer_id)) return fail(*error);
   rapidjson::Document body;
   if (auto error = read_json_object(request, body)) return fail(*error);
@@ -127,7 +127,7 @@ Response create(const Request& request, HandlerContext& context) {
 }
 
 Response get(const Request& request, HandlerContext& context) {
-  auto note_id = customer_access::path_id(request, 0, "note_id");
+  auto note_id = customer_access::path_id(request, "note_id");
   if (auto* error = std::get_if<ApiError>(&note_id)) return fail(*error);
   int64_t id = std::get<int64_t>(note_id);
   // The note and its parts in one round trip. Each statement reads its own
@@ -142,7 +142,7 @@ Response get(const Request& request, HandlerContext& context) {
 }
 
 Response update(const Request& request, HandlerContext& context) {
-  auto note_id = customer_access::path_id(request, 0, "note_id");
+  auto note_id = customer_access::path_id(request, "note_id");
   if (auto* error = std::get_if<ApiError>(&note_id)) return fail(*error);
   rapidjson::Document body;
   if (auto error = read_json_object(request, body)) return fail(*error);
@@ -173,7 +173,7 @@ Response update(const Request& request, HandlerContext& context) {
 }
 
 Response remove(const Request& request, HandlerContext& context) {
-  auto note_id = customer_access::path_id(request, 0, "note_id");
+  auto note_id = customer_access::path_id(request, "note_id");
   if (auto* error = std::get_if<ApiError>(&note_id)) return fail(*error);
   int64_t id = std::get<int64_t>(note_id);
   sql::Params params = customer_access::note_params(id, context.caller);

@@ -1,9 +1,9 @@
 #pragma once
-#include "fcgi/request.hpp"
-#include "fcgi/response.hpp"
+#include "http/request.hpp"
+#include "http/response.hpp"
 #include "handlers/handler_context.hpp"
 
-// Customer notes, contract §2: a customer's notes, and one note whole.
+// Customer notes (docs/api.md, "Customer notes"): a customer's notes, and one note whole.
 namespace notes::customer_notes {
 
 Response list(const Request& request, HandlerContext& context);    // GET    /api/customers/{customer_id}/notes

@@ -1,6 +1,6 @@
 #include "handlers/error_envelope.hpp"
 
-#include "fcgi/json.hpp"
+#include "http/json.hpp"
 
 namespace notes {
 

@@ -2,13 +2,13 @@
 #include <string>
 #include <string_view>
 
-#include "fcgi/response.hpp"
+#include "http/response.hpp"
 #include "sql/result.hpp"
 
 namespace notes {
 
 // The two route families answer errors in the shapes of the APIs they come
-// from (contract §2 and §3).
+// from (docs/api.md, "Every route").
 enum class ApiFamily {
   customers,  // {"error", "error_description", "error_details"}
   accounts,   // {"result": "error", "error"}

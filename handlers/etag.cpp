@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "fcgi/request.hpp"
+#include "http/request.hpp"
 #include "sql/pg_array.hpp"
 
 namespace notes {

@@ -1,7 +1,8 @@
 #pragma once
 #include <cstddef>
 
-#include "fcgi/request.hpp"
+#include "http/request.hpp"
+#include "http/response.hpp"
 #include "sql/connection.hpp"
 
 namespace notes {
@@ -12,5 +13,7 @@ struct HandlerContext {
   // Set for routes that need a caller; the dispatcher answers 401 without one.
   Identity caller;
 };
+
+using Handler = Response (*)(const Request&, HandlerContext&);
 
 }  // namespace notes

@@ -1,6 +1,6 @@
 #pragma once
-#include "fcgi/request.hpp"
-#include "fcgi/response.hpp"
+#include "http/request.hpp"
+#include "http/response.hpp"
 #include "handlers/handler_context.hpp"
 
 namespace notes::health {

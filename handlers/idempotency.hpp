@@ -1,7 +1,7 @@
 #pragma once
-#include "fcgi/request.hpp"
-#include "fcgi/response.hpp"
-#include "fcgi/router.hpp"
+#include "http/request.hpp"
+#include "http/response.hpp"
+#include "http/router.hpp"
 #include "handlers/error_envelope.hpp"
 #include "handlers/handler_context.hpp"
 

@@ -2,8 +2,8 @@
 
 #include <set>
 
-#include "fcgi/iso8601.hpp"
-#include "fcgi/request.hpp"
+#include "http/iso8601.hpp"
+#include "http/request.hpp"
 #include "handlers/note_body.hpp"
 
 namespace notes {

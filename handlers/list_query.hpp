@@ -4,7 +4,7 @@
 #include <string>
 #include <variant>
 
-#include "fcgi/query_string.hpp"
+#include "http/query_string.hpp"
 #include "handlers/error_envelope.hpp"
 
 namespace notes {
@@ -38,7 +38,7 @@ struct NoteListQuery {
 // winning. Any other parameter is refused: a list route that allows none.
 std::variant<Paging, ApiError> paging_only(const QueryParams& query, const char* header_page_size);
 
-// The customer note list's query: paging plus the filters of contract §2.
+// The customer note list's query: paging plus the filters of docs/api.md, "Lists".
 // `assignee=me` names the caller. Unknown, repeated or malformed parameters
 // are a 400 naming the parameter.
 std::variant<NoteListQuery, ApiError> note_list_query(const QueryParams& query, const char* header_page_size,

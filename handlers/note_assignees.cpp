@@ -55,7 +55,7 @@ Response answer(const std::vector<sql::Result>& results) {
 }  // namespace
 
 Response add(const Request& request, HandlerContext& context) {
-  auto note_id = customer_access::path_id(request, 0, "note_id");
+  auto note_id = customer_access::path_id(request, "note_id");
   if (auto* error = std::get_if<ApiError>(&note_id)) return fail(*error);
   rapidjson::Document body;
   if (auto error = read_json_object(request, body)) return fail(*error);
@@ -83,9 +83,9 @@ Response add(const Request& request, HandlerContext& context) {
 }
 
 Response remove(const Request& request, HandlerContext& context) {
-  auto note_id = customer_access::path_id(request, 0, "note_id");
+  auto note_id = customer_access::path_id(request, "note_id");
   if (auto* error = std::get_if<ApiError>(&note_id)) return fail(*error);
-  auto user_id = customer_access::path_id(request, 1, "user_id");
+  auto user_id = customer_access::path_id(request, "user_id");
   if (auto* error = std::get_if<ApiError>(&user_id)) return fail(*error);
 
   int64_t id = std::get<int64_t>(note_id);

@@ -1,10 +1,10 @@
 #pragma once
 #include <cstdint>
-#include "fcgi/request.hpp"
-#include "fcgi/response.hpp"
+#include "http/request.hpp"
+#include "http/response.hpp"
 #include "handlers/handler_context.hpp"
 
-// A note's assignees (staff users of the note's company), contract §2.
+// A note's assignees (staff users of the note's company): docs/api.md, "Assignees".
 namespace notes::note_assignees {
 
 Response add(const Request& request, HandlerContext& context);     // POST   /api/customers/notes/{note_id}/assignees

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <string_view>
 
-#include "fcgi/iso8601.hpp"
+#include "http/iso8601.hpp"
 
 namespace notes {
 namespace {

@@ -5,12 +5,12 @@
 #include <variant>
 #include <vector>
 
-#include "fcgi/json.hpp"
+#include "http/json.hpp"
 #include "handlers/error_envelope.hpp"
 
 namespace notes {
 
-// Limits of contract §2: lengths in characters (code points) for short
+// Limits of docs/api.md, "Writing a note": lengths in characters (code points) for short
 // fields, in bytes for long ones.
 inline constexpr std::size_t kMaxSubjectChars = 255;
 inline constexpr std::size_t kMaxTypeChars = 255;
@@ -40,7 +40,7 @@ std::variant<NoteFields, ApiError> note_fields(const rapidjson::Value& body, boo
 // Characters (code points) in valid UTF-8.
 std::size_t utf8_length(std::string_view text);
 
-// The enums of the seed's Note.
+// The enums of the Note (docs/api.md, "The Note").
 bool is_reference_type(std::string_view text);
 bool is_note_status(std::string_view text);
 inline constexpr const char* kReferenceTypeList =

@@ -1,12 +1,11 @@
 #include "handlers/note_json.hpp"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <iterator>
 #include <string_view>
 #include <vector>
 
+#include "http/json.hpp"
 #include "sql/note_columns.hpp"
 #include "sql/pg_timestamp.hpp"
 
@@ -81,7 +80,7 @@ void timestamp_or_null(JsonWriter& out, const Cells& cells, int column) {
 }
 
 // The names joined by single spaces, skipping nulls; null when that leaves
-// nothing (the seed's full_name).
+// nothing (full_name, docs/api.md "The Note").
 void full_name(JsonWriter& out, const Cells& cells, std::initializer_list<int> columns) {
   std::string name;
   bool first = true;

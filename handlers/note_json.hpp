@@ -1,5 +1,5 @@
 #pragma once
-// The seed's JSON shapes of customer notes (Note, CustomerSummary, User,
+// The JSON shapes of customer notes (docs/api.md, "The Note") (Note, CustomerSummary, User,
 // NoteAssignee, NoteMessage), written in the worker from the flat rows laid
 // out in sql/note_columns.hpp.
 #include <cstddef>

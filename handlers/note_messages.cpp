@@ -2,7 +2,7 @@
 
 #include <string_view>
 
-#include "fcgi/query_string.hpp"
+#include "http/query_string.hpp"
 #include "handlers/base64.hpp"
 #include "handlers/customer_access.hpp"
 #include "handlers/list_query.hpp"
@@ -67,7 +67,7 @@ std::variant<NewMessage, ApiError> new_message(const rapidjson::Value& body) {
 }  // namespace
 
 Response list(const Request& request, HandlerContext& context) {
-  auto note_id = customer_access::path_id(request, 0, "note_id");
+  auto note_id = customer_access::path_id(request, "note_id");
   if (auto* error = std::get_if<ApiError>(&note_id)) return fail(*error);
   auto query = parse_query_string(request.query_string());
   if (!query) return fail(ApiError::bad_request("The query string is malformed."));
@@ -89,7 +89,7 @@ Response list(const Request& request, HandlerContext& context) {
 }
 
 Response create(const Request& request, HandlerContext& context) {
-  auto note_id = customer_access::path_id(request, 0, "note_id");
+  auto note_id = customer_access::path_id(request, "note_id");
   if (auto* error = std::get_if<ApiError>(&note_id)) return fail(*error);
   rapidjson::Document body;
   if (auto error = read_json_object(request, body)) return fail(*error);
@@ -114,9 +114,9 @@ Response create(const Request& request, HandlerContext& context) {
 }
 
 Response attachment(const Request& request, HandlerContext& context) {
-  auto note_id = customer_access::path_id(request, 0, "note_id");
+  auto note_id = customer_access::path_id(request, "note_id");
   if (auto* error = std::get_if<ApiError>(&note_id)) return fail(*error);
-  auto message_id = customer_access::path_id(request, 1, "message_id");
+  auto message_id = customer_access::path_id(request, "message_id");
   if (auto* error = std::get_if<ApiError>(&message_id)) return fail(*error);
   sql::Params params;
   params.add(std::get<int64_t>(note_id)).add(std::get<int64_t>(message_id)).add(context.caller.company_id)

@@ -1,9 +1,9 @@
 #pragma once
-#include "fcgi/request.hpp"
-#include "fcgi/response.hpp"
+#include "http/request.hpp"
+#include "http/response.hpp"
 #include "handlers/handler_context.hpp"
 
-// A note's thread of messages, contract §2.
+// A note's thread of messages: docs/api.md, "Messages".
 namespace notes::note_messages {
 
 Response list(const Request& request, HandlerContext& context);        // GET  /api/customers/notes/{note_id}/messages

@@ -1,6 +1,6 @@
 #include "handlers/request_body.hpp"
 
-#include "fcgi/json_body.hpp"
+#include "http/json_body.hpp"
 
 namespace notes {
 

@@ -1,8 +1,8 @@
 #pragma once
 #include <optional>
 
-#include "fcgi/json.hpp"
-#include "fcgi/request.hpp"
+#include "http/json.hpp"
+#include "http/request.hpp"
 #include "handlers/error_envelope.hpp"
 
 namespace notes {

@@ -19,28 +19,28 @@
 namespace notes {
 namespace {
 
-Router build_route_table() {
-  Router router;
-  router.add("GET", "/healthz", health::live);
-  router.add("GET", "/readyz", health::ready);
+Router<Route> build_route_table() {
+  Router<Route> router;
+  router.add("GET", "/healthz", {health::live});
+  router.add("GET", "/readyz", {health::ready});
 
-  router.add("GET", "/api/v2/objspec/account_note", account_notes::spec);
-  router.add("GET", "/api/v2/account/{account_id}/note", account_notes::get);
-  router.add("POST", "/api/v2/account/{account_id}/note", account_notes::create);
-  router.add("PATCH", "/api/v2/account/{account_id}/note", account_notes::update);
-  router.add("DELETE", "/api/v2/account/{account_id}/note", account_notes::remove);
+  router.add("GET", "/api/v2/objspec/account_note", {account_notes::spec});
+  router.add("GET", "/api/v2/account/{account_id}/note", {account_notes::get});
+  router.add("POST", "/api/v2/account/{account_id}/note", {account_notes::create});
+  router.add("PATCH", "/api/v2/account/{account_id}/note", {account_notes::update});
+  router.add("DELETE", "/api/v2/account/{account_id}/note", {account_notes::remove});
 
   // One note first: "/api/customers/notes/7" must not read as customer "notes".
-  router.add("GET", "/api/customers/notes/{note_id}", customer_notes::get);
-  router.add("PATCH", "/api/customers/notes/{note_id}", customer_notes::update);
-  router.add("DELETE", "/api/customers/notes/{note_id}", customer_notes::remove);
-  router.add("GET", "/api/customers/notes/{note_id}/messages", note_messages::list);
-  router.add("POST", "/api/customers/notes/{note_id}/messages", note_messages::create);
-  router.add("GET", "/api/customers/notes/{note_id}/messages/{message_id}/attachment", note_messages::attachment);
-  router.add("POST", "/api/customers/notes/{note_id}/assignees", note_assignees::add);
-  router.add("DELETE", "/api/customers/notes/{note_id}/assignees/{user_id}", note_assignees::remove);
-  router.add("GET", "/api/customers/{customer_id}/notes", customer_notes::list);
-  router.add("POST", "/api/customers/{customer_id}/notes", customer_notes::create);
+  router.add("GET", "/api/customers/notes/{note_id}", {customer_notes::get});
+  router.add("PATCH", "/api/customers/notes/{note_id}", {customer_notes::update});
+  router.add("DELETE", "/api/customers/notes/{note_id}", {customer_notes::remove});
+  router.add("GET", "/api/customers/notes/{note_id}/messages", {note_messages::list});
+  router.add("POST", "/api/customers/notes/{note_id}/messages", {note_messages::create});
+  router.add("GET", "/api/customers/notes/{note_id}/messages/{message_id}/attachment", {note_messages::attachment});
+  router.add("POST", "/api/customers/notes/{note_id}/assignees", {note_assignees::add});
+  router.add("DELETE", "/api/customers/notes/{note_id}/assignees/{user_id}", {note_assignees::remove});
+  router.add("GET", "/api/customers/{customer_id}/notes", {customer_notes::list});
+  router.add("POST", "/api/customers/{customer_id}/notes", {customer_notes::create});
   return router;
 }
 
@@ -49,8 +49,8 @@ bool needs_caller(std::string_view path) { return path.starts_with("/api/"); }
 
 }  // namespace
 
-const Router& route_table() {
-  static const Router router = build_route_table();
+const Router<Route>& route_table() {
+  static const Router<Route> router = build_route_table();
   return router;
 }
 
@@ -71,22 +71,22 @@ Response dispatch(Request& request, sql::Connection& db) {
     request.path_params.clear();
     auto match = route_table().match(request.method(), path, request.path_params);
     switch (match.kind) {
-      case Router::Match::Kind::not_found:
+      case PathMatcher::Match::Kind::not_found:
         return render_error(family, ApiError::not_found("There is no such route."));
-      case Router::Match::Kind::method_not_allowed:
+      case PathMatcher::Match::Kind::method_not_allowed:
         return render_error(family, ApiError{405, "method_not_allowed",
                                              "This route does not answer " + std::string(request.method()) + "."})
             .header("Allow", match.allow);
-      case Router::Match::Kind::found:
+      case PathMatcher::Match::Kind::found:
         break;
     }
-    // Every customer-note route needs admin privileges (contract §2).
+    // Every customer-note route needs admin privileges (docs/api.md, "Who may").
     if (caller && family == ApiFamily::customers) {
       if (auto error = customer_access::require_admin(*caller)) return render_error(family, *error);
     }
     HandlerContext context{db, caller.value_or(Identity{})};
-    if (caller && request.method() == "POST") return idempotency::run(request, context, match.handler, family);
-    return match.handler(request, context);
+    if (caller && request.method() == "POST") return idempotency::run(request, context, match.route->handler, family);
+    return match.route->handler(request, context);
   } catch (const std::exception& e) {
     // A transaction a handler left open must not carry into the next request.
     if (db.in_transaction()) db.rollback();

@@ -10,22 +10,12 @@
 
 namespace notes::sql {
 
-std::string Result::sqlstate() const {
-  if (!result_) return {};
-  const char* state = PQresultErrorField(result_.get(), PG_DIAG_SQLSTATE);
-  return state ? state : "";
-}
-
 std::string Result::error_message() const {
   return result_ ? PQresultErrorMessage(result_.get()) : "no connection to the database";
 }
 
 int64_t Result::int64(int row, int column) const {
   return std::strtoll(PQgetvalue(result_.get(), row, column), nullptr, 10);
-}
-
-int64_t Result::affected() const {
-  return result_ ? std::strtoll(PQcmdTuples(result_.get()), nullptr, 10) : 0;
 }
 
 Failure failure_from_sqlstate(std::string_view state) {
@@ -35,7 +25,6 @@ Failure failure_from_sqlstate(std::string_view state) {
   if (state == "57014" || state == "55P03") return Failure::timeout;
   if (state == "40001" || state == "40P01") return Failure::retryable;
   if (state == "23505") return Failure::unique_violation;
-  if (state == "23503") return Failure::foreign_key;
   if (cls == "22" || state == "23514") return Failure::invalid_value;
   return Failure::other;
 }

@@ -7,18 +7,10 @@
 
 #include "sql/params.hpp"
 #include "sql/result.hpp"
+#include "sql/settings.hpp"
 #include "sql/statements.hpp"
 
 namespace notes::sql {
-
-struct ConnectionSettings {
-  std::string url;
-  unsigned statement_timeout_ms = 5000;
-  unsigned lock_timeout_ms = 2000;
-  unsigned idle_in_transaction_timeout_ms = 5000;
-  unsigned connect_timeout_s = 2;
-  std::string application_name = "notesd";
-};
 
 // A worker's one PostgreSQL connection. It connects lazily and prepares the
 // whole statement catalogue on every (re)connect. A connection found broken

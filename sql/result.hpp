@@ -15,7 +15,6 @@ enum class Failure {
   timeout,           // statement or lock timeout: 503
   retryable,         // serialization failure or deadlock: safe to run again
   unique_violation,  // 23505
-  foreign_key,       // 23503
   invalid_value,     // class 22 or 23514: a value PostgreSQL refused
   other,             // anything else: 500
 };
@@ -28,7 +27,6 @@ class Result {
 
   bool ok() const { return failure_ == Failure::none; }
   Failure failure() const { return failure_; }
-  std::string sqlstate() const;
   std::string error_message() const;
 
   int rows() const { return result_ ? PQntuples(result_.get()) : 0; }
@@ -39,8 +37,6 @@ class Result {
   }
   int64_t int64(int row, int column) const;
   bool boolean(int row, int column) const { return text(row, column) == "t"; }
-  // Rows changed by INSERT/UPDATE/DELETE without RETURNING.
-  int64_t affected() const;
 
  private:
   std::shared_ptr<PGresult> result_;

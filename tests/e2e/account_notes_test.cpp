@@ -1,7 +1,7 @@
-// Account notes (contract §3) end to end through nginx.
+// Account notes (docs/api.md, "Account notes") end to end through nginx.
 #include <regex>
 
-#include "fcgi/json_body.hpp"
+#include "http/json_body.hpp"
 #include "tests/e2e/e2e.hpp"
 #include "tests/support/cli.hpp"
 

@@ -6,7 +6,7 @@
 #include <iterator>
 #include <thread>
 
-#include "fcgi/json_body.hpp"
+#include "http/json_body.hpp"
 #include "handlers/auth.hpp"
 #include "tests/e2e/e2e.hpp"
 #include "tests/support/cli.hpp"

@@ -1,9 +1,9 @@
-// Customer notes (contract §2) end to end through nginx.
+// Customer notes (docs/api.md, "Customer notes") end to end through nginx.
 #include <map>
 #include <regex>
 #include <set>
 
-#include "fcgi/json_body.hpp"
+#include "http/json_body.hpp"
 #include "tests/e2e/e2e.hpp"
 #include "tests/support/cli.hpp"
 
@@ -74,7 +74,7 @@ TEST_F(CustomerNotes, CreateAnswersTheWholeNoteWithLocationAndETag) {
   std::string id = std::to_string(note["id"].GetInt64());
   EXPECT_EQ(response.header("location"), "/api/customers/notes/" + id);
   EXPECT_FALSE(response.header("etag").empty());
-  // Every field of the seed's Note, with its type.
+  // Every field of the Note, with its type.
   EXPECT_STREQ(note["reference_type"].GetString(), "customer");
   EXPECT_EQ(std::to_string(note["reference_id"].GetInt64()), customer);
   EXPECT_STREQ(note["type"].GetString(), "maintenance");

@@ -23,6 +23,7 @@
 #include "tests/e2e/e2e.hpp"
 #include "tests/support/cli.hpp"
 #include "tests/support/database.hpp"
+#include "tests/support/processes.hpp"
 #include "tests/support/raw_http.hpp"
 #include "tests/support/stack_env.hpp"
 #include "tests/support/syscall_freezer.hpp"
@@ -52,12 +53,7 @@ bool wait_until_stopped(pid_t pid) {
 }
 
 std::set<pid_t> workers() {
-  pid_t pid = supervisor_pid();
-  std::ifstream file("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
-  std::set<pid_t> children;
-  pid_t child;
-  while (file >> child) children.insert(child);
-  return children;
+  return child_processes(supervisor_pid());
 }
 
 // Requests from several threads until stopped; every answer is recorded.

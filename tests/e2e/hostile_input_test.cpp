@@ -4,6 +4,7 @@
 #include <set>
 
 #include "tests/e2e/e2e.hpp"
+#include "tests/support/processes.hpp"
 #include "tests/support/cli.hpp"
 #include "tests/support/raw_http.hpp"
 #include "tests/support/stack_env.hpp"
@@ -25,11 +26,7 @@ std::set<pid_t> worker_pids() {
   std::ifstream pid_file(stack_value("NOTES_PID_FILE"));
   pid_t supervisor = 0;
   pid_file >> supervisor;
-  std::ifstream children("/proc/" + std::to_string(supervisor) + "/task/" + std::to_string(supervisor) + "/children");
-  std::set<pid_t> pids;
-  pid_t child;
-  while (children >> child) pids.insert(child);
-  return pids;
+  return child_processes(supervisor);
 }
 
 std::vector<std::string> hostile_bodies() {

@@ -2,7 +2,7 @@
 #include <atomic>
 #include <thread>
 
-#include "fcgi/json_body.hpp"
+#include "http/json_body.hpp"
 #include "tests/e2e/e2e.hpp"
 #include "tests/support/cli.hpp"
 

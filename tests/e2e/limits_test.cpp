@@ -12,7 +12,7 @@
 #include <mutex>
 #include <thread>
 
-#include "fcgi/json_body.hpp"
+#include "http/json_body.hpp"
 #include "tests/e2e/e2e.hpp"
 #include "tests/support/cli.hpp"
 #include "tests/support/raw_http.hpp"

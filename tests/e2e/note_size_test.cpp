@@ -4,7 +4,7 @@
 // holds; the whole thread is paged by GET .../messages.
 #include <cstdio>
 
-#include "fcgi/json_body.hpp"
+#include "http/json_body.hpp"
 #include "tests/e2e/e2e.hpp"
 #include "tests/support/cli.hpp"
 

@@ -1,5 +1,5 @@
 // Routing, methods and health checks end to end.
-#include "fcgi/json_body.hpp"
+#include "http/json_body.hpp"
 #include "tests/e2e/e2e.hpp"
 
 namespace notes::test {

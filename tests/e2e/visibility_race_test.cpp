@@ -7,7 +7,7 @@
 #include <future>
 #include <thread>
 
-#include "fcgi/json_body.hpp"
+#include "http/json_body.hpp"
 #include "tests/e2e/e2e.hpp"
 #include "tests/support/cli.hpp"
 #include "tests/support/second_connection.hpp"

@@ -22,6 +22,7 @@
 
 #include "tests/e2e/e2e.hpp"
 #include "tests/support/fastcgi_client.hpp"
+#include "tests/support/processes.hpp"
 #include "tests/support/stack_env.hpp"
 
 namespace notes::test {
@@ -72,11 +73,7 @@ class Notesd {
 
   // The supervisor's children, from /proc.
   std::set<pid_t> workers_now() const {
-    std::set<pid_t> children;
-    std::ifstream file("/proc/" + std::to_string(pid_) + "/task/" + std::to_string(pid_) + "/children");
-    pid_t child;
-    while (file >> child) children.insert(child);
-    return children;
+    return child_processes(pid_);
   }
 
   FastCgiResponse request(const std::string& method, const std::string& path, Params extra = {},

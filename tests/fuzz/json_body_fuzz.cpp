@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "fcgi/json_body.hpp"
+#include "http/json_body.hpp"
 #include "handlers/account_note_body.hpp"
 #include "handlers/base64.hpp"
 #include "handlers/note_body.hpp"

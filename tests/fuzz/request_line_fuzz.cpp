@@ -7,9 +7,9 @@
 #include <string_view>
 #include <vector>
 
-#include "fcgi/content_length.hpp"
-#include "fcgi/iso8601.hpp"
-#include "fcgi/query_string.hpp"
+#include "http/content_length.hpp"
+#include "http/iso8601.hpp"
+#include "http/query_string.hpp"
 #include "handlers/api_key.hpp"
 #include "handlers/etag.hpp"
 #include "handlers/list_query.hpp"

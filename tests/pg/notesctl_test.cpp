@@ -8,6 +8,7 @@
 
 #include "admin/commands.hpp"
 #include "tests/support/cli.hpp"
+#include "tests/support/temp_file.hpp"
 #include "tests/support/database.hpp"
 #include "tests/support/fixtures.hpp"
 
@@ -15,18 +16,6 @@ namespace notes::test {
 namespace {
 
 const std::regex kId("^[1-9][0-9]*$");
-
-class TempFile {
- public:
-  explicit TempFile(const std::string& text) {
-    char name[] = "/tmp/notesctl-import.XXXXXX";
-    close(mkstemp(name));
-    path = name;
-    std::ofstream(path) << text;
-  }
-  ~TempFile() { unlink(path.c_str()); }
-  std::string path;
-};
 
 }  // namespace
 

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <thread>
 
+#include "tests/support/temp_file.hpp"
+
 namespace notes {
 namespace {
 
@@ -22,19 +24,6 @@ std::string error_of(std::vector<std::string> args) {
   return error ? error->message : "";
 }
 
-class TempConfigFile {
- public:
-  explicit TempConfigFile(const std::string& text) {
-    char name[] = "/tmp/notes-config-test.XXXXXX";
-    int fd = mkstemp(name);
-    close(fd);
-    path = name;
-    std::ofstream(path) << text;
-  }
-  ~TempConfigFile() { unlink(path.c_str()); }
-  std::string path;
-};
-
 }  // namespace
 
 TEST(Config, DefaultsWithAnEmptyFile) {
@@ -48,12 +37,12 @@ TEST(Config, DefaultsWithAnEmptyFile) {
 }
 
 TEST(Config, FlagsOverrideTheFile) {
-  TempConfigFile file("workers = 3\ndatabase-url = postgresql:///from-file\nsocket-mode = 0600\n");
+  test::TempFile file("workers = 3\ndatabase-url = postgresql:///from-file\nsocket-mode = 0600\n");
   auto result = parse({"--config", file.path, "--workers", "5"});
   auto* config = std::get_if<ServiceConfig>(&result);
   ASSERT_TRUE(config) << error_of({"--config", file.path, "--workers", "5"});
   EXPECT_EQ(config->workers, 5u);
-  EXPECT_EQ(config->database_url, "postgresql:///from-file");
+  EXPECT_EQ(config->database.url, "postgresql:///from-file");
   EXPECT_EQ(config->socket_mode, 0600u);
 }
 
@@ -65,7 +54,7 @@ TEST(Config, BadValuesNameTheOption) {
             std::string::npos);
   EXPECT_NE(error_of({"--config", "/dev/null", "--no-such-option"}).find("no-such-option"), std::string::npos);
   EXPECT_NE(error_of({"--config", "/nonexistent/notes.conf"}).find("config"), std::string::npos);
-  TempConfigFile file("wrokers = 3\n");
+  test::TempFile file("wrokers = 3\n");
   EXPECT_NE(error_of({"--config", file.path}).find("wrokers"), std::string::npos);
 }
 

@@ -1,4 +1,4 @@
-#include "fcgi/content_length.hpp"
+#include "http/content_length.hpp"
 
 #include <gtest/gtest.h>
 

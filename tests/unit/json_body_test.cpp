@@ -1,4 +1,4 @@
-#include "fcgi/json_body.hpp"
+#include "http/json_body.hpp"
 
 #include <gtest/gtest.h>
 

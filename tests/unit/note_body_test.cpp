@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "fcgi/json_body.hpp"
+#include "http/json_body.hpp"
 
 namespace notes {
 namespace {

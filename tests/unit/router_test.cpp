@@ -1,49 +1,55 @@
-#include "fcgi/router.hpp"
+#include "http/router.hpp"
 
 #include <gtest/gtest.h>
 
 namespace notes {
 
-Response handler_a(const Request&, HandlerContext&) { return Response::json(200, "a"); }
-Response handler_b(const Request&, HandlerContext&) { return Response::json(200, "b"); }
+using Kind = PathMatcher::Match::Kind;
 
 class RouterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    router.add("GET", "/api/v2/account/{account_id}/note", handler_a);
-    router.add("POST", "/api/v2/account/{account_id}/note", handler_b);
-    router.add("GET", "/api/v2/objspec/account_note", handler_b);
-    router.add("GET", "/healthz", handler_a);
+    router.add("GET", "/api/v2/account/{account_id}/note", "get note");
+    router.add("POST", "/api/v2/account/{account_id}/note", "create note");
+    router.add("GET", "/api/v2/objspec/account_note", "spec");
+    router.add("GET", "/api/customers/notes/{note_id}/assignees/{user_id}", "assignee");
+    router.add("GET", "/healthz", "health");
   }
-  Router router;
-  std::vector<std::string> params;
+  Router<std::string> router;
+  PathParams params;
 };
 
-TEST_F(RouterTest, MatchesMethodAndCapturesPlaceholders) {
+TEST_F(RouterTest, MatchesMethodAndCapturesPlaceholdersByName) {
   auto match = router.match("POST", "/api/v2/account/42/note", params);
-  ASSERT_EQ(match.kind, Router::Match::Kind::found);
-  EXPECT_EQ(match.handler, &handler_b);
-  EXPECT_EQ(params, std::vector<std::string>{"42"});
+  ASSERT_EQ(match.kind, Kind::found);
+  EXPECT_EQ(*match.route, "create note");
+  EXPECT_EQ(params.get("account_id"), "42");
+  EXPECT_EQ(params.get("note_id"), std::nullopt);
+  params.clear();
+  ASSERT_EQ(router.match("GET", "/api/customers/notes/7/assignees/9", params).kind, Kind::found);
+  EXPECT_EQ(params.get("note_id"), "7");
+  EXPECT_EQ(params.get("user_id"), "9");
 }
 
 TEST_F(RouterTest, LiteralSegmentsMustMatchExactly) {
   auto match = router.match("GET", "/api/v2/objspec/account_note", params);
-  ASSERT_EQ(match.kind, Router::Match::Kind::found);
-  EXPECT_EQ(match.handler, &handler_b);
-  EXPECT_TRUE(params.empty());
+  ASSERT_EQ(match.kind, Kind::found);
+  EXPECT_EQ(*match.route, "spec");
+  EXPECT_EQ(params.get("account_id"), std::nullopt);
 }
 
 TEST_F(RouterTest, KnownPathWithOtherMethodListsAllowedMethods) {
   auto match = router.match("DELETE", "/api/v2/account/42/note", params);
-  EXPECT_EQ(match.kind, Router::Match::Kind::method_not_allowed);
+  EXPECT_EQ(match.kind, Kind::method_not_allowed);
+  EXPECT_EQ(match.route, nullptr);
   EXPECT_EQ(match.allow, "GET, POST");
-  EXPECT_TRUE(params.empty());
+  EXPECT_EQ(params.get("account_id"), std::nullopt);
 }
 
 TEST_F(RouterTest, UnknownPathsAreNotFound) {
   for (const char* path : {"/api/v2/account/42/note/", "/api/v2/account//note", "/api/v2/account/42",
                            "/api/v2/account/42/note/extra", "", "api/v2/account/1/note", "/", "/healthz/"}) {
-    EXPECT_EQ(router.match("GET", path, params).kind, Router::Match::Kind::not_found) << path;
+    EXPECT_EQ(router.match("GET", path, params).kind, Kind::not_found) << path;
   }
 }
 

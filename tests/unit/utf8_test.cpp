@@ -1,4 +1,4 @@
-#include "fcgi/utf8.hpp"
+#include "http/utf8.hpp"
 
 #include <gtest/gtest.h>
 

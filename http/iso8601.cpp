@@ -1,4 +1,4 @@
-#include "fcgi/iso8601.hpp"
+#include "http/iso8601.hpp"
 
 #include <cstdint>
 

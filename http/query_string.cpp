@@ -1,6 +1,6 @@
-#include "fcgi/query_string.hpp"
+#include "http/query_string.hpp"
 
-#include "fcgi/utf8.hpp"
+#include "http/utf8.hpp"
 
 namespace notes {
 namespace {

@@ -1,4 +1,4 @@
-#include "fcgi/json_body.hpp"
+#include "http/json_body.hpp"
 
 #include <cstdint>
 #include <cstring>
@@ -7,13 +7,13 @@
 #include <unordered_set>
 #include <vector>
 
-#include "fcgi/utf8.hpp"
+#include "http/utf8.hpp"
 
 namespace notes {
 namespace {
 
 // Sits between RapidJSON's reader and the Document: checks each SAX event
-// against the contract's rules, then passes it on. Returning false stops the
+// against the rules of docs/api.md, "Every route", then passes it on. Returning false stops the
 // parse; `error` then says why.
 class ValidatingHandler {
  public:

@@ -1,4 +1,4 @@
-#include "fcgi/request.hpp"
+#include "http/request.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -56,6 +56,13 @@ std::optional<int64_t> parse_positive_id(std::string_view text) {
     return std::nullopt;
   }
   return static_cast<int64_t>(value);
+}
+
+std::optional<std::string_view> PathParams::get(std::string_view name) const {
+  for (const auto& [key, value] : values_) {
+    if (key == name) return std::string_view(value);
+  }
+  return std::nullopt;
 }
 
 }  // namespace notes

@@ -1,4 +1,4 @@
-#include "fcgi/response.hpp"
+#include "http/response.hpp"
 
 namespace notes {
 

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace notes {
@@ -15,7 +16,18 @@ struct Identity {
   int64_t company_id = 0;
   std::string role;  // "owner", "admin" or "staff"
 
-  bool is_owner() const { return role == "owner"; }
+};
+
+// The values of a matched route pattern's {placeholders}, by name.
+class PathParams {
+ public:
+  void clear() { values_.clear(); }
+  void add(std::string name, std::string value) { values_.emplace_back(std::move(name), std::move(value)); }
+  // The value of {name}; nothing when the route has no such placeholder.
+  std::optional<std::string_view> get(std::string_view name) const;
+
+ private:
+  std::vector<std::pair<std::string, std::string>> values_;
 };
 
 // One HTTP request as the worker sees it: FastCGI params plus the body.
@@ -42,8 +54,8 @@ class Request {
   std::optional<Identity> identity() const;
 
   std::string body;
-  // Values of {placeholders} in the matched route, in pattern order.
-  std::vector<std::string> path_params;
+  // Values of the matched route's {placeholders}.
+  PathParams path_params;
 
  private:
   std::vector<std::string> environment_;

@@ -3,7 +3,7 @@
 #include <string>
 #include <string_view>
 
-#include "fcgi/json.hpp"
+#include "http/json.hpp"
 
 namespace notes {
 
@@ -19,7 +19,7 @@ struct JsonBodyError {
   std::string message;
 };
 
-// Parses a request body into `document`, refusing everything the contract
+// Parses a request body into `document`, refusing everything docs/api.md
 // calls malformed: NUL bytes (raw or escaped), invalid UTF-8 including lone
 // surrogates, nesting deeper than kMaxJsonDepth, more than kMaxJsonValues
 // values, duplicate keys, integers
