@@ -12,9 +12,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "http/content_length.hpp"
 #include "http/request.hpp"
-#include "handlers/error_envelope.hpp"
 #include "handlers/routes.hpp"
 #include "sql/connection.hpp"
 
@@ -103,21 +101,6 @@ class ListenWait {
   int epoll_fd_;
 };
 
-Response answer(FCGX_Request& fcgi, Request& request, const ServiceConfig& config, sql::Connection& db) {
-  ApiFamily family = family_of(request.path());
-  auto length = parse_content_length(request.param("CONTENT_LENGTH"));
-  if (!length) return render_error(family, ApiError::bad_request("Content-Length is not a valid length."));
-  if (*length > config.max_body_bytes) return render_error(family, ApiError::payload_too_large(config.max_body_bytes));
-  request.body.resize(*length);
-  if (*length > 0) {
-    int got = FCGX_GetStr(request.body.data(), static_cast<int>(*length), fcgi.in);
-    if (got < 0 || static_cast<std::size_t>(got) != *length) {
-      return render_error(family, ApiError::bad_request("The body is shorter than its Content-Length."));
-    }
-  }
-  return dispatch(request, db);
-}
-
 }  // namespace
 
 void run_worker(const ServiceConfig& config, int listen_fd, int ready_fd) {
@@ -166,7 +149,11 @@ void run_worker(const ServiceConfig& config, int listen_fd, int ready_fd) {
       continue;
     }
     Request request(fcgi.envp);
-    std::string out = answer(fcgi, request, config, db).serialize();
+    auto read_body = [&fcgi](char* into, std::size_t length) {
+      int got = FCGX_GetStr(into, static_cast<int>(length), fcgi.in);
+      return got >= 0 && static_cast<std::size_t>(got) == length;
+    };
+    std::string out = dispatch(request, db, read_body, config.max_body_bytes).serialize();
     FCGX_PutStr(out.data(), static_cast<int>(out.size()), fcgi.out);
     FCGX_Finish_r(&fcgi);
   }

@@ -28,9 +28,7 @@ std::variant<std::string, ApiError> account_note_text(const rapidjson::Value& bo
   if (note == nullptr) return ApiError::invalid_field("note", "note is required.");
   if (!note->IsString()) return ApiError::invalid_field("note", "note must be a string.");
   if (note->GetStringLength() > kMaxAccountNoteBytes) {
-    return ApiError{413, "payload_too_large",
-                    "note is longer than " + std::to_string(kMaxAccountNoteBytes) + " bytes.",
-                    "{\"field\":\"note\"}"};
+    return ApiError::field_too_large("note", kMaxAccountNoteBytes);
   }
   return std::string(note->GetString(), note->GetStringLength());
 }

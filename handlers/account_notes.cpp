@@ -11,44 +11,31 @@ namespace {
 
 constexpr std::string_view kSuccess = "{\"result\":\"success\"}";
 
-Response fail(const ApiError& error) { return render_error(ApiFamily::accounts, error); }
-
-std::optional<int64_t> path_account_id(const Request& request) {
+// The route's {account_id}; refuses with a 400 naming it.
+int64_t path_account_id(const Request& request) {
   auto text = request.path_params.get("account_id");
-  return text ? parse_positive_id(*text) : std::nullopt;
-}
-
-ApiError bad_account_id() {
-  return ApiError::invalid_field("account_id", "The account id must be a decimal 64-bit id.");
-}
-
-// $1..$4 of every account-note statement: the account and who asks.
-sql::Params access_params(int64_t account_id, const Identity& caller) {
-  sql::Params params;
-  params.add(account_id).add(caller.company_id).add(std::string_view(caller.role)).add(caller.user_id);
-  return params;
+  if (auto id = text ? parse_positive_id(*text) : std::nullopt) return *id;
+  throw ApiError::invalid_field("account_id", "The account id must be a decimal 64-bit id.");
 }
 
 // Answers a write statement's row: (may_modify, id of the note written).
 Response answer_write(const sql::Result& result, const char* when_no_note, int no_note_status) {
-  if (!result.ok()) return fail(ApiError::from_database(result.failure()));
-  if (result.rows() == 0) return fail(ApiError::not_found("No such account."));
-  if (!result.boolean(0, 0)) return fail(ApiError::forbidden("You need the modify right on this account."));
-  if (result.is_null(0, 1)) return fail(ApiError{no_note_status, "", when_no_note});
+  checked(result);
+  if (result.rows() == 0) throw ApiError::not_found("No such account.");
+  if (!result.boolean(0, 0)) throw ApiError::forbidden("You need the modify right on this account.");
+  if (result.is_null(0, 1)) throw ApiError{no_note_status, "", when_no_note};
   return Response::json(200, std::string(kSuccess));
 }
 
 // Validates a POST or PATCH and runs `statement` with the note text as $5.
 Response write_note(const Request& request, HandlerContext& context, sql::Statement statement,
                     const char* when_no_note, int no_note_status) {
-  auto account_id = path_account_id(request);
-  if (!account_id) return fail(bad_account_id());
+  int64_t account_id = path_account_id(request);
   rapidjson::Document body;
-  if (auto error = read_json_object(request, body)) return fail(*error);
-  auto text = account_note_text(body, *account_id);
-  if (auto* error = std::get_if<ApiError>(&text)) return fail(*error);
-  auto params = access_params(*account_id, context.caller);
-  params.add(std::string_view(std::get<std::string>(text)));
+  read_json_object(request, body);
+  std::string text = checked(account_note_text(body, account_id));
+  auto params = acting_for(account_id, context.caller);
+  params.add(std::string_view(text));
   return answer_write(context.db.execute(statement, params), when_no_note, no_note_status);
 }
 
@@ -75,13 +62,12 @@ Response spec(const Request&, HandlerContext&) {
 }
 
 Response get(const Request& request, HandlerContext& context) {
-  auto account_id = path_account_id(request);
-  if (!account_id) return fail(bad_account_id());
-  auto result = context.db.execute(sql::Statement::account_note_get, access_params(*account_id, context.caller));
-  if (!result.ok()) return fail(ApiError::from_database(result.failure()));
-  if (result.rows() == 0) return fail(ApiError::not_found("No such account."));
-  if (!result.boolean(0, 0)) return fail(ApiError::forbidden("You need the read right on this account."));
-  if (result.is_null(0, 1)) return fail(ApiError::not_found("This account has no note."));
+  int64_t account_id = path_account_id(request);
+  const auto& result =
+      checked(context.db.execute(sql::Statement::account_note_get, acting_for(account_id, context.caller)));
+  if (result.rows() == 0) throw ApiError::not_found("No such account.");
+  if (!result.boolean(0, 0)) throw ApiError::forbidden("You need the read right on this account.");
+  if (result.is_null(0, 1)) throw ApiError::not_found("This account has no note.");
   return Response::json(200, "{\"note\":" + json_string(result.text(0, 1)) + ",\"result\":\"success\"}");
 }
 
@@ -95,10 +81,9 @@ Response update(const Request& request, HandlerContext& context) {
 }
 
 Response remove(const Request& request, HandlerContext& context) {
-  auto account_id = path_account_id(request);
-  if (!account_id) return fail(bad_account_id());
+  int64_t account_id = path_account_id(request);
   return answer_write(
-      context.db.execute(sql::Statement::account_note_remove, access_params(*account_id, context.caller)),
+      context.db.execute(sql::Statement::account_note_remove, acting_for(account_id, context.caller)),
       "This account has no note.", 404);
 }
 

@@ -8,24 +8,11 @@
 
 namespace notes::customer_access {
 
-Response fail(const ApiError& error) { return render_error(ApiFamily::customers, error); }
-
-std::optional<ApiError> require_admin(const Identity& caller) {
-  if (caller.role == "owner" || caller.role == "admin") return std::nullopt;
-  return ApiError::forbidden("Customer notes require admin privileges.");
-}
-
-std::variant<int64_t, ApiError> path_id(const Request& request, const char* name) {
+int64_t path_id(const Request& request, const char* name) {
   auto text = request.path_params.get(name);
   if (!text) throw std::logic_error(std::string("the route has no {") + name + "}");
   if (auto id = parse_positive_id(*text)) return *id;
-  return ApiError::invalid_field(name, std::string(name) + " must be a positive 64-bit integer.");
-}
-
-sql::Params note_params(int64_t note_id, const Identity& caller) {
-  sql::Params params;
-  params.add(note_id).add(caller.company_id).add(caller.user_id).add(std::string_view(caller.role));
-  return params;
+  throw ApiError::invalid_field(name, std::string(name) + " must be a positive 64-bit integer.");
 }
 
 std::vector<sql::Connection::Step> with_note_parts(std::vector<sql::Connection::Step> steps,
@@ -49,13 +36,6 @@ std::vector<sql::Result> locked_write(sql::Connection& db, int64_t note_id, int6
 
 note_json::NoteParts note_parts(const std::vector<sql::Result>& results) {
   return {&results[results.size() - 2], &results[results.size() - 1]};
-}
-
-std::optional<ApiError> first_failure(const std::vector<sql::Result>& results) {
-  for (const auto& result : results) {
-    if (!result.ok()) return ApiError::from_database(result.failure());
-  }
-  return std::nullopt;
 }
 
 Response note_answer(int status, const sql::Result& notes, int base, note_json::NoteParts parts) {

@@ -1,6 +1,6 @@
 #pragma once
-// What every customer-note handler shares: the CRM's error envelope, the
-// role rule, path ids, and the Note answer with its ETag.
+// What every customer-note handler shares: path ids, the note's lock for
+// writes, and the Note answer with its ETag.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,17 +17,8 @@
 
 namespace notes::customer_access {
 
-Response fail(const ApiError& error);
-
-// Customer notes need admin privileges (owners have them too): staff get 403.
-// The dispatcher applies it to every customer-note route.
-std::optional<ApiError> require_admin(const Identity& caller);
-
-// The route's {name} as an id, or a 400 naming it.
-std::variant<int64_t, ApiError> path_id(const Request& request, const char* name);
-
-// $1 note id, $2 company, $3 caller, $4 role: how every note statement starts.
-sql::Params note_params(int64_t note_id, const Identity& caller);
+// The route's {name} as an id; refuses with a 400 naming it.
+int64_t path_id(const Request& request, const char* name);
 
 // `steps` followed by note_assignees_of and note_messages_of for `note_ids`:
 // a pipeline that answers Notes, their parts in the same round trip.
@@ -44,9 +35,6 @@ std::vector<sql::Result> locked_write(sql::Connection& db, int64_t note_id, int6
 // The assignees and messages of a with_note_parts() pipeline: its last two
 // results.
 note_json::NoteParts note_parts(const std::vector<sql::Result>& results);
-
-// The error of the first statement of a pipeline that failed, if any did.
-std::optional<ApiError> first_failure(const std::vector<sql::Result>& results);
 
 // A Note with its ETag: the NOTES_FULL_NOTE_COLUMNS at column `base` of the
 // first row of `notes`, with its assignees and messages from `parts`.

@@ -13,8 +13,6 @@
 namespace notes::customer_notes {
 namespace {
 
-using customer_access::fail;
-
 // How the writable fields are bound: create wants each value (NULL for
 // "absent or null": the statement fills in defaults); update wants a flag
 // "given?" before each value.
@@ -65,16 +63,14 @@ std::vector<int64_t> note_ids(const sql::Result& notes, int first_row, int base)
 }  // namespace
 
 Response list(const Request& request, HandlerContext& context) {
-  auto customer_id = customer_access::path_id(request, "customer_id");
-  if (auto* error = std::get_if<ApiError>(&customer_id)) return fail(*error);
+  int64_t customer_id = customer_access::path_id(request, "customer_id");
   auto query = parse_query_string(request.query_string());
-  if (!query) return fail(ApiError::bad_request("The query string is malformed."));
-  auto parsed = note_list_query(*query, request.param("HTTP_PAGE_SIZE"), context.caller.user_id);
-  if (auto* error = std::get_if<ApiError>(&parsed)) return fail(*error);
-  const auto& [paging, filters] = std::get<NoteListQuery>(parsed);
+  if (!query) throw ApiError::bad_request("The query string is malformed.");
+  const auto [paging, filters] =
+      checked(note_list_query(*query, request.param("HTTP_PAGE_SIZE"), context.caller.user_id));
 
   sql::Params params;
-  params.add(std::get<int64_t>(customer_id)).add(context.caller.company_id).add(context.caller.user_id)
+  params.add(customer_id).add(context.caller.company_id).add(context.caller.user_id)
       .add(std::string_view(context.caller.role)).add(static_cast<int64_t>(paging.page_size)).add(paging.offset());
   auto statement = sql::Statement::note_list;
   if (filters.any()) {
@@ -83,9 +79,8 @@ Response list(const Request& request, HandlerContext& context) {
         .add_optional(filters.tag).add_optional(filters.assignee).add_optional(filters.priority)
         .add_optional(filters.created_from).add_optional(filters.created_to);
   }
-  auto page = context.db.execute(statement, params);
-  if (!page.ok()) return fail(ApiError::from_database(page.failure()));
-  if (page.rows() == 0) return fail(ApiError::not_found("No such customer."));
+  const auto& page = checked(context.db.execute(statement, params));
+  if (page.rows() == 0) throw ApiError::not_found("No such customer.");
   int64_t total = page.int64(0, 0);
   constexpr int kNotesBase = 1;  // after the total
   // An empty page answers 204 with no body, as the original API does.
@@ -95,9 +90,8 @@ Response list(const Request& request, HandlerContext& context) {
     return response;
   }
   // The page's assignees and messages: one more round trip for all of them.
-  auto parts = context.db.execute_pipeline(
-      customer_access::with_note_parts({}, note_ids(page, 0, kNotesBase), context.caller.company_id));
-  if (auto error = customer_access::first_failure(parts)) return fail(*error);
+  const auto& parts = checked(context.db.execute_pipeline(
+      customer_access::with_note_parts({}, note_ids(page, 0, kNotesBase), context.caller.company_id)));
   Response response =
       Response::json(200, note_json::note_array(page, 0, kNotesBase, customer_access::note_parts(parts)));
   response.header("X-Pagination", pagination_json(paging, total));
@@ -105,20 +99,16 @@ Response list(const Request& request, HandlerContext& context) {
 }
 
 Response create(const Request& request, HandlerContext& context) {
-  auto customer_id = customer_access::path_id(request, "customer_id");
-  if (auto* error = std::get_if<ApiError>(&customer_id)) return fail(*error);
+  int64_t customer_id = customer_access::path_id(request, "customer_id");
   rapidjson::Document body;
-  if (auto error = read_json_object(request, body)) return fail(*error);
-  auto parsed = note_fields(body, true);
-  if (auto* error = std::get_if<ApiError>(&parsed)) return fail(*error);
-  const NoteFields& f = std::get<NoteFields>(parsed);
+  read_json_object(request, body);
+  NoteFields f = checked(note_fields(body, true));
 
   sql::Params params;
-  params.add(std::get<int64_t>(customer_id)).add(context.caller.company_id).add(context.caller.user_id);
+  params.add(customer_id).add(context.caller.company_id).add(context.caller.user_id);
   add_fields(params, f, Binding::values);
-  auto result = context.db.execute(sql::Statement::note_create, params);
-  if (!result.ok()) return fail(ApiError::from_database(result.failure()));
-  if (result.rows() == 0) return fail(ApiError::not_found("No such customer."));
+  const auto& result = checked(context.db.execute(sql::Statement::note_create, params));
+  if (result.rows() == 0) throw ApiError::not_found("No such customer.");
   // A new note has no assignees or messages yet: nothing more to fetch.
   Response response = customer_access::note_answer(201, result, 0, {});
   response.header("Location", "/api/customers/notes/" +
@@ -127,65 +117,51 @@ Response create(const Request& request, HandlerContext& context) {
 }
 
 Response get(const Request& request, HandlerContext& context) {
-  auto note_id = customer_access::path_id(request, "note_id");
-  if (auto* error = std::get_if<ApiError>(&note_id)) return fail(*error);
-  int64_t id = std::get<int64_t>(note_id);
+  int64_t id = customer_access::path_id(request, "note_id");
   // The note and its parts in one round trip. Each statement reads its own
   // snapshot, so the parts can be newer than the ETag, never older: an
   // If-Match with that ETag still refuses to overwrite the newer note.
-  auto results = context.db.execute_pipeline(customer_access::with_note_parts(
-      {{sql::Statement::note_get, customer_access::note_params(id, context.caller)}}, {id},
-      context.caller.company_id));
-  if (auto error = customer_access::first_failure(results)) return fail(*error);
-  if (results[0].rows() == 0) return fail(no_note());
+  const auto& results = checked(context.db.execute_pipeline(customer_access::with_note_parts(
+      {{sql::Statement::note_get, acting_for(id, context.caller)}}, {id},
+      context.caller.company_id)));
+  if (results[0].rows() == 0) throw no_note();
   return customer_access::note_answer(200, results[0], 0, customer_access::note_parts(results));
 }
 
 Response update(const Request& request, HandlerContext& context) {
-  auto note_id = customer_access::path_id(request, "note_id");
-  if (auto* error = std::get_if<ApiError>(&note_id)) return fail(*error);
+  int64_t id = customer_access::path_id(request, "note_id");
   rapidjson::Document body;
-  if (auto error = read_json_object(request, body)) return fail(*error);
-  auto parsed = note_fields(body, false);
-  if (auto* error = std::get_if<ApiError>(&parsed)) return fail(*error);
-  const NoteFields& f = std::get<NoteFields>(parsed);
+  read_json_object(request, body);
+  NoteFields f = checked(note_fields(body, false));
   if ((f.reference_type.given && !f.reference_type.value) || (f.reference_id.given && !f.reference_id.value)) {
-    return fail(ApiError::invalid_field(f.reference_id.given ? "reference_id" : "reference_type",
-                                        "The note's reference cannot be null."));
+    throw ApiError::invalid_field(f.reference_id.given ? "reference_id" : "reference_type",
+                                  "The note's reference cannot be null.");
   }
 
-  int64_t id = std::get<int64_t>(note_id);
-  sql::Params params = customer_access::note_params(id, context.caller);
+  sql::Params params = acting_for(id, context.caller);
   params.add_optional(if_match_revisions(request.param("HTTP_IF_MATCH")));
   add_fields(params, f, Binding::changes);
   // The change and the Note it leaves, in one transaction and one round trip.
-  auto results = customer_access::locked_write(
+  const auto& results = checked(customer_access::locked_write(
       context.db, id, context.caller.company_id,
-      customer_access::with_note_parts({{sql::Statement::note_update, params}}, {id}, context.caller.company_id));
-  if (auto error = customer_access::first_failure(results)) return fail(*error);
+      customer_access::with_note_parts({{sql::Statement::note_update, params}}, {id}, context.caller.company_id)));
   const sql::Result& updated = results[0];
-  if (updated.int64(0, 0) == 0) return fail(no_note());
+  if (updated.int64(0, 0) == 0) throw no_note();
   constexpr int kNoteBase = 1;  // after "found"
-  if (updated.is_null(0, kNoteBase)) {  // nothing changed: If-Match named another revision
-    return fail(ApiError::precondition_failed());
-  }
+  // Nothing changed: If-Match named another revision.
+  if (updated.is_null(0, kNoteBase)) throw ApiError::precondition_failed();
   return customer_access::note_answer(200, updated, kNoteBase, customer_access::note_parts(results));
 }
 
 Response remove(const Request& request, HandlerContext& context) {
-  auto note_id = customer_access::path_id(request, "note_id");
-  if (auto* error = std::get_if<ApiError>(&note_id)) return fail(*error);
-  int64_t id = std::get<int64_t>(note_id);
-  sql::Params params = customer_access::note_params(id, context.caller);
+  int64_t id = customer_access::path_id(request, "note_id");
+  sql::Params params = acting_for(id, context.caller);
   params.add_optional(if_match_revisions(request.param("HTTP_IF_MATCH")));
   auto results =
       customer_access::locked_write(context.db, id, context.caller.company_id, {{sql::Statement::note_delete, params}});
-  const sql::Result& result = results[0];
-  if (!result.ok()) return fail(ApiError::from_database(result.failure()));
-  if (result.int64(0, 0) == 0) return fail(no_note());
-  if (result.int64(0, 1) == 0) {
-    return fail(ApiError::precondition_failed());
-  }
+  const sql::Result& result = checked(results[0]);
+  if (result.int64(0, 0) == 0) throw no_note();
+  if (result.int64(0, 1) == 0) throw ApiError::precondition_failed();
   return Response::no_content();
 }
 

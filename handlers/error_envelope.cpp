@@ -46,6 +46,12 @@ ApiError ApiError::payload_too_large(std::size_t limit) {
           "{\"limit\":" + std::to_string(limit) + "}"};
 }
 
+ApiError ApiError::field_too_large(std::string_view field, std::size_t limit_bytes) {
+  return {413, "payload_too_large",
+          std::string(field) + " is larger than " + std::to_string(limit_bytes) + " bytes.",
+          "{\"field\":" + json_string(field) + "}"};
+}
+
 ApiError ApiError::internal() {
   return {500, "internal_error", "The service failed to answer; the failure has been logged."};
 }
@@ -70,6 +76,26 @@ std::string json_string(std::string_view text) {
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
   writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
   return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+const sql::Result& checked(const sql::Result& result) {
+  if (!result.ok()) throw ApiError::from_database(result.failure());
+  return result;
+}
+
+sql::Result checked(sql::Result&& result) {
+  checked(static_cast<const sql::Result&>(result));
+  return std::move(result);
+}
+
+const std::vector<sql::Result>& checked(const std::vector<sql::Result>& results) {
+  for (const auto& result : results) checked(result);
+  return results;
+}
+
+std::vector<sql::Result> checked(std::vector<sql::Result>&& results) {
+  checked(static_cast<const std::vector<sql::Result>&>(results));
+  return std::move(results);
 }
 
 Response render_error(ApiFamily family, const ApiError& error) {

@@ -1,6 +1,9 @@
 #pragma once
 #include <string>
 #include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
 
 #include "http/response.hpp"
 #include "sql/result.hpp"
@@ -32,6 +35,8 @@ struct ApiError {
   static ApiError precondition_failed();
   static ApiError unsupported_media_type();
   static ApiError payload_too_large(std::size_t limit);
+  // 413 for one field over its limit, naming the field.
+  static ApiError field_too_large(std::string_view field, std::size_t limit_bytes);
   static ApiError internal();
   // What a failed statement means for the client: 503 for an unreachable or
   // slow database, 409 for a conflicting write, 400 for a value PostgreSQL
@@ -40,6 +45,24 @@ struct ApiError {
 };
 
 Response render_error(ApiFamily family, const ApiError& error);
+
+// How a handler refuses a request: it throws the ApiError, and dispatch
+// answers it in the envelope of the route's family (handlers/routes.cpp),
+// rolling back any transaction the handler had open. A check that returns
+// std::variant<T, ApiError> hands over its T through checked(); a failed
+// statement is refused through checked(result).
+template <class T>
+T checked(std::variant<T, ApiError> outcome) {
+  if (auto* error = std::get_if<ApiError>(&outcome)) throw std::move(*error);
+  return std::get<T>(std::move(outcome));
+}
+// (A temporary is taken by value, so `const auto& r = checked(db.execute(...))`
+// holds no dangling reference.)
+const sql::Result& checked(const sql::Result& result);
+sql::Result checked(sql::Result&& result);
+// Every result of a pipeline: the first failure is the refusal.
+const std::vector<sql::Result>& checked(const std::vector<sql::Result>& results);
+std::vector<sql::Result> checked(std::vector<sql::Result>&& results);
 
 // Escapes text as a JSON string literal, quotes included.
 std::string json_string(std::string_view text);

@@ -49,38 +49,33 @@ bool is_valid_key(std::string_view key) {
   return true;
 }
 
-Response run(const Request& request, HandlerContext& context, Handler handler, ApiFamily family) {
+Response run(const Request& request, HandlerContext& context, Handler handler) {
   const char* key = request.param("HTTP_IDEMPOTENCY_KEY");
   if (key == nullptr) return handler(request, context);
   if (!is_valid_key(key)) {
-    return render_error(family, ApiError{400, "invalid_idempotency_key",
-                                         "Idempotency-Key must be 1 to 255 visible ASCII characters."});
+    throw ApiError{400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 visible ASCII characters."};
   }
+  // From here on, a refusal (thrown) leaves dispatch to roll the
+  // transaction back: neither the write nor the key survives, and the
+  // client may retry with the same key.
   sql::Connection& db = context.db;
-  auto unavailable = [&](sql::Failure failure) {
-    db.rollback();
-    return render_error(family, ApiError::from_database(failure));
-  };
-  if (!db.begin()) return unavailable(sql::Failure::unavailable);
+  if (!db.begin()) throw ApiError::from_database(sql::Failure::unavailable);
 
   std::string hash = request_hash(request);
   sql::Params who;
   who.add(context.caller.user_id).add(std::string_view(key));
-  auto expired = db.execute(sql::Statement::idempotency_expire, who);
-  if (!expired.ok()) return unavailable(expired.failure());
+  checked(db.execute(sql::Statement::idempotency_expire, who));
   sql::Params claim;
   claim.add(context.caller.user_id).add(context.caller.company_id).add(std::string_view(key)).add_binary(hash);
-  auto claimed = db.execute(sql::Statement::idempotency_claim, claim);
-  if (!claimed.ok()) return unavailable(claimed.failure());
+  const auto& claimed = checked(db.execute(sql::Statement::idempotency_claim, claim));
 
   if (claimed.rows() == 0) {
     auto stored = db.execute(sql::Statement::idempotency_find, who);
     db.rollback();
-    if (!stored.ok()) return render_error(family, ApiError::from_database(stored.failure()));
-    if (stored.rows() == 0 || stored.is_null(0, 1)) return render_error(family, ApiError::internal());
+    checked(stored);
+    if (stored.rows() == 0 || stored.is_null(0, 1)) throw ApiError::internal();
     if (stored.text(0, 0) != to_hex(hash)) {
-      return render_error(family, ApiError{422, "idempotency_key_reused",
-                                           "This Idempotency-Key was used with a different request."});
+      throw ApiError{422, "idempotency_key_reused", "This Idempotency-Key was used with a different request."};
     }
     return replay(stored);
   }
@@ -93,11 +88,8 @@ Response run(const Request& request, HandlerContext& context, Handler handler, A
   sql::Params store = who;
   store.add(static_cast<int64_t>(response.status)).add(std::string_view(stored_headers(response)))
       .add(std::string_view(response.body));
-  auto stored = db.execute(sql::Statement::idempotency_store, store);
-  if (!stored.ok() || !db.commit()) {
-    // Neither the write nor the key survived: the client's retry is safe.
-    return unavailable(stored.ok() ? sql::Failure::unavailable : stored.failure());
-  }
+  checked(db.execute(sql::Statement::idempotency_store, store));
+  if (!db.commit()) throw ApiError::from_database(sql::Failure::unavailable);
   return response;
 }
 

@@ -9,8 +9,6 @@
 namespace notes::note_assignees {
 namespace {
 
-using customer_access::fail;
-
 // {"assignees": [user ids]}; null or [] adds nobody.
 std::variant<std::vector<int64_t>, ApiError> assignee_ids(const rapidjson::Value& body) {
   std::vector<int64_t> ids;
@@ -47,55 +45,46 @@ std::vector<sql::Result> change_and_note(HandlerContext& context, sql::Statement
 
 // Answers the Note of change_and_note().
 Response answer(const std::vector<sql::Result>& results) {
-  if (auto error = customer_access::first_failure(results)) return fail(*error);
-  if (results[1].rows() == 0) return fail(ApiError::internal());
+  checked(results);
+  if (results[1].rows() == 0) throw ApiError::internal();
   return customer_access::note_answer(200, results[1], 0, customer_access::note_parts(results));
 }
 
 }  // namespace
 
 Response add(const Request& request, HandlerContext& context) {
-  auto note_id = customer_access::path_id(request, "note_id");
-  if (auto* error = std::get_if<ApiError>(&note_id)) return fail(*error);
+  int64_t id = customer_access::path_id(request, "note_id");
   rapidjson::Document body;
-  if (auto error = read_json_object(request, body)) return fail(*error);
-  auto ids = assignee_ids(body);
-  if (auto* error = std::get_if<ApiError>(&ids)) return fail(*error);
+  read_json_object(request, body);
+  std::vector<int64_t> ids = checked(assignee_ids(body));
 
-  int64_t id = std::get<int64_t>(note_id);
-  sql::Params params = customer_access::note_params(id, context.caller);
-  params.add(std::string_view(sql::bigint_array_literal(std::get<std::vector<int64_t>>(ids))))
-      .add(kMaxAssigneesPerNote);
+  sql::Params params = acting_for(id, context.caller);
+  params.add(std::string_view(sql::bigint_array_literal(ids))).add(kMaxAssigneesPerNote);
   auto results = change_and_note(context, sql::Statement::note_assignees_add, params, id);
-  const sql::Result& added = results[0];
-  if (!added.ok()) return fail(ApiError::from_database(added.failure()));
-  if (added.int64(0, 0) == 0) return fail(ApiError::not_found("No such note."));
+  const sql::Result& added = checked(results[0]);
+  if (added.int64(0, 0) == 0) throw ApiError::not_found("No such note.");
   if (added.text(0, 1) != "[]") {
-    return fail(ApiError{422, "unknown_users", "Some ids are not users of this note's company; nobody was added.",
-                         "{\"user_ids\":" + std::string(added.text(0, 1)) + "}"});
+    throw ApiError{422, "unknown_users", "Some ids are not users of this note's company; nobody was added.",
+                   "{\"user_ids\":" + std::string(added.text(0, 1)) + "}"};
   }
   if (added.int64(0, 3) > kMaxAssigneesPerNote) {
-    return fail(ApiError{422, "too_many_assignees",
-                         "A note has at most " + std::to_string(kMaxAssigneesPerNote) + " assignees; nobody was added.",
-                         "{\"field\":\"assignees\",\"limit\":" + std::to_string(kMaxAssigneesPerNote) + "}"});
+    throw ApiError{422, "too_many_assignees",
+                   "A note has at most " + std::to_string(kMaxAssigneesPerNote) + " assignees; nobody was added.",
+                   "{\"field\":\"assignees\",\"limit\":" + std::to_string(kMaxAssigneesPerNote) + "}"};
   }
   return answer(results);
 }
 
 Response remove(const Request& request, HandlerContext& context) {
-  auto note_id = customer_access::path_id(request, "note_id");
-  if (auto* error = std::get_if<ApiError>(&note_id)) return fail(*error);
-  auto user_id = customer_access::path_id(request, "user_id");
-  if (auto* error = std::get_if<ApiError>(&user_id)) return fail(*error);
+  int64_t id = customer_access::path_id(request, "note_id");
+  int64_t user_id = customer_access::path_id(request, "user_id");
 
-  int64_t id = std::get<int64_t>(note_id);
-  sql::Params params = customer_access::note_params(id, context.caller);
-  params.add(std::get<int64_t>(user_id));
+  sql::Params params = acting_for(id, context.caller);
+  params.add(user_id);
   auto results = change_and_note(context, sql::Statement::note_assignee_remove, params, id);
-  const sql::Result& removed = results[0];
-  if (!removed.ok()) return fail(ApiError::from_database(removed.failure()));
-  if (removed.int64(0, 0) == 0) return fail(ApiError::not_found("No such note."));
-  if (removed.int64(0, 1) == 0) return fail(ApiError::not_found("That user is not assigned to this note."));
+  const sql::Result& removed = checked(results[0]);
+  if (removed.int64(0, 0) == 0) throw ApiError::not_found("No such note.");
+  if (removed.int64(0, 1) == 0) throw ApiError::not_found("That user is not assigned to this note.");
   return answer(results);
 }
 

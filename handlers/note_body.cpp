@@ -25,9 +25,7 @@ std::optional<ApiError> read_text(std::string_view name, const rapidjson::Value&
   if (!value.IsString()) return field_error(name, nullable ? "must be a string or null" : "must be a string");
   std::string_view text(value.GetString(), value.GetStringLength());
   if (max_bytes && text.size() > max_bytes) {
-    return ApiError{413, "payload_too_large",
-                    std::string(name) + " is longer than " + std::to_string(max_bytes) + " bytes.",
-                    "{\"field\":" + json_string(name) + "}"};
+    return ApiError::field_too_large(name, max_bytes);
   }
   if (max_chars && utf8_length(text) > max_chars) {
     return field_error(name, "is longer than " + std::to_string(max_chars) + " characters");

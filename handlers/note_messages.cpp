@@ -12,8 +12,6 @@
 namespace notes::note_messages {
 namespace {
 
-using customer_access::fail;
-
 struct NewMessage {
   std::string message;
   std::optional<std::string> attachment;  // decoded bytes
@@ -31,9 +29,7 @@ std::variant<NewMessage, ApiError> new_message(const rapidjson::Value& body) {
         return ApiError::invalid_field(name, "message must be a non-empty string.");
       }
       if (value.GetStringLength() > kMaxMessageBytes) {
-        return ApiError{413, "payload_too_large",
-                        "message is longer than " + std::to_string(kMaxMessageBytes) + " bytes.",
-                        "{\"field\":\"message\"}"};
+        return ApiError::field_too_large("message", kMaxMessageBytes);
       }
       result.message.assign(value.GetString(), value.GetStringLength());
       has_message = true;
@@ -42,17 +38,11 @@ std::variant<NewMessage, ApiError> new_message(const rapidjson::Value& body) {
       if (!value.IsString()) return ApiError::invalid_field(name, "attachment must be a base64 string or null.");
       // Refuse before decoding what could only decode too large.
       if (value.GetStringLength() / 4 * 3 > kMaxAttachmentBytes + 2) {
-        return ApiError{413, "payload_too_large",
-                        "attachment is larger than " + std::to_string(kMaxAttachmentBytes) + " bytes once decoded.",
-                        "{\"field\":\"attachment\"}"};
+        return ApiError::field_too_large("attachment", kMaxAttachmentBytes);
       }
       auto bytes = decode_base64(std::string_view(value.GetString(), value.GetStringLength()));
       if (!bytes) return ApiError::invalid_field(name, "attachment is not valid base64.");
-      if (bytes->size() > kMaxAttachmentBytes) {
-        return ApiError{413, "payload_too_large",
-                        "attachment is larger than " + std::to_string(kMaxAttachmentBytes) + " bytes once decoded.",
-                        "{\"field\":\"attachment\"}"};
-      }
+      if (bytes->size() > kMaxAttachmentBytes) return ApiError::field_too_large("attachment", kMaxAttachmentBytes);
       result.attachment = std::move(*bytes);
     } else if (name == "id" || name == "posted_by" || name == "created_on") {
       return ApiError::invalid_field(name, std::string(name) + " is read-only.");
@@ -67,19 +57,15 @@ std::variant<NewMessage, ApiError> new_message(const rapidjson::Value& body) {
 }  // namespace
 
 Response list(const Request& request, HandlerContext& context) {
-  auto note_id = customer_access::path_id(request, "note_id");
-  if (auto* error = std::get_if<ApiError>(&note_id)) return fail(*error);
+  int64_t note_id = customer_access::path_id(request, "note_id");
   auto query = parse_query_string(request.query_string());
-  if (!query) return fail(ApiError::bad_request("The query string is malformed."));
-  auto paging = paging_only(*query, request.param("HTTP_PAGE_SIZE"));
-  if (auto* error = std::get_if<ApiError>(&paging)) return fail(*error);
-  const Paging& page = std::get<Paging>(paging);
+  if (!query) throw ApiError::bad_request("The query string is malformed.");
+  Paging page = checked(paging_only(*query, request.param("HTTP_PAGE_SIZE")));
 
-  sql::Params params = customer_access::note_params(std::get<int64_t>(note_id), context.caller);
+  sql::Params params = acting_for(note_id, context.caller);
   params.add(static_cast<int64_t>(page.page_size)).add(page.offset());
-  auto result = context.db.execute(sql::Statement::note_messages_list, params);
-  if (!result.ok()) return fail(ApiError::from_database(result.failure()));
-  if (result.rows() == 0) return fail(ApiError::not_found("No such note."));
+  const auto& result = checked(context.db.execute(sql::Statement::note_messages_list, params));
+  if (result.rows() == 0) throw ApiError::not_found("No such note.");
   constexpr int kMessagesBase = 1;  // after the total
   Response response = result.is_null(0, kMessagesBase)
                           ? Response::no_content()
@@ -89,16 +75,12 @@ Response list(const Request& request, HandlerContext& context) {
 }
 
 Response create(const Request& request, HandlerContext& context) {
-  auto note_id = customer_access::path_id(request, "note_id");
-  if (auto* error = std::get_if<ApiError>(&note_id)) return fail(*error);
+  int64_t id = customer_access::path_id(request, "note_id");
   rapidjson::Document body;
-  if (auto error = read_json_object(request, body)) return fail(*error);
-  auto parsed = new_message(body);
-  if (auto* error = std::get_if<ApiError>(&parsed)) return fail(*error);
-  const NewMessage& message = std::get<NewMessage>(parsed);
+  read_json_object(request, body);
+  NewMessage message = checked(new_message(body));
 
-  int64_t id = std::get<int64_t>(note_id);
-  sql::Params params = customer_access::note_params(id, context.caller);
+  sql::Params params = acting_for(id, context.caller);
   params.add(std::string_view(message.message));
   if (message.attachment) {
     params.add_binary(*message.attachment);
@@ -107,23 +89,18 @@ Response create(const Request& request, HandlerContext& context) {
   }
   auto results = customer_access::locked_write(context.db, id, context.caller.company_id,
                                                {{sql::Statement::note_message_create, params}});
-  const sql::Result& result = results[0];
-  if (!result.ok()) return fail(ApiError::from_database(result.failure()));
-  if (result.rows() == 0) return fail(ApiError::not_found("No such note."));
+  const sql::Result& result = checked(results[0]);
+  if (result.rows() == 0) throw ApiError::not_found("No such note.");
   return Response::json(201, note_json::message(result, 0, 0));
 }
 
 Response attachment(const Request& request, HandlerContext& context) {
-  auto note_id = customer_access::path_id(request, "note_id");
-  if (auto* error = std::get_if<ApiError>(&note_id)) return fail(*error);
-  auto message_id = customer_access::path_id(request, "message_id");
-  if (auto* error = std::get_if<ApiError>(&message_id)) return fail(*error);
-  sql::Params params;
-  params.add(std::get<int64_t>(note_id)).add(std::get<int64_t>(message_id)).add(context.caller.company_id)
-      .add(context.caller.user_id).add(std::string_view(context.caller.role));
-  auto result = context.db.execute_binary(sql::Statement::note_message_attachment, params);
-  if (!result.ok()) return fail(ApiError::from_database(result.failure()));
-  if (result.rows() == 0) return fail(ApiError::not_found("No such attachment."));
+  int64_t note_id = customer_access::path_id(request, "note_id");
+  int64_t message_id = customer_access::path_id(request, "message_id");
+  sql::Params params = acting_for(note_id, context.caller);
+  params.add(message_id);
+  const auto& result = checked(context.db.execute_binary(sql::Statement::note_message_attachment, params));
+  if (result.rows() == 0) throw ApiError::not_found("No such attachment.");
   Response response = Response::json(200, std::string(result.text(0, 0)));
   response.header("Content-Type", "application/octet-stream");
   response.header("Content-Disposition", "attachment");

@@ -4,15 +4,12 @@
 
 namespace notes {
 
-std::optional<ApiError> read_json_object(const Request& request, rapidjson::Document& document) {
-  if (!request.has_json_content_type()) return ApiError::unsupported_media_type();
+void read_json_object(const Request& request, rapidjson::Document& document) {
+  if (!request.has_json_content_type()) throw ApiError::unsupported_media_type();
   if (auto error = parse_json_body(request.body, document)) {
-    return ApiError{400, "invalid_json", "The body is not acceptable JSON: " + error->message + "."};
+    throw ApiError{400, "invalid_json", "The body is not acceptable JSON: " + error->message + "."};
   }
-  if (!document.IsObject()) {
-    return ApiError{400, "invalid_json", "The body must be a JSON object."};
-  }
-  return std::nullopt;
+  if (!document.IsObject()) throw ApiError{400, "invalid_json", "The body must be a JSON object."};
 }
 
 }  // namespace notes

@@ -7,9 +7,9 @@
 
 namespace notes {
 
-// Reads the request body as one JSON object: 415 unless it is sent as
-// application/json, 400 for anything parse_json_body refuses or a value that
-// is not an object.
-std::optional<ApiError> read_json_object(const Request& request, rapidjson::Document& document);
+// Reads the request body as one JSON object into `document`: refuses with
+// 415 unless it is sent as application/json, 400 for anything
+// parse_json_body refuses or a value that is not an object.
+void read_json_object(const Request& request, rapidjson::Document& document);
 
 }  // namespace notes

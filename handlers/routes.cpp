@@ -1,5 +1,6 @@
 #include "handlers/routes.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 
@@ -9,43 +10,79 @@
 #include "handlers/auth.hpp"
 #include "handlers/error_envelope.hpp"
 #include "handlers/handler_context.hpp"
-#include "handlers/customer_access.hpp"
 #include "handlers/customer_notes.hpp"
 #include "handlers/health.hpp"
 #include "handlers/idempotency.hpp"
 #include "handlers/note_assignees.hpp"
 #include "handlers/note_messages.hpp"
+#include "http/content_length.hpp"
 
 namespace notes {
 namespace {
 
+// Routes by family, with what each needs.
+Route health_check(Handler handler) { return {handler, ApiFamily::customers, Caller::anyone}; }
+Route account_notes_route(Handler handler) { return {handler, ApiFamily::accounts, Caller::authenticated}; }
+Route customer_notes_route(Handler handler) { return {handler, ApiFamily::customers, Caller::admin}; }
+Route idempotent(Route route) {
+  route.idempotent = true;
+  return route;
+}
+Route body_up_to(std::size_t bytes, Route route) {
+  route.max_body = bytes;
+  return route;
+}
+
 Router<Route> build_route_table() {
   Router<Route> router;
-  router.add("GET", "/healthz", {health::live});
-  router.add("GET", "/readyz", {health::ready});
+  router.add("GET", "/healthz", health_check(health::live));
+  router.add("GET", "/readyz", health_check(health::ready));
 
-  router.add("GET", "/api/v2/objspec/account_note", {account_notes::spec});
-  router.add("GET", "/api/v2/account/{account_id}/note", {account_notes::get});
-  router.add("POST", "/api/v2/account/{account_id}/note", {account_notes::create});
-  router.add("PATCH", "/api/v2/account/{account_id}/note", {account_notes::update});
-  router.add("DELETE", "/api/v2/account/{account_id}/note", {account_notes::remove});
+  router.add("GET", "/api/v2/objspec/account_note", account_notes_route(account_notes::spec));
+  router.add("GET", "/api/v2/account/{account_id}/note", account_notes_route(account_notes::get));
+  router.add("POST", "/api/v2/account/{account_id}/note", idempotent(account_notes_route(account_notes::create)));
+  router.add("PATCH", "/api/v2/account/{account_id}/note", account_notes_route(account_notes::update));
+  router.add("DELETE", "/api/v2/account/{account_id}/note", account_notes_route(account_notes::remove));
 
   // One note first: "/api/customers/notes/7" must not read as customer "notes".
-  router.add("GET", "/api/customers/notes/{note_id}", {customer_notes::get});
-  router.add("PATCH", "/api/customers/notes/{note_id}", {customer_notes::update});
-  router.add("DELETE", "/api/customers/notes/{note_id}", {customer_notes::remove});
-  router.add("GET", "/api/customers/notes/{note_id}/messages", {note_messages::list});
-  router.add("POST", "/api/customers/notes/{note_id}/messages", {note_messages::create});
-  router.add("GET", "/api/customers/notes/{note_id}/messages/{message_id}/attachment", {note_messages::attachment});
-  router.add("POST", "/api/customers/notes/{note_id}/assignees", {note_assignees::add});
-  router.add("DELETE", "/api/customers/notes/{note_id}/assignees/{user_id}", {note_assignees::remove});
-  router.add("GET", "/api/customers/{customer_id}/notes", {customer_notes::list});
-  router.add("POST", "/api/customers/{customer_id}/notes", {customer_notes::create});
+  router.add("GET", "/api/customers/notes/{note_id}", customer_notes_route(customer_notes::get));
+  router.add("PATCH", "/api/customers/notes/{note_id}", customer_notes_route(customer_notes::update));
+  router.add("DELETE", "/api/customers/notes/{note_id}", customer_notes_route(customer_notes::remove));
+  router.add("GET", "/api/customers/notes/{note_id}/messages", customer_notes_route(note_messages::list));
+  // A message carries its attachment: 5 MiB once decoded, base64 in JSON.
+  router.add("POST", "/api/customers/notes/{note_id}/messages",
+             body_up_to(8u << 20, idempotent(customer_notes_route(note_messages::create))));
+  router.add("GET", "/api/customers/notes/{note_id}/messages/{message_id}/attachment",
+             customer_notes_route(note_messages::attachment));
+  router.add("POST", "/api/customers/notes/{note_id}/assignees", idempotent(customer_notes_route(note_assignees::add)));
+  router.add("DELETE", "/api/customers/notes/{note_id}/assignees/{user_id}",
+             customer_notes_route(note_assignees::remove));
+  router.add("GET", "/api/customers/{customer_id}/notes", customer_notes_route(customer_notes::list));
+  router.add("POST", "/api/customers/{customer_id}/notes", idempotent(customer_notes_route(customer_notes::create)));
   return router;
 }
 
-// Paths under /api/ act for a caller; nginx names it, or the request fails.
-bool needs_caller(std::string_view path) { return path.starts_with("/api/"); }
+// The caller the route asks for, or the refusal.
+Identity caller_for(const Route& route, const Request& request) {
+  if (route.caller == Caller::anyone) return {};
+  auto caller = request.identity();
+  if (!caller) throw ApiError::unauthorized();
+  if (route.caller == Caller::admin && caller->role != "owner" && caller->role != "admin") {
+    throw ApiError::forbidden("Customer notes require admin privileges.");
+  }
+  return *caller;
+}
+
+// Reads the body, within `limit` bytes.
+void read_body_within(Request& request, const BodyReader& read_body, std::size_t limit) {
+  auto length = parse_content_length(request.param("CONTENT_LENGTH"));
+  if (!length) throw ApiError::bad_request("Content-Length is not a valid length.");
+  if (*length > limit) throw ApiError::payload_too_large(limit);
+  request.body.resize(*length);
+  if (*length > 0 && !read_body(request.body.data(), *length)) {
+    throw ApiError::bad_request("The body is shorter than its Content-Length.");
+  }
+}
 
 }  // namespace
 
@@ -54,25 +91,22 @@ const Router<Route>& route_table() {
   return router;
 }
 
-Response dispatch(Request& request, sql::Connection& db) {
+Response dispatch(Request& request, sql::Connection& db, const BodyReader& read_body, std::size_t max_body_bytes) {
   std::string_view path = request.path();
-  ApiFamily family = family_of(path);
+  request.path_params.clear();
+  auto match = route_table().match(request.method(), path, request.path_params);
+  // A path no route has answers like the family its prefix names.
+  ApiFamily family = match.route ? match.route->family : family_of(path);
   try {
     // Only nginx's auth location sets this param; no client header can.
     if (request.param_or_empty("NOTES_AUTH_REQUEST") == "1") {
       HandlerContext context{db, {}};
       return auth::check(request, context);
     }
-    std::optional<Identity> caller;
-    if (needs_caller(path)) {
-      caller = request.identity();
-      if (!caller) return render_error(family, ApiError::unauthorized());
-    }
-    request.path_params.clear();
-    auto match = route_table().match(request.method(), path, request.path_params);
+    read_body_within(request, read_body, match.route ? std::min(match.route->max_body, max_body_bytes) : max_body_bytes);
     switch (match.kind) {
       case PathMatcher::Match::Kind::not_found:
-        return render_error(family, ApiError::not_found("There is no such route."));
+        throw ApiError::not_found("There is no such route.");
       case PathMatcher::Match::Kind::method_not_allowed:
         return render_error(family, ApiError{405, "method_not_allowed",
                                              "This route does not answer " + std::string(request.method()) + "."})
@@ -80,15 +114,15 @@ Response dispatch(Request& request, sql::Connection& db) {
       case PathMatcher::Match::Kind::found:
         break;
     }
-    // Every customer-note route needs admin privileges (docs/api.md, "Who may").
-    if (caller && family == ApiFamily::customers) {
-      if (auto error = customer_access::require_admin(*caller)) return render_error(family, *error);
-    }
-    HandlerContext context{db, caller.value_or(Identity{})};
-    if (caller && request.method() == "POST") return idempotency::run(request, context, match.route->handler, family);
-    return match.route->handler(request, context);
+    const Route& route = *match.route;
+    HandlerContext context{db, caller_for(route, request)};
+    if (route.idempotent) return idempotency::run(request, context, route.handler);
+    return route.handler(request, context);
+  } catch (const ApiError& refusal) {
+    // A transaction the handler had open must not carry into the next request.
+    if (db.in_transaction()) db.rollback();
+    return render_error(family, refusal);
   } catch (const std::exception& e) {
-    // A transaction a handler left open must not carry into the next request.
     if (db.in_transaction()) db.rollback();
     std::fprintf(stderr, "notesd[%d]: %.*s %.*s failed: %s\n", getpid(), static_cast<int>(request.method().size()),
                  request.method().data(), static_cast<int>(path.size()), path.data(), e.what());

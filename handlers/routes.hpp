@@ -1,23 +1,45 @@
 #pragma once
+#include <cstddef>
+#include <functional>
+
+#include "handlers/error_envelope.hpp"
+#include "handlers/handler_context.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
-#include "handlers/handler_context.hpp"
 #include "http/router.hpp"
 #include "sql/connection.hpp"
 
 namespace notes {
 
-// What the route table holds for each method and pattern.
+// Who may call a route.
+enum class Caller {
+  anyone,         // no credential (health checks; nginx serves them on loopback only)
+  authenticated,  // a caller nginx named; the handler decides on grants
+  admin,          // and of role owner or admin (customer notes: docs/api.md, "Who may")
+};
+
+// What a route needs, declared once in the route table; dispatch applies it.
 struct Route {
   Handler handler;
+  ApiFamily family = ApiFamily::customers;  // the envelope its errors are written in
+  Caller caller = Caller::anyone;
+  bool idempotent = false;                  // a POST that honours Idempotency-Key
+  std::size_t max_body = 1u << 20;          // bytes; nginx has the same limit per route
 };
 
 // Every route of the service, in one table.
 const Router<Route>& route_table();
 
-// Answers one request: the auth sub-request, or a route from route_table()
-// with the caller checked for /api/ paths. Never throws: an unexpected
-// exception is logged and answered 500 in the route family's envelope.
-Response dispatch(Request& request, sql::Connection& db);
+// Reads the body the daemon holds: exactly `length` bytes into `into`;
+// false when fewer arrived.
+using BodyReader = std::function<bool(char* into, std::size_t length)>;
+
+// Answers one request: the auth sub-request, or a route from route_table().
+// Reads the body through `read_body` once its length is known to be within
+// the route's limit and `max_body_bytes`. Checks the caller the route asks
+// for. A handler's refusal (a thrown ApiError) is answered in the route's
+// family's envelope; anything else unexpected is logged and answered 500.
+// Never throws.
+Response dispatch(Request& request, sql::Connection& db, const BodyReader& read_body, std::size_t max_body_bytes);
 
 }  // namespace notes

@@ -1,22 +1,24 @@
 #include "sql/statements.hpp"
 
-#include <stdexcept>
-
 #include "sql/note_columns.hpp"
 
 namespace notes::sql {
 namespace {
 
+// Every statement that acts for a caller takes the same first four
+// parameters: $1 the id of what it acts on (account, note), $2 the caller's
+// company, $3 the caller's user id, $4 the caller's role.
+
 // The caller's rights on one account of its company: no row when the account
-// does not exist there. Parameters: $1 account id, $2 company id, $3 role,
-// $4 user id. An owner has every right on every account of its company.
+// does not exist there. An owner has every right on every account of its
+// company.
 #define NOTES_ACCOUNT_ACCESS_CTE                                                  \
   "WITH account AS ("                                                             \
   "  SELECT a.id,"                                                                \
-  "         ($3::text = 'owner' OR g.access IS NOT NULL) AS may_read,"             \
-  "         ($3::text = 'owner' OR g.access = 'modify') AS may_modify"            \
+  "         ($4::text = 'owner' OR g.access IS NOT NULL) AS may_read,"             \
+  "         ($4::text = 'owner' OR g.access = 'modify') AS may_modify"            \
   "  FROM accounts a"                                                             \
-  "  LEFT JOIN account_grants g ON g.account_id = a.id AND g.user_id = $4::bigint" \
+  "  LEFT JOIN account_grants g ON g.account_id = a.id AND g.user_id = $3::bigint" \
   "  WHERE a.id = $1::bigint AND a.company_id = $2::bigint) "
 
 // Whether caller `caller` with role `role` may see note `n`: confidential
@@ -61,7 +63,7 @@ namespace {
   "                            LEFT JOIN users u ON u.id = n.user_id) ON true"                    \
   " ORDER BY p.created_on DESC, p.id DESC"
 
-const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCatalogue = {{
+constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCatalogue = {{
     {Statement::ready_check, "ready_check", Access::read, "SELECT 1"},
 
     // $1 SHA-256 of the presented key (binary). One row for a live key of an
@@ -300,12 +302,12 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
      "  UPDATE notes n SET revision = n.revision + 1 FROM posted p WHERE n.id = p.note_id RETURNING n.id)"
      " SELECT " NOTES_MESSAGE_COLUMNS " FROM posted m JOIN users u ON u.id = m.posted_by"},
 
-    // $1 note, $2 message, $3 company, $4 caller, $5 role. Row: the
+    // $1 note, $2 company, $3 caller, $4 role, $5 message. Row: the
     // attachment's bytes (fetch in binary). No row: 404.
     {Statement::note_message_attachment, "note_message_attachment", Access::read,
      "SELECT m.attachment FROM note_messages m JOIN notes n ON n.id = m.note_id"
-     " WHERE m.id = $2::bigint AND m.note_id = $1::bigint AND n.company_id = $3::bigint"
-     "   AND m.attachment IS NOT NULL AND " NOTES_VISIBLE("n", "$4", "$5")},
+     " WHERE m.id = $5::bigint AND m.note_id = $1::bigint AND n.company_id = $2::bigint"
+     "   AND m.attachment IS NOT NULL AND " NOTES_VISIBLE("n", "$3", "$4")},
 
     // $1 user, $2 key: forget that key's answer if it is older than the
     // keys' lifetime (24 hours), and with it up to 10 other expired answers
@@ -347,16 +349,22 @@ const std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCa
 #undef NOTES_NOTE_PEOPLE
 #undef NOTES_NOTE_LIST
 
+// The catalogue lists every statement in the order of enum Statement, so
+// that a statement's entry is found by its number; checked as it compiles.
+constexpr bool catalogue_in_enum_order() {
+  for (std::size_t i = 0; i < kCatalogue.size(); ++i) {
+    if (kCatalogue[i].id != static_cast<Statement>(i) || kCatalogue[i].name == nullptr) return false;
+  }
+  return true;
+}
+static_assert(catalogue_in_enum_order(), "kCatalogue must list every Statement, in the enum's order");
+
 }  // namespace
 
 const std::array<StatementText, static_cast<std::size_t>(Statement::count_)>& statement_catalogue() {
   return kCatalogue;
 }
 
-const StatementText& statement_text(Statement id) {
-  const auto& entry = kCatalogue.at(static_cast<std::size_t>(id));
-  if (entry.id != id) throw std::logic_error("statement catalogue out of order");
-  return entry;
-}
+const StatementText& statement_text(Statement id) { return kCatalogue[static_cast<std::size_t>(id)]; }
 
 }  // namespace notes::sql

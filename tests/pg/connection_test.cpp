@@ -29,8 +29,8 @@ sql::ConnectionSettings settings(const std::string& name = "notesd-pg-test") {
 
 sql::Params account_params(const Company& c, const std::string& role, const std::string& user_id) {
   sql::Params params;
-  params.add(std::string_view(c.account_id)).add(std::string_view(c.id)).add(std::string_view(role))
-      .add(std::string_view(user_id));
+  params.add(std::string_view(c.account_id)).add(std::string_view(c.id)).add(std::string_view(user_id))
+      .add(std::string_view(role));
   return params;
 }
 
