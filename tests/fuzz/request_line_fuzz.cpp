@@ -27,8 +27,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       parts[part] += c;
     }
   }
-  std::vector<std::string> params;
+  notes::PathParams params;
   auto match = notes::route_table().match(parts[0], parts[1], params);
+  for (const char* name : {"note_id", "customer_id", "account_id", "user_id", "message_id"}) {
+    if (auto value = params.get(name)) (void)notes::parse_positive_id(*value);
+  }
   (void)match;
   (void)notes::split_path(parts[1]);
   if (auto query = notes::parse_query_string(parts[2])) {
