@@ -195,7 +195,7 @@ Result Connection::execute_binary(Statement statement, const Params& params) { r
 
 Result Connection::run(Statement statement, const Params& params, int result_format) {
   Result result = run_once(statement, params, result_format);
-  if (!result.ok() && may_retry(lost_, statement_text(statement).access == Access::read)) {
+  if (!result.ok() && may_retry(statement_text(statement).access == Access::read)) {
     result = run_once(statement, params, result_format);
   }
   return result;
@@ -203,11 +203,11 @@ Result Connection::run(Statement statement, const Params& params, int result_for
 
 std::vector<Result> Connection::execute_pipeline(const std::vector<Step>& steps) {
   auto results = pipeline_once(steps);
+  if (!lost_) return results;  // the usual case: nothing more to decide
   bool reads_only = std::all_of(steps.begin(), steps.end(), [](const Step& step) {
     return statement_text(step.statement).access == Access::read;
   });
-  bool failed = std::any_of(results.begin(), results.end(), [](const Result& r) { return !r.ok(); });
-  if (failed && may_retry(lost_, reads_only)) results = pipeline_once(steps);
+  if (may_retry(reads_only)) results = pipeline_once(steps);
   return results;
 }
 

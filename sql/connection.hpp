@@ -71,7 +71,7 @@ class Connection {
   Result classify(PGresult* result);
   // After a call that failed: whether running it again is safe and useful
   // (its connection broke under it, it only read, no transaction is open).
-  bool may_retry(bool lost, bool reads_only) const { return lost && reads_only && !in_transaction_; }
+  bool may_retry(bool reads_only) const { return lost_ && reads_only && !in_transaction_; }
 
   ConnectionSettings settings_;
   PGconn* conn_ = nullptr;
