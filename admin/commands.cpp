@@ -4,7 +4,7 @@
 #include <iostream>
 #include <optional>
 
-#include "handlers/api_key.hpp"
+#include "credentials/api_key.hpp"
 #include "sql/migrator.hpp"
 
 namespace po = boost::program_options;

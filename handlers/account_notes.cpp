@@ -27,16 +27,18 @@ Response answer_write(const sql::Result& result, const char* when_no_note, int n
   return Response::json(200, std::string(kSuccess));
 }
 
-// Validates a POST or PATCH and runs `statement` with the note text as $5.
-Response write_note(const Request& request, HandlerContext& context, sql::Statement statement,
-                    const char* when_no_note, int no_note_status) {
+// The statement of a POST or PATCH: account_note_create or _update.
+using NoteWrite = sql::Query (*)(int64_t account_id, const sql::Caller& caller, std::string_view note);
+
+// Validates a POST or PATCH and runs `write` with the note's text.
+Response write_note(const Request& request, HandlerContext& context, NoteWrite write, const char* when_no_note,
+                    int no_note_status) {
   int64_t account_id = path_account_id(request);
   rapidjson::Document body;
   read_json_object(request, body);
   std::string text = checked(account_note_text(body, account_id));
-  auto params = acting_for(account_id, context.caller);
-  params.add(std::string_view(text));
-  return answer_write(context.db.execute(statement, params), when_no_note, no_note_status);
+  return answer_write(context.db.execute(write(account_id, context.sql_caller(), text)), when_no_note,
+                      no_note_status);
 }
 
 }  // namespace
@@ -64,7 +66,7 @@ Response spec(const Request&, HandlerContext&) {
 Response get(const Request& request, HandlerContext& context) {
   int64_t account_id = path_account_id(request);
   const auto& result =
-      checked(context.db.execute(sql::Statement::account_note_get, acting_for(account_id, context.caller)));
+      checked(context.db.execute(sql::query::account_note_get(account_id, context.sql_caller())));
   if (result.rows() == 0) throw ApiError::not_found("No such account.");
   if (!result.boolean(0, 0)) throw ApiError::forbidden("You need the read right on this account.");
   if (result.is_null(0, 1)) throw ApiError::not_found("This account has no note.");
@@ -72,18 +74,18 @@ Response get(const Request& request, HandlerContext& context) {
 }
 
 Response create(const Request& request, HandlerContext& context) {
-  return write_note(request, context, sql::Statement::account_note_create,
+  return write_note(request, context, sql::query::account_note_create,
                     "This account already has a note; change it with PATCH or remove it first.", 409);
 }
 
 Response update(const Request& request, HandlerContext& context) {
-  return write_note(request, context, sql::Statement::account_note_update, "This account has no note.", 404);
+  return write_note(request, context, sql::query::account_note_update, "This account has no note.", 404);
 }
 
 Response remove(const Request& request, HandlerContext& context) {
   int64_t account_id = path_account_id(request);
   return answer_write(
-      context.db.execute(sql::Statement::account_note_remove, acting_for(account_id, context.caller)),
+      context.db.execute(sql::query::account_note_remove(account_id, context.sql_caller())),
       "This account has no note.", 404);
 }
 

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "handlers/api_key.hpp"
+#include "credentials/api_key.hpp"
 #include "handlers/error_envelope.hpp"
 
 namespace notes::auth {
@@ -26,9 +26,7 @@ std::optional<int64_t> cache_through(double now, std::optional<double> expires) 
 Response check(const Request& request, HandlerContext& context) {
   auto key = key_from_authorization(request.param_or_empty("HTTP_AUTHORIZATION"));
   if (!key) return unauthorized();
-  sql::Params params;
-  params.add_binary(hash_api_key(*key));
-  auto result = context.db.execute(sql::Statement::auth_by_key_hash, params);
+  auto result = context.db.execute(sql::query::auth_by_key_hash(hash_api_key(*key)));
   if (!result.ok()) return render_error(ApiFamily::customers, ApiError::from_database(result.failure()));
   if (result.rows() != 1) return unauthorized();
 

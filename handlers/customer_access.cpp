@@ -4,7 +4,6 @@
 
 #include "handlers/etag.hpp"
 #include "sql/note_columns.hpp"
-#include "sql/pg_array.hpp"
 
 namespace notes::customer_access {
 
@@ -15,21 +14,17 @@ int64_t path_id(const Request& request, const char* name) {
   throw ApiError::invalid_field(name, std::string(name) + " must be a positive 64-bit integer.");
 }
 
-std::vector<sql::Connection::Step> with_note_parts(std::vector<sql::Connection::Step> steps,
-                                                   const std::vector<int64_t>& note_ids, int64_t company_id) {
-  sql::Params params;
-  params.add(std::string_view(sql::bigint_array_literal(note_ids))).add(company_id);
-  steps.push_back({sql::Statement::note_assignees_of, params});
-  steps.push_back({sql::Statement::note_messages_of, std::move(params)});
-  return steps;
+std::vector<sql::Query> with_note_parts(std::vector<sql::Query> queries, const std::vector<int64_t>& note_ids,
+                                        int64_t company_id) {
+  queries.push_back(sql::query::note_assignees_of(note_ids, company_id));
+  queries.push_back(sql::query::note_messages_of(note_ids, company_id));
+  return queries;
 }
 
 std::vector<sql::Result> locked_write(sql::Connection& db, int64_t note_id, int64_t company_id,
-                                      std::vector<sql::Connection::Step> steps) {
-  sql::Params lock;
-  lock.add(note_id).add(company_id);
-  steps.insert(steps.begin(), {sql::Statement::note_lock, std::move(lock)});
-  auto results = db.execute_pipeline(steps);
+                                      std::vector<sql::Query> queries) {
+  queries.insert(queries.begin(), sql::query::note_lock(note_id, company_id));
+  auto results = db.execute_pipeline(queries);
   results.erase(results.begin());
   return results;
 }

@@ -12,7 +12,7 @@
 #include "handlers/error_envelope.hpp"
 #include "handlers/note_json.hpp"
 #include "sql/connection.hpp"
-#include "sql/params.hpp"
+#include "sql/queries.hpp"
 #include "sql/result.hpp"
 
 namespace notes::customer_access {
@@ -20,17 +20,19 @@ namespace notes::customer_access {
 // The route's {name} as an id; refuses with a 400 naming it.
 int64_t path_id(const Request& request, const char* name);
 
-// `steps` followed by note_assignees_of and note_messages_of for `note_ids`:
-// a pipeline that answers Notes, their parts in the same round trip.
-std::vector<sql::Connection::Step> with_note_parts(std::vector<sql::Connection::Step> steps,
-                                                   const std::vector<int64_t>& note_ids, int64_t company_id);
+// `queries` followed by note_assignees_of and note_messages_of for
+// `note_ids`: a pipeline that answers Notes, their parts in the same round
+// trip.
+std::vector<sql::Query> with_note_parts(std::vector<sql::Query> queries, const std::vector<int64_t>& note_ids,
+                                        int64_t company_id);
 
-// Runs `steps` in one transaction and one round trip after taking note
+// Runs `queries` in one transaction and one round trip after taking note
 // `note_id`'s write lock, so that every statement decides visibility on the
 // rows as they are once no other writer holds the note. Answers the results
-// of `steps` (the lock's own result is dropped; a failure to lock fails them).
+// of `queries` (the lock's own result is dropped; a failure to lock fails
+// them).
 std::vector<sql::Result> locked_write(sql::Connection& db, int64_t note_id, int64_t company_id,
-                                      std::vector<sql::Connection::Step> steps);
+                                      std::vector<sql::Query> queries);
 
 // The assignees and messages of a with_note_parts() pipeline: its last two
 // results.

@@ -8,45 +8,9 @@
 #include "handlers/note_json.hpp"
 #include "handlers/request_body.hpp"
 #include "sql/note_columns.hpp"
-#include "sql/pg_array.hpp"
 
 namespace notes::customer_notes {
 namespace {
-
-// How the writable fields are bound: create wants each value (NULL for
-// "absent or null": the statement fills in defaults); update wants a flag
-// "given?" before each value.
-enum class Binding { values, changes };
-
-template <class T>
-void add_field(sql::Params& params, const Field<T>& field, Binding binding) {
-  if (binding == Binding::changes) params.add(field.given);
-  params.add_optional(field.value);
-}
-
-void add_field(sql::Params& params, const Field<std::vector<std::string>>& tags, Binding binding) {
-  if (binding == Binding::changes) params.add(tags.given);
-  if (tags.value) {
-    params.add(std::string_view(sql::text_array_literal(*tags.value)));
-  } else {
-    params.add_null();
-  }
-}
-
-// Binds the ten writable fields in the order note_create and note_update
-// both expect.
-void add_fields(sql::Params& params, const NoteFields& f, Binding binding) {
-  add_field(params, f.reference_type, binding);
-  add_field(params, f.reference_id, binding);
-  add_field(params, f.type, binding);
-  add_field(params, f.details, binding);
-  add_field(params, f.status, binding);
-  add_field(params, f.reminder, binding);
-  add_field(params, f.confidential, binding);
-  add_field(params, f.priority, binding);
-  add_field(params, f.tags, binding);
-  add_field(params, f.subject, binding);
-}
 
 ApiError no_note() { return ApiError::not_found("No such note."); }
 
@@ -69,17 +33,8 @@ Response list(const Request& request, HandlerContext& context) {
   const auto [paging, filters] =
       checked(note_list_query(*query, request.param("HTTP_PAGE_SIZE"), context.caller.user_id));
 
-  sql::Params params;
-  params.add(customer_id).add(context.caller.company_id).add(context.caller.user_id)
-      .add(std::string_view(context.caller.role)).add(static_cast<int64_t>(paging.page_size)).add(paging.offset());
-  auto statement = sql::Statement::note_list;
-  if (filters.any()) {
-    statement = sql::Statement::note_list_filtered;
-    params.add_optional(filters.status).add_optional(filters.reference_type).add_optional(filters.reference_id)
-        .add_optional(filters.tag).add_optional(filters.assignee).add_optional(filters.priority)
-        .add_optional(filters.created_from).add_optional(filters.created_to);
-  }
-  const auto& page = checked(context.db.execute(statement, params));
+  const auto& page = checked(
+      context.db.execute(sql::query::note_list(customer_id, context.sql_caller(), paging.window(), filters)));
   if (page.rows() == 0) throw ApiError::not_found("No such customer.");
   int64_t total = page.int64(0, 0);
   constexpr int kNotesBase = 1;  // after the total
@@ -104,10 +59,7 @@ Response create(const Request& request, HandlerContext& context) {
   read_json_object(request, body);
   NoteFields f = checked(note_fields(body, true));
 
-  sql::Params params;
-  params.add(customer_id).add(context.caller.company_id).add(context.caller.user_id);
-  add_fields(params, f, Binding::values);
-  const auto& result = checked(context.db.execute(sql::Statement::note_create, params));
+  const auto& result = checked(context.db.execute(sql::query::note_create(customer_id, context.sql_caller(), f)));
   if (result.rows() == 0) throw ApiError::not_found("No such customer.");
   // A new note has no assignees or messages yet: nothing more to fetch.
   Response response = customer_access::note_answer(201, result, 0, {});
@@ -122,7 +74,7 @@ Response get(const Request& request, HandlerContext& context) {
   // snapshot, so the parts can be newer than the ETag, never older: an
   // If-Match with that ETag still refuses to overwrite the newer note.
   const auto& results = checked(context.db.execute_pipeline(customer_access::with_note_parts(
-      {{sql::Statement::note_get, acting_for(id, context.caller)}}, {id},
+      {sql::query::note_get(id, context.sql_caller())}, {id},
       context.caller.company_id)));
   if (results[0].rows() == 0) throw no_note();
   return customer_access::note_answer(200, results[0], 0, customer_access::note_parts(results));
@@ -138,13 +90,11 @@ Response update(const Request& request, HandlerContext& context) {
                                   "The note's reference cannot be null.");
   }
 
-  sql::Params params = acting_for(id, context.caller);
-  params.add_optional(if_match_revisions(request.param("HTTP_IF_MATCH")));
-  add_fields(params, f, Binding::changes);
+  auto change = sql::query::note_update(id, context.sql_caller(), if_match_revisions(request.param("HTTP_IF_MATCH")), f);
   // The change and the Note it leaves, in one transaction and one round trip.
   const auto& results = checked(customer_access::locked_write(
       context.db, id, context.caller.company_id,
-      customer_access::with_note_parts({{sql::Statement::note_update, params}}, {id}, context.caller.company_id)));
+      customer_access::with_note_parts({std::move(change)}, {id}, context.caller.company_id)));
   const sql::Result& updated = results[0];
   if (updated.int64(0, 0) == 0) throw no_note();
   constexpr int kNoteBase = 1;  // after "found"
@@ -155,10 +105,9 @@ Response update(const Request& request, HandlerContext& context) {
 
 Response remove(const Request& request, HandlerContext& context) {
   int64_t id = customer_access::path_id(request, "note_id");
-  sql::Params params = acting_for(id, context.caller);
-  params.add_optional(if_match_revisions(request.param("HTTP_IF_MATCH")));
-  auto results =
-      customer_access::locked_write(context.db, id, context.caller.company_id, {{sql::Statement::note_delete, params}});
+  auto results = customer_access::locked_write(
+      context.db, id, context.caller.company_id,
+      {sql::query::note_delete(id, context.sql_caller(), if_match_revisions(request.param("HTTP_IF_MATCH")))});
   const sql::Result& result = checked(results[0]);
   if (result.int64(0, 0) == 0) throw no_note();
   if (result.int64(0, 1) == 0) throw ApiError::precondition_failed();

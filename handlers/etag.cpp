@@ -3,13 +3,12 @@
 #include <vector>
 
 #include "http/request.hpp"
-#include "sql/pg_array.hpp"
 
 namespace notes {
 
 std::string note_etag(std::string_view revision) { return "\"" + std::string(revision) + "\""; }
 
-std::optional<std::string> if_match_revisions(const char* header) {
+std::optional<std::vector<int64_t>> if_match_revisions(const char* header) {
   if (header == nullptr) return std::nullopt;
   std::string_view rest(header);
   std::vector<int64_t> revisions;
@@ -25,7 +24,7 @@ std::optional<std::string> if_match_revisions(const char* header) {
       if (auto revision = parse_positive_id(tag.substr(1, tag.size() - 2))) revisions.push_back(*revision);
     }
   }
-  return sql::bigint_array_literal(revisions);
+  return revisions;
 }
 
 }  // namespace notes

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace notes {
 
@@ -10,9 +11,9 @@ namespace notes {
 // or its messages increments.
 std::string note_etag(std::string_view revision);
 
-// An If-Match header as a bigint[] literal of the revisions it names, for the
-// statement to compare: nothing when there is no header (or it is "*": any
-// current note matches), "{}" when it names no tag of ours (never matches).
-std::optional<std::string> if_match_revisions(const char* header);
+// The revisions an If-Match header names, for the statement to compare:
+// nothing when there is no header (or it is "*": any current note matches),
+// none when it names no tag of ours (never matches).
+std::optional<std::vector<int64_t>> if_match_revisions(const char* header);
 
 }  // namespace notes

@@ -5,7 +5,7 @@ namespace notes::health {
 Response live(const Request&, HandlerContext&) { return Response::json(200, "{\"status\":\"ok\"}"); }
 
 Response ready(const Request&, HandlerContext& context) {
-  if (context.db.execute(sql::Statement::ready_check).ok()) {
+  if (context.db.execute(sql::query::ready_check()).ok()) {
     return Response::json(200, "{\"status\":\"ready\"}");
   }
   return Response::json(503, "{\"status\":\"unavailable\",\"reason\":\"database not reachable\"}")

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "handlers/api_key.hpp"
+#include "credentials/api_key.hpp"
 
 namespace notes::idempotency {
 namespace {
@@ -62,15 +62,13 @@ Response run(const Request& request, HandlerContext& context, Handler handler) {
   if (!db.begin()) throw ApiError::from_database(sql::Failure::unavailable);
 
   std::string hash = request_hash(request);
-  sql::Params who;
-  who.add(context.caller.user_id).add(std::string_view(key));
-  checked(db.execute(sql::Statement::idempotency_expire, who));
-  sql::Params claim;
-  claim.add(context.caller.user_id).add(context.caller.company_id).add(std::string_view(key)).add_binary(hash);
-  const auto& claimed = checked(db.execute(sql::Statement::idempotency_claim, claim));
+  int64_t user_id = context.caller.user_id;
+  checked(db.execute(sql::query::idempotency_expire(user_id, key)));
+  const auto& claimed =
+      checked(db.execute(sql::query::idempotency_claim(user_id, context.caller.company_id, key, hash)));
 
   if (claimed.rows() == 0) {
-    auto stored = db.execute(sql::Statement::idempotency_find, who);
+    auto stored = db.execute(sql::query::idempotency_find(user_id, key));
     db.rollback();
     checked(stored);
     if (stored.rows() == 0 || stored.is_null(0, 1)) throw ApiError::internal();
@@ -85,10 +83,8 @@ Response run(const Request& request, HandlerContext& context, Handler handler) {
     db.rollback();  // nothing to remember: the client may retry with the same key
     return response;
   }
-  sql::Params store = who;
-  store.add(static_cast<int64_t>(response.status)).add(std::string_view(stored_headers(response)))
-      .add(std::string_view(response.body));
-  checked(db.execute(sql::Statement::idempotency_store, store));
+  checked(db.execute(
+      sql::query::idempotency_store(user_id, key, response.status, stored_headers(response), response.body)));
   if (!db.commit()) throw ApiError::from_database(sql::Failure::unavailable);
   return response;
 }

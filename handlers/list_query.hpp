@@ -6,6 +6,8 @@
 
 #include "http/query_string.hpp"
 #include "handlers/error_envelope.hpp"
+#include "sql/note_fields.hpp"
+#include "sql/queries.hpp"
 
 namespace notes {
 
@@ -16,17 +18,11 @@ struct Paging {
   int64_t page = 1;
   int page_size = kDefaultPageSize;
   int64_t offset() const { return (page - 1) * page_size; }
+  sql::Window window() const { return {page_size, offset()}; }
 };
 
-// The filters of a customer's note list; nothing means "not filtered".
-struct NoteFilters {
-  std::optional<std::string> status, reference_type, tag, created_from, created_to;
-  std::optional<int64_t> reference_id, assignee;
-  std::optional<bool> priority;
-  bool any() const {
-    return status || reference_type || tag || created_from || created_to || reference_id || assignee || priority;
-  }
-};
+// The list's filters are what note_list takes.
+using sql::NoteFilters;
 
 struct NoteListQuery {
   Paging paging;

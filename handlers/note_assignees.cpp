@@ -4,7 +4,6 @@
 
 #include "handlers/customer_access.hpp"
 #include "handlers/request_body.hpp"
-#include "sql/pg_array.hpp"
 
 namespace notes::note_assignees {
 namespace {
@@ -34,13 +33,12 @@ std::variant<std::vector<int64_t>, ApiError> assignee_ids(const rapidjson::Value
 
 // The change and the Note it leaves, in one transaction and one round trip:
 // the change's own answer first, then the note, its assignees and messages.
-std::vector<sql::Result> change_and_note(HandlerContext& context, sql::Statement change,
-                                         const sql::Params& change_params, int64_t note_id) {
-  sql::Params note;
-  note.add(note_id).add(context.caller.company_id);
-  return customer_access::locked_write(context.db, note_id, context.caller.company_id,
-                                       customer_access::with_note_parts(
-      {{change, change_params}, {sql::Statement::note_by_id, note}}, {note_id}, context.caller.company_id));
+std::vector<sql::Result> change_and_note(HandlerContext& context, sql::Query change, int64_t note_id) {
+  int64_t company_id = context.caller.company_id;
+  return customer_access::locked_write(
+      context.db, note_id, company_id,
+      customer_access::with_note_parts({std::move(change), sql::query::note_by_id(note_id, company_id)}, {note_id},
+                                       company_id));
 }
 
 // Answers the Note of change_and_note().
@@ -58,9 +56,8 @@ Response add(const Request& request, HandlerContext& context) {
   read_json_object(request, body);
   std::vector<int64_t> ids = checked(assignee_ids(body));
 
-  sql::Params params = acting_for(id, context.caller);
-  params.add(std::string_view(sql::bigint_array_literal(ids))).add(kMaxAssigneesPerNote);
-  auto results = change_and_note(context, sql::Statement::note_assignees_add, params, id);
+  auto results = change_and_note(
+      context, sql::query::note_assignees_add(id, context.sql_caller(), ids, kMaxAssigneesPerNote), id);
   const sql::Result& added = checked(results[0]);
   if (added.int64(0, 0) == 0) throw ApiError::not_found("No such note.");
   if (added.text(0, 1) != "[]") {
@@ -79,9 +76,7 @@ Response remove(const Request& request, HandlerContext& context) {
   int64_t id = customer_access::path_id(request, "note_id");
   int64_t user_id = customer_access::path_id(request, "user_id");
 
-  sql::Params params = acting_for(id, context.caller);
-  params.add(user_id);
-  auto results = change_and_note(context, sql::Statement::note_assignee_remove, params, id);
+  auto results = change_and_note(context, sql::query::note_assignee_remove(id, context.sql_caller(), user_id), id);
   const sql::Result& removed = checked(results[0]);
   if (removed.int64(0, 0) == 0) throw ApiError::not_found("No such note.");
   if (removed.int64(0, 1) == 0) throw ApiError::not_found("That user is not assigned to this note.");

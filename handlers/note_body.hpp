@@ -7,6 +7,7 @@
 
 #include "http/json.hpp"
 #include "handlers/error_envelope.hpp"
+#include "sql/note_fields.hpp"
 
 namespace notes {
 
@@ -18,19 +19,9 @@ inline constexpr std::size_t kMaxDetailsBytes = 64 * 1024;
 inline constexpr std::size_t kMaxTags = 50;
 inline constexpr std::size_t kMaxTagChars = 64;
 
-// A writable field of a request body: absent, null, or a value.
-template <class T>
-struct Field {
-  bool given = false;
-  std::optional<T> value;  // given and empty: set to null
-};
-
-struct NoteFields {
-  Field<std::string> reference_type, type, details, status, reminder, subject;
-  Field<int64_t> reference_id;
-  Field<bool> confidential, priority;
-  Field<std::vector<std::string>> tags;
-};
+// A body's writable fields are what note_create and note_update take.
+using sql::Field;
+using sql::NoteFields;
 
 // Checks a create (POST) or change (PATCH) body of a Note: only the writable
 // fields, each of its type and within its limit, enums from their lists.

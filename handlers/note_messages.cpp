@@ -62,9 +62,8 @@ Response list(const Request& request, HandlerContext& context) {
   if (!query) throw ApiError::bad_request("The query string is malformed.");
   Paging page = checked(paging_only(*query, request.param("HTTP_PAGE_SIZE")));
 
-  sql::Params params = acting_for(note_id, context.caller);
-  params.add(static_cast<int64_t>(page.page_size)).add(page.offset());
-  const auto& result = checked(context.db.execute(sql::Statement::note_messages_list, params));
+  const auto& result =
+      checked(context.db.execute(sql::query::note_messages_list(note_id, context.sql_caller(), page.window())));
   if (result.rows() == 0) throw ApiError::not_found("No such note.");
   constexpr int kMessagesBase = 1;  // after the total
   Response response = result.is_null(0, kMessagesBase)
@@ -80,15 +79,9 @@ Response create(const Request& request, HandlerContext& context) {
   read_json_object(request, body);
   NewMessage message = checked(new_message(body));
 
-  sql::Params params = acting_for(id, context.caller);
-  params.add(std::string_view(message.message));
-  if (message.attachment) {
-    params.add_binary(*message.attachment);
-  } else {
-    params.add_null();
-  }
-  auto results = customer_access::locked_write(context.db, id, context.caller.company_id,
-                                               {{sql::Statement::note_message_create, params}});
+  auto results = customer_access::locked_write(
+      context.db, id, context.caller.company_id,
+      {sql::query::note_message_create(id, context.sql_caller(), message.message, message.attachment)});
   const sql::Result& result = checked(results[0]);
   if (result.rows() == 0) throw ApiError::not_found("No such note.");
   return Response::json(201, note_json::message(result, 0, 0));
@@ -97,9 +90,8 @@ Response create(const Request& request, HandlerContext& context) {
 Response attachment(const Request& request, HandlerContext& context) {
   int64_t note_id = customer_access::path_id(request, "note_id");
   int64_t message_id = customer_access::path_id(request, "message_id");
-  sql::Params params = acting_for(note_id, context.caller);
-  params.add(message_id);
-  const auto& result = checked(context.db.execute_binary(sql::Statement::note_message_attachment, params));
+  const auto& result =
+      checked(context.db.execute(sql::query::note_message_attachment(note_id, context.sql_caller(), message_id)));
   if (result.rows() == 0) throw ApiError::not_found("No such attachment.");
   Response response = Response::json(200, std::string(result.text(0, 0)));
   response.header("Content-Type", "application/octet-stream");

@@ -159,8 +159,6 @@ Result Connection::classify(PGresult* result) {
   return Result(result, failure);
 }
 
-Result Connection::execute(Statement statement, const Params& params) { return run(statement, params, 0); }
-
 bool Connection::simple(const char* command) {
   if (!conn_) return false;
   PGresult* result = PQexec(conn_, command);
@@ -191,52 +189,50 @@ void Connection::rollback() {
   simple("ROLLBACK");
 }
 
-Result Connection::execute_binary(Statement statement, const Params& params) { return run(statement, params, 1); }
-
-Result Connection::run(Statement statement, const Params& params, int result_format) {
-  Result result = run_once(statement, params, result_format);
-  if (!result.ok() && may_retry(statement_text(statement).access == Access::read)) {
-    result = run_once(statement, params, result_format);
-  }
+Result Connection::execute(const Query& query) {
+  Result result = run_once(query);
+  if (!result.ok() && may_retry(statement_text(query.statement).access == Access::read)) result = run_once(query);
   return result;
 }
 
-std::vector<Result> Connection::execute_pipeline(const std::vector<Step>& steps) {
-  auto results = pipeline_once(steps);
+std::vector<Result> Connection::execute_pipeline(const std::vector<Query>& queries) {
+  auto results = pipeline_once(queries);
   if (!lost_) return results;  // the usual case: nothing more to decide
-  bool reads_only = std::all_of(steps.begin(), steps.end(), [](const Step& step) {
-    return statement_text(step.statement).access == Access::read;
+  bool reads_only = std::all_of(queries.begin(), queries.end(), [](const Query& query) {
+    return statement_text(query.statement).access == Access::read;
   });
-  if (may_retry(reads_only)) results = pipeline_once(steps);
+  if (may_retry(reads_only)) results = pipeline_once(queries);
   return results;
 }
 
-Result Connection::run_once(Statement statement, const Params& params, int result_format) {
+Result Connection::run_once(const Query& query) {
   lost_ = false;
   if (!ensure_ready()) return Result(nullptr, Failure::unavailable);
-  auto values = params.pointers();
-  auto lengths = params.lengths();
-  auto formats = params.formats();
-  PGresult* result = PQexecPrepared(conn_, statement_text(statement).name, params.size(), values.data(),
-                                    lengths.data(), formats.data(), result_format);
+  const StatementText& statement = statement_text(query.statement);
+  auto values = query.params.pointers();
+  auto lengths = query.params.lengths();
+  auto formats = query.params.formats();
+  PGresult* result = PQexecPrepared(conn_, statement.name, query.params.size(), values.data(), lengths.data(),
+                                    formats.data(), static_cast<int>(statement.results));
   return classify(result);
 }
 
-std::vector<Result> Connection::pipeline_once(const std::vector<Step>& steps) {
+std::vector<Result> Connection::pipeline_once(const std::vector<Query>& queries) {
   lost_ = false;
   std::vector<Result> results;
   auto fail_remaining = [&](Failure failure) {
-    while (results.size() < steps.size()) results.emplace_back(nullptr, failure);
+    while (results.size() < queries.size()) results.emplace_back(nullptr, failure);
     return results;
   };
   if (!ensure_ready()) return fail_remaining(Failure::unavailable);
   if (PQenterPipelineMode(conn_) != 1) return fail_remaining(Failure::other);
-  for (const Step& step : steps) {
-    auto values = step.params.pointers();
-    auto lengths = step.params.lengths();
-    auto formats = step.params.formats();
-    if (PQsendQueryPrepared(conn_, statement_text(step.statement).name, step.params.size(), values.data(),
-                            lengths.data(), formats.data(), 0) != 1) {
+  for (const Query& query : queries) {
+    const StatementText& statement = statement_text(query.statement);
+    auto values = query.params.pointers();
+    auto lengths = query.params.lengths();
+    auto formats = query.params.formats();
+    if (PQsendQueryPrepared(conn_, statement.name, query.params.size(), values.data(), lengths.data(),
+                            formats.data(), static_cast<int>(statement.results)) != 1) {
       lost_ = true;
       drop();
       return fail_remaining(Failure::unavailable);
@@ -248,7 +244,7 @@ std::vector<Result> Connection::pipeline_once(const std::vector<Step>& steps) {
     return fail_remaining(Failure::unavailable);
   }
   Failure first_failure = Failure::none;
-  for (std::size_t i = 0; i < steps.size(); ++i) {
+  for (std::size_t i = 0; i < queries.size(); ++i) {
     PGresult* result = PQgetResult(conn_);
     if (result == nullptr) {
       lost_ = true;

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "sql/params.hpp"
+#include "sql/queries.hpp"
 #include "sql/result.hpp"
 #include "sql/settings.hpp"
 #include "sql/statements.hpp"
@@ -29,20 +29,15 @@ class Connection {
   // transaction left open. False when the database is out of reach.
   bool ensure_ready();
 
-  // Runs a prepared statement, making the connection ready first; a database
-  // out of reach is Failure::unavailable.
-  Result execute(Statement statement, const Params& params = {});
-  // The same with the results in binary format, for raw bytea.
-  Result execute_binary(Statement statement, const Params& params);
+  // Runs a prepared statement (made by a function of sql/queries.hpp),
+  // making the connection ready first; a database out of reach is
+  // Failure::unavailable.
+  Result execute(const Query& query);
 
   // Runs the statements in one round trip and one implicit transaction
   // (libpq pipeline mode): a later statement sees what an earlier one
   // wrote, and if any fails, none of them changes anything.
-  struct Step {
-    Statement statement;
-    Params params;
-  };
-  std::vector<Result> execute_pipeline(const std::vector<Step>& steps);
+  std::vector<Result> execute_pipeline(const std::vector<Query>& queries);
 
   // An explicit transaction spanning several statements. While it is open,
   // the statements run inside it; commit() reports whether it committed.
@@ -63,9 +58,8 @@ class Connection {
 
  private:
   bool connect();
-  Result run(Statement statement, const Params& params, int result_format);
-  Result run_once(Statement statement, const Params& params, int result_format);
-  std::vector<Result> pipeline_once(const std::vector<Step>& steps);
+  Result run_once(const Query& query);
+  std::vector<Result> pipeline_once(const std::vector<Query>& queries);
   void drop();
   bool closed_by_server();
   Result classify(PGresult* result);

@@ -307,7 +307,8 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     {Statement::note_message_attachment, "note_message_attachment", Access::read,
      "SELECT m.attachment FROM note_messages m JOIN notes n ON n.id = m.note_id"
      " WHERE m.id = $5::bigint AND m.note_id = $1::bigint AND n.company_id = $2::bigint"
-     "   AND m.attachment IS NOT NULL AND " NOTES_VISIBLE("n", "$3", "$4")},
+     "   AND m.attachment IS NOT NULL AND " NOTES_VISIBLE("n", "$3", "$4"),
+     ResultFormat::binary},
 
     // $1 user, $2 key: forget that key's answer if it is older than the
     // keys' lifetime (24 hours), and with it up to 10 other expired answers
@@ -358,6 +359,14 @@ constexpr bool catalogue_in_enum_order() {
   return true;
 }
 static_assert(catalogue_in_enum_order(), "kCatalogue must list every Statement, in the enum's order");
+
+constexpr bool parameters_numbered_without_gaps() {
+  for (const auto& statement : kCatalogue) {
+    if (!parameters_without_gaps(statement.sql)) return false;
+  }
+  return true;
+}
+static_assert(parameters_numbered_without_gaps(), "a statement skips a $n");
 
 }  // namespace
 

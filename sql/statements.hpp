@@ -40,12 +40,46 @@ enum class Statement {
 // (it may have committed before the connection broke).
 enum class Access { read, write };
 
+// How PostgreSQL sends the statement's columns: text, or binary for raw
+// bytea (an attachment's bytes, which text format would double as hex).
+enum class ResultFormat { text = 0, binary = 1 };
+
 struct StatementText {
   Statement id;
   const char* name;  // the prepared statement's name
   Access access;
   const char* sql;
+  ResultFormat results = ResultFormat::text;
 };
+
+// The highest $n in a statement's SQL: how many parameters it takes.
+constexpr int parameter_count(std::string_view sql) {
+  int highest = 0;
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    if (sql[i] != '$') continue;
+    int n = 0;
+    while (i + 1 < sql.size() && sql[i + 1] >= '0' && sql[i + 1] <= '9') n = n * 10 + (sql[++i] - '0');
+    if (n > highest) highest = n;
+  }
+  return highest;
+}
+
+// Whether the SQL uses every $n from $1 to the highest: a gap would be a
+// parameter that the statement's function binds and nothing reads.
+constexpr bool parameters_without_gaps(std::string_view sql) {
+  for (int wanted = 1; wanted <= parameter_count(sql); ++wanted) {
+    bool found = false;
+    for (std::size_t i = 0; i < sql.size() && !found; ++i) {
+      if (sql[i] != '$') continue;
+      int n = 0;
+      std::size_t j = i;
+      while (j + 1 < sql.size() && sql[j + 1] >= '0' && sql[j + 1] <= '9') n = n * 10 + (sql[++j] - '0');
+      found = n == wanted;
+    }
+    if (!found) return false;
+  }
+  return true;
+}
 
 const std::array<StatementText, static_cast<std::size_t>(Statement::count_)>& statement_catalogue();
 const StatementText& statement_text(Statement id);

@@ -10,7 +10,7 @@
 #include "http/content_length.hpp"
 #include "http/iso8601.hpp"
 #include "http/query_string.hpp"
-#include "handlers/api_key.hpp"
+#include "credentials/api_key.hpp"
 #include "handlers/etag.hpp"
 #include "handlers/list_query.hpp"
 #include "handlers/routes.hpp"

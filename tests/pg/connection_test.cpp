@@ -10,7 +10,7 @@
 #include <future>
 #include <functional>
 
-#include "handlers/api_key.hpp"
+#include "credentials/api_key.hpp"
 #include "tests/support/cli.hpp"
 #include "tests/support/database.hpp"
 #include "tests/support/fixtures.hpp"
@@ -27,16 +27,11 @@ sql::ConnectionSettings settings(const std::string& name = "notesd-pg-test") {
   return s;
 }
 
-sql::Params account_params(const Company& c, const std::string& role, const std::string& user_id) {
-  sql::Params params;
-  params.add(std::string_view(c.account_id)).add(std::string_view(c.id)).add(std::string_view(user_id))
-      .add(std::string_view(role));
-  return params;
-}
+int64_t id_of(const std::string& text) { return static_cast<int64_t>(std::stoll(text)); }
 
-sql::Params with_note(sql::Params params, std::string_view note) {
-  params.add(note);
-  return params;
+// User `user_id` of company `c` with `role` (a literal: Caller keeps a view).
+sql::Caller as(const Company& c, std::string_view role, const std::string& user_id) {
+  return {id_of(c.id), id_of(user_id), role};
 }
 
 }  // namespace
@@ -44,7 +39,7 @@ sql::Params with_note(sql::Params params, std::string_view note) {
 TEST(Connection, PreparesTheCatalogueAndRuns) {
   sql::Connection db(settings());
   ASSERT_TRUE(db.ensure_ready());
-  auto result = db.execute(sql::Statement::ready_check);
+  auto result = db.execute(sql::query::ready_check());
   ASSERT_TRUE(result.ok()) << result.error_message();
   EXPECT_EQ(result.text(0, 0), "1");
 }
@@ -52,15 +47,16 @@ TEST(Connection, PreparesTheCatalogueAndRuns) {
 TEST(Connection, OneLiveNotePerAccountAndRemovedNotesAreKept) {
   Company c = make_company("pg-one-live");
   sql::Connection db(settings());
-  auto owner = account_params(c, "owner", c.owner_id);
-  auto first = db.execute(sql::Statement::account_note_create, with_note(owner, "first"));
+  auto owner = as(c, "owner", c.owner_id);
+  int64_t account = id_of(c.account_id);
+  auto first = db.execute(sql::query::account_note_create(account, owner, "first"));
   ASSERT_TRUE(first.ok()) << first.error_message();
   EXPECT_FALSE(first.is_null(0, 1));
-  auto second = db.execute(sql::Statement::account_note_create, with_note(owner, "second"));
+  auto second = db.execute(sql::query::account_note_create(account, owner, "second"));
   ASSERT_TRUE(second.ok());
   EXPECT_TRUE(second.is_null(0, 1)) << "a second live note was created";
-  ASSERT_TRUE(db.execute(sql::Statement::account_note_remove, owner).ok());
-  auto third = db.execute(sql::Statement::account_note_create, with_note(owner, "third"));
+  ASSERT_TRUE(db.execute(sql::query::account_note_remove(account, owner)).ok());
+  auto third = db.execute(sql::query::account_note_create(account, owner, "third"));
   ASSERT_TRUE(third.ok());
   EXPECT_FALSE(third.is_null(0, 1));
   EXPECT_EQ(query_value("SELECT count(*) FROM account_notes WHERE account_id = " + c.account_id), "2");
@@ -72,14 +68,15 @@ TEST(Connection, OneLiveNotePerAccountAndRemovedNotesAreKept) {
 TEST(Connection, GrantsDecideRights) {
   Company c = make_company("pg-grants");
   sql::Connection db(settings());
-  auto admin = account_params(c, "admin", c.admin_id);
-  auto no_grant = db.execute(sql::Statement::account_note_get, admin);
+  auto admin = as(c, "admin", c.admin_id);
+  int64_t account = id_of(c.account_id);
+  auto no_grant = db.execute(sql::query::account_note_get(account, admin));
   ASSERT_EQ(no_grant.rows(), 1);
   EXPECT_FALSE(no_grant.boolean(0, 0));
   notesctl_ok("grant --user " + c.admin_id + " --account " + c.account_id + " --right read");
-  auto read = db.execute(sql::Statement::account_note_get, admin);
+  auto read = db.execute(sql::query::account_note_get(account, admin));
   EXPECT_TRUE(read.boolean(0, 0));
-  auto write = db.execute(sql::Statement::account_note_create, with_note(admin, "x"));
+  auto write = db.execute(sql::query::account_note_create(account, admin, "x"));
   EXPECT_FALSE(write.boolean(0, 0)) << "read must not allow a write";
   EXPECT_EQ(query_value("SELECT count(*) FROM account_notes WHERE account_id = " + c.account_id), "0");
 }
@@ -88,11 +85,13 @@ TEST(Connection, AnotherCompanysAccountIsNoRow) {
   Company mine = make_company("pg-mine");
   Company theirs = make_company("pg-theirs");
   sql::Connection db(settings());
-  sql::Params params;
-  params.add(std::string_view(theirs.account_id)).add(std::string_view(mine.id)).add(std::string_view("owner"))
-      .add(std::string_view(mine.owner_id));
-  EXPECT_EQ(db.execute(sql::Statement::account_note_get, params).rows(), 0);
-  EXPECT_EQ(db.execute(sql::Statement::account_note_create, with_note(params, "x")).rows(), 0);
+  auto my_owner = as(mine, "owner", mine.owner_id);
+  auto read = db.execute(sql::query::account_note_get(id_of(theirs.account_id), my_owner));
+  ASSERT_TRUE(read.ok()) << read.error_message();
+  EXPECT_EQ(read.rows(), 0);
+  auto write = db.execute(sql::query::account_note_create(id_of(theirs.account_id), my_owner, "x"));
+  ASSERT_TRUE(write.ok()) << write.error_message();
+  EXPECT_EQ(write.rows(), 0);
   EXPECT_EQ(query_value("SELECT count(*) FROM account_notes WHERE account_id = " + theirs.account_id), "0");
 }
 
@@ -103,8 +102,8 @@ TEST(Connection, ConcurrentCreatesMakeExactlyOneNote) {
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&, i] {
       sql::Connection db(settings());
-      auto result = db.execute(sql::Statement::account_note_create,
-                               with_note(account_params(c, "owner", c.owner_id), "racer " + std::to_string(i)));
+      auto result = db.execute(
+          sql::query::account_note_create(id_of(c.account_id), as(c, "owner", c.owner_id), "racer " + std::to_string(i)));
       if (!result.ok()) {
         ++failed;
       } else if (result.is_null(0, 1)) {
@@ -146,30 +145,30 @@ TEST(Connection, RecoversAfterItsBackendIsKilled) {
     return result.get();
   };
   Company c = make_company("pg-killed");
-  ASSERT_TRUE(db.execute(sql::Statement::ready_check).ok());
+  ASSERT_TRUE(db.execute(sql::query::ready_check()).ok());
   ASSERT_EQ(db.connects(), 1u);
 
   auto read = killed_while_waiting([&] {
-    return db.execute(sql::Statement::account_note_get, account_params(c, "owner", c.owner_id));
+    return db.execute(sql::query::account_note_get(id_of(c.account_id), as(c, "owner", c.owner_id)));
   });
   EXPECT_TRUE(read.ok()) << read.error_message();
   EXPECT_EQ(db.connects(), 2u);
 
-  sql::Params create = with_note(account_params(c, "owner", c.owner_id), "once");
-  auto write = killed_while_waiting([&] { return db.execute(sql::Statement::account_note_create, create); });
+  auto create = sql::query::account_note_create(id_of(c.account_id), as(c, "owner", c.owner_id), "once");
+  auto write = killed_while_waiting([&] { return db.execute(create); });
   EXPECT_EQ(write.failure(), sql::Failure::unavailable);
   EXPECT_EQ(query_value("SELECT count(*) FROM account_notes WHERE account_id = " + c.account_id), "0");
   EXPECT_EQ(db.connects(), 2u);  // not run again
 
   // Killed while idle: the next write already goes to a new connection.
-  ASSERT_TRUE(db.execute(sql::Statement::ready_check).ok());
+  ASSERT_TRUE(db.execute(sql::query::ready_check()).ok());
   EXPECT_EQ(db.connects(), 3u);
   kill_backend();
   for (int i = 0; i < 100 && query_value("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + name +
                                          "'") != "0"; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  auto after_idle_kill = db.execute(sql::Statement::account_note_create, create);
+  auto after_idle_kill = db.execute(create);
   EXPECT_TRUE(after_idle_kill.ok()) << after_idle_kill.error_message();
   EXPECT_EQ(db.connects(), 4u);
   EXPECT_EQ(query_value("SELECT count(*) FROM account_notes WHERE account_id = " + c.account_id), "1");
@@ -193,9 +192,7 @@ TEST(Connection, AuthFindsOnlyLiveKeys) {
   Company c = make_company("pg-auth");
   sql::Connection db(settings());
   auto lookup = [&](const std::string& key) {
-    sql::Params params;
-    params.add_binary(hash_api_key(key));
-    return db.execute(sql::Statement::auth_by_key_hash, params);
+    return db.execute(sql::query::auth_by_key_hash(hash_api_key(key)));
   };
   auto live = lookup(c.admin_key);
   ASSERT_EQ(live.rows(), 1);

@@ -28,11 +28,7 @@ sql::ConnectionSettings settings() {
   return s;
 }
 
-sql::Params access(int64_t note, const Company& c) {
-  sql::Params p;
-  p.add(note).add(id_of(c.id)).add(id_of(c.admin_id)).add(std::string_view("admin"));
-  return p;
-}
+sql::Caller admin_of(const Company& c) { return {id_of(c.id), id_of(c.admin_id), "admin"}; }
 
 }  // namespace
 
@@ -49,10 +45,7 @@ TEST(NoteConcurrency, ConcurrentAssigneeChangesAndPatchesLoseNothing) {
   int64_t shared_user = id_of(c.staff_id);
 
   sql::Connection setup(settings());
-  sql::Params create;
-  create.add(id_of(customer)).add(id_of(c.id)).add(id_of(c.admin_id));
-  for (int i = 0; i < 10; ++i) create.add_null();
-  auto created = setup.execute(sql::Statement::note_create, create);
+  auto created = setup.execute(sql::query::note_create(id_of(customer), admin_of(c), {}));
   ASSERT_TRUE(created.ok()) << created.error_message();
   int64_t note = created.int64(0, 0);
 
@@ -70,36 +63,21 @@ TEST(NoteConcurrency, ConcurrentAssigneeChangesAndPatchesLoseNothing) {
         }
       };
       auto add = [&](std::vector<int64_t> users) {
-        auto p = access(note, c);
-        p.add(std::string_view(sql::bigint_array_literal(users))).add(int64_t{100});
-        sql::Params read;
-        read.add(note).add(id_of(c.id));
-        check(db.execute_pipeline(
-            {{sql::Statement::note_lock, read}, {sql::Statement::note_assignees_add, p}, {sql::Statement::note_by_id, read}}));
+        check(db.execute_pipeline({sql::query::note_lock(note, id_of(c.id)),
+                                   sql::query::note_assignees_add(note, admin_of(c), users, 100),
+                                   sql::query::note_by_id(note, id_of(c.id))}));
       };
       auto remove = [&](int64_t user) {
-        auto p = access(note, c);
-        p.add(user);
-        sql::Params read;
-        read.add(note).add(id_of(c.id));
-        check(db.execute_pipeline(
-            {{sql::Statement::note_lock, read}, {sql::Statement::note_assignee_remove, p}, {sql::Statement::note_by_id, read}}));
+        check(db.execute_pipeline({sql::query::note_lock(note, id_of(c.id)),
+                                   sql::query::note_assignee_remove(note, admin_of(c), user),
+                                   sql::query::note_by_id(note, id_of(c.id))}));
       };
       auto patch = [&](int round) {
-        auto p = access(note, c);
-        p.add_null();  // no If-Match: last write wins
-        for (int field = 0; field < 10; ++field) {
-          bool subject = field == 9;
-          p.add(subject);
-          if (subject) {
-            p.add(std::string_view("t" + std::to_string(t) + "r" + std::to_string(round)));
-          } else {
-            p.add_null();
-          }
-        }
-        sql::Params lock;
-        lock.add(note).add(id_of(c.id));
-        check(db.execute_pipeline({{sql::Statement::note_lock, lock}, {sql::Statement::note_update, p}}));
+        sql::NoteFields change;
+        change.subject = {true, "t" + std::to_string(t) + "r" + std::to_string(round)};
+        // No If-Match: last write wins.
+        check(db.execute_pipeline({sql::query::note_lock(note, id_of(c.id)),
+                                   sql::query::note_update(note, admin_of(c), std::nullopt, change)}));
       };
       for (int round = 0; round < kRounds; ++round) {
         add({own_user[t], shared_user});

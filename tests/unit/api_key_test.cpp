@@ -1,4 +1,4 @@
-#include "handlers/api_key.hpp"
+#include "credentials/api_key.hpp"
 
 #include <gtest/gtest.h>
 

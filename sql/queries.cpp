@@ -1,0 +1,212 @@
+#include "sql/queries.hpp"
+
+#include "sql/pg_array.hpp"
+
+namespace notes::sql::query {
+namespace {
+
+// $1 what the statement acts on, then the caller: $2 company, $3 user, $4 role.
+Params acting_for(int64_t target_id, const Caller& caller) {
+  Params params;
+  params.add(target_id).add(caller.company_id).add(caller.user_id).add(caller.role);
+  return params;
+}
+
+Params of_company(int64_t id, int64_t company_id) {
+  Params params;
+  params.add(id).add(company_id);
+  return params;
+}
+
+Params notes_of_company(const std::vector<int64_t>& note_ids, int64_t company_id) {
+  Params params;
+  params.add(std::string_view(bigint_array_literal(note_ids))).add(company_id);
+  return params;
+}
+
+void add_revisions(Params& params, const Revisions& revisions) {
+  if (revisions) {
+    params.add(std::string_view(bigint_array_literal(*revisions)));
+  } else {
+    params.add_null();
+  }
+}
+
+// How note_create and note_update take the writable fields: create wants
+// each value (NULL for "absent or null": the statement fills in defaults);
+// update wants a flag "given?" before each value.
+enum class Binding { values, changes };
+
+template <class T>
+void add_field(Params& params, const Field<T>& field, Binding binding) {
+  if (binding == Binding::changes) params.add(field.given);
+  params.add_optional(field.value);
+}
+
+void add_field(Params& params, const Field<std::vector<std::string>>& tags, Binding binding) {
+  if (binding == Binding::changes) params.add(tags.given);
+  if (tags.value) {
+    params.add(std::string_view(text_array_literal(*tags.value)));
+  } else {
+    params.add_null();
+  }
+}
+
+void add_fields(Params& params, const NoteFields& f, Binding binding) {
+  add_field(params, f.reference_type, binding);
+  add_field(params, f.reference_id, binding);
+  add_field(params, f.type, binding);
+  add_field(params, f.details, binding);
+  add_field(params, f.status, binding);
+  add_field(params, f.reminder, binding);
+  add_field(params, f.confidential, binding);
+  add_field(params, f.priority, binding);
+  add_field(params, f.tags, binding);
+  add_field(params, f.subject, binding);
+}
+
+void add_window(Params& params, Window window) {
+  params.add(static_cast<int64_t>(window.limit)).add(window.offset);
+}
+
+}  // namespace
+
+Query ready_check() { return {Statement::ready_check, {}}; }
+
+Query auth_by_key_hash(std::string_view key_sha256) {
+  Params params;
+  params.add_binary(key_sha256);
+  return {Statement::auth_by_key_hash, std::move(params)};
+}
+
+Query account_note_get(int64_t account_id, const Caller& caller) {
+  return {Statement::account_note_get, acting_for(account_id, caller)};
+}
+
+Query account_note_create(int64_t account_id, const Caller& caller, std::string_view note) {
+  Params params = acting_for(account_id, caller);
+  params.add(note);
+  return {Statement::account_note_create, std::move(params)};
+}
+
+Query account_note_update(int64_t account_id, const Caller& caller, std::string_view note) {
+  Params params = acting_for(account_id, caller);
+  params.add(note);
+  return {Statement::account_note_update, std::move(params)};
+}
+
+Query account_note_remove(int64_t account_id, const Caller& caller) {
+  return {Statement::account_note_remove, acting_for(account_id, caller)};
+}
+
+Query note_get(int64_t note_id, const Caller& caller) { return {Statement::note_get, acting_for(note_id, caller)}; }
+
+Query note_by_id(int64_t note_id, int64_t company_id) {
+  return {Statement::note_by_id, of_company(note_id, company_id)};
+}
+
+Query note_lock(int64_t note_id, int64_t company_id) {
+  return {Statement::note_lock, of_company(note_id, company_id)};
+}
+
+Query note_assignees_of(const std::vector<int64_t>& note_ids, int64_t company_id) {
+  return {Statement::note_assignees_of, notes_of_company(note_ids, company_id)};
+}
+
+Query note_messages_of(const std::vector<int64_t>& note_ids, int64_t company_id) {
+  return {Statement::note_messages_of, notes_of_company(note_ids, company_id)};
+}
+
+Query note_list(int64_t customer_id, const Caller& caller, Window window, const NoteFilters& filters) {
+  Params params = acting_for(customer_id, caller);
+  add_window(params, window);
+  if (!filters.any()) return {Statement::note_list, std::move(params)};
+  params.add_optional(filters.status).add_optional(filters.reference_type).add_optional(filters.reference_id)
+      .add_optional(filters.tag).add_optional(filters.assignee).add_optional(filters.priority)
+      .add_optional(filters.created_from).add_optional(filters.created_to);
+  return {Statement::note_list_filtered, std::move(params)};
+}
+
+Query note_create(int64_t customer_id, const Caller& author, const NoteFields& fields) {
+  Params params;
+  params.add(customer_id).add(author.company_id).add(author.user_id);
+  add_fields(params, fields, Binding::values);
+  return {Statement::note_create, std::move(params)};
+}
+
+Query note_update(int64_t note_id, const Caller& caller, const Revisions& if_match, const NoteFields& changes) {
+  Params params = acting_for(note_id, caller);
+  add_revisions(params, if_match);
+  add_fields(params, changes, Binding::changes);
+  return {Statement::note_update, std::move(params)};
+}
+
+Query note_delete(int64_t note_id, const Caller& caller, const Revisions& if_match) {
+  Params params = acting_for(note_id, caller);
+  add_revisions(params, if_match);
+  return {Statement::note_delete, std::move(params)};
+}
+
+Query note_assignees_add(int64_t note_id, const Caller& caller, const std::vector<int64_t>& user_ids,
+                         int max_assignees) {
+  Params params = acting_for(note_id, caller);
+  params.add(std::string_view(bigint_array_literal(user_ids))).add(static_cast<int64_t>(max_assignees));
+  return {Statement::note_assignees_add, std::move(params)};
+}
+
+Query note_assignee_remove(int64_t note_id, const Caller& caller, int64_t user_id) {
+  Params params = acting_for(note_id, caller);
+  params.add(user_id);
+  return {Statement::note_assignee_remove, std::move(params)};
+}
+
+Query note_messages_list(int64_t note_id, const Caller& caller, Window window) {
+  Params params = acting_for(note_id, caller);
+  add_window(params, window);
+  return {Statement::note_messages_list, std::move(params)};
+}
+
+Query note_message_create(int64_t note_id, const Caller& caller, std::string_view message,
+                          const std::optional<std::string>& attachment) {
+  Params params = acting_for(note_id, caller);
+  params.add(message);
+  if (attachment) {
+    params.add_binary(*attachment);
+  } else {
+    params.add_null();
+  }
+  return {Statement::note_message_create, std::move(params)};
+}
+
+Query note_message_attachment(int64_t note_id, const Caller& caller, int64_t message_id) {
+  Params params = acting_for(note_id, caller);
+  params.add(message_id);
+  return {Statement::note_message_attachment, std::move(params)};
+}
+
+Query idempotency_expire(int64_t user_id, std::string_view key) {
+  Params params;
+  params.add(user_id).add(key);
+  return {Statement::idempotency_expire, std::move(params)};
+}
+
+Query idempotency_claim(int64_t user_id, int64_t company_id, std::string_view key, std::string_view request_sha256) {
+  Params params;
+  params.add(user_id).add(company_id).add(key).add_binary(request_sha256);
+  return {Statement::idempotency_claim, std::move(params)};
+}
+
+Query idempotency_find(int64_t user_id, std::string_view key) {
+  Params params;
+  params.add(user_id).add(key);
+  return {Statement::idempotency_find, std::move(params)};
+}
+
+Query idempotency_store(int64_t user_id, std::string_view key, int status, std::string_view headers,
+                        std::string_view body) {
+  Params params;
+  params.add(user_id).add(key).add(static_cast<int64_t>(status)).add(headers).add(body);
+  return {Statement::idempotency_store, std::move(params)};
+}
+
+}  // namespace notes::sql::query

@@ -1,0 +1,78 @@
+#pragma once
+// One function per statement of sql/statements.cpp. Each takes the
+// statement's arguments by name and type and binds them in the order its SQL
+// numbers them, so that no handler or test counts $n. A statement and its
+// function change together; tests/unit/queries_test.cpp checks that each
+// function binds exactly the parameters its statement numbers.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sql/note_fields.hpp"
+#include "sql/params.hpp"
+#include "sql/statements.hpp"
+
+namespace notes::sql {
+
+// A statement with its arguments bound, ready for Connection::execute.
+struct Query {
+  Statement statement;
+  Params params;
+};
+
+// Whom a statement acts for. Every statement that has a caller takes it as
+// $2 company, $3 user id, $4 role, after $1, what it acts on.
+struct Caller {
+  int64_t company_id = 0;
+  int64_t user_id = 0;
+  std::string_view role;  // "owner", "admin" or "staff"
+};
+
+// One page of a list: at most `limit` rows, from row `offset`.
+struct Window {
+  int limit = 0;
+  int64_t offset = 0;
+};
+
+// If-Match's revisions: nothing when any revision will do.
+using Revisions = std::optional<std::vector<int64_t>>;
+
+namespace query {
+
+Query ready_check();
+Query auth_by_key_hash(std::string_view key_sha256);
+
+Query account_note_get(int64_t account_id, const Caller& caller);
+Query account_note_create(int64_t account_id, const Caller& caller, std::string_view note);
+Query account_note_update(int64_t account_id, const Caller& caller, std::string_view note);
+Query account_note_remove(int64_t account_id, const Caller& caller);
+
+Query note_get(int64_t note_id, const Caller& caller);
+Query note_by_id(int64_t note_id, int64_t company_id);
+Query note_lock(int64_t note_id, int64_t company_id);
+Query note_assignees_of(const std::vector<int64_t>& note_ids, int64_t company_id);
+Query note_messages_of(const std::vector<int64_t>& note_ids, int64_t company_id);
+// note_list, or note_list_filtered when any filter is set.
+Query note_list(int64_t customer_id, const Caller& caller, Window window, const NoteFilters& filters);
+// The caller is the author; its role is not asked.
+Query note_create(int64_t customer_id, const Caller& author, const NoteFields& fields);
+Query note_update(int64_t note_id, const Caller& caller, const Revisions& if_match, const NoteFields& changes);
+Query note_delete(int64_t note_id, const Caller& caller, const Revisions& if_match);
+Query note_assignees_add(int64_t note_id, const Caller& caller, const std::vector<int64_t>& user_ids,
+                         int max_assignees);
+Query note_assignee_remove(int64_t note_id, const Caller& caller, int64_t user_id);
+Query note_messages_list(int64_t note_id, const Caller& caller, Window window);
+Query note_message_create(int64_t note_id, const Caller& caller, std::string_view message,
+                          const std::optional<std::string>& attachment);
+Query note_message_attachment(int64_t note_id, const Caller& caller, int64_t message_id);
+
+Query idempotency_expire(int64_t user_id, std::string_view key);
+Query idempotency_claim(int64_t user_id, int64_t company_id, std::string_view key, std::string_view request_sha256);
+Query idempotency_find(int64_t user_id, std::string_view key);
+Query idempotency_store(int64_t user_id, std::string_view key, int status, std::string_view headers,
+                        std::string_view body);
+
+}  // namespace query
+}  // namespace notes::sql
