@@ -22,6 +22,7 @@
 
 #include "tests/e2e/e2e.hpp"
 #include "tests/support/cli.hpp"
+#include "tests/support/club_suite.hpp"
 #include "tests/support/database.hpp"
 #include "tests/support/processes.hpp"
 #include "tests/support/raw_http.hpp"
@@ -127,11 +128,10 @@ std::string describe(const std::vector<Load::Answer>& answers) {
 
 long long ms(Clock::duration d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); }
 
-class Faults : public ::testing::Test {
+class Faults : public ClubSuite {
  protected:
   static void SetUpTestSuite() {
-    club = new Company(make_company("faults"));
-    customer = notesctl_ok("customer add --company " + club->id + " --first-name Load");
+    ClubSuite::SetUpTestSuite();
     // A worker may still hold a connection an earlier test had the database
     // terminate: its first write answers 503 (writes are never replayed).
     for (int attempt = 0; attempt < 5; ++attempt) {
@@ -140,15 +140,10 @@ class Faults : public ::testing::Test {
       if (created.status != 503) break;
     }
   }
-  static void TearDownTestSuite() { delete club; }
   static HttpResponse read(int, int, std::string&) {
     return http("GET", account_note_url(club->account_id), {raw_key(club->owner_key)});
   }
-  static Company* club;
-  static std::string customer;
 };
-Company* Faults::club = nullptr;
-std::string Faults::customer;
 
 }  // namespace
 

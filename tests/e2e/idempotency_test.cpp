@@ -5,17 +5,13 @@
 #include "http/json_body.hpp"
 #include "tests/e2e/e2e.hpp"
 #include "tests/support/cli.hpp"
+#include "tests/support/club_suite.hpp"
 
 namespace notes::test {
 namespace {
 
-class Idempotency : public ::testing::Test {
+class Idempotency : public ClubSuite {
  protected:
-  static void SetUpTestSuite() {
-    club = new Company(make_company("idem-club"));
-    customer = notesctl_ok("customer add --company " + club->id + " --first-name Retry");
-  }
-  static void TearDownTestSuite() { delete club; }
   static HttpResponse post_note(const std::string& key, const std::string& body, const std::string& api_key = "") {
     return http("POST", base_url() + "/api/customers/" + customer + "/notes",
                 {bearer(api_key.empty() ? club->admin_key : api_key), kJson, "Idempotency-Key: " + key}, body);
@@ -23,11 +19,7 @@ class Idempotency : public ::testing::Test {
   static std::string note_count() {
     return query_value("SELECT count(*) FROM notes WHERE customer_id = " + customer);
   }
-  static Company* club;
-  static std::string customer;
 };
-Company* Idempotency::club = nullptr;
-std::string Idempotency::customer;
 
 }  // namespace
 

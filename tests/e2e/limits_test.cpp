@@ -15,6 +15,7 @@
 #include "http/json_body.hpp"
 #include "tests/e2e/e2e.hpp"
 #include "tests/support/cli.hpp"
+#include "tests/support/club_suite.hpp"
 #include "tests/support/raw_http.hpp"
 #include "tests/support/stack_env.hpp"
 
@@ -53,7 +54,7 @@ void expect_envelope(const HttpResponse& response, bool accounts) {
   }
 }
 
-class ShippedLimits : public ::testing::Test {
+class ShippedLimits : public ClubSuite {
  protected:
   static void SetUpTestSuite() {
     std::string dir = stack_value("NOTES_STACK_DIR");
@@ -63,18 +64,16 @@ class ShippedLimits : public ::testing::Test {
       if (line.rfind("NOTES_URL=", 0) == 0) url = new std::string(line.substr(10));
     }
     ASSERT_NE(url, nullptr);
-    club = new Company(make_company("limits"));
-    customer = new std::string(notesctl_ok("customer add --company " + club->id));
+    ClubSuite::SetUpTestSuite();
   }
   static void TearDownTestSuite() {
     std::system(stack_tool("nginx-down " + stack_value("NOTES_STACK_DIR") + " shipped").c_str());
     delete url;
-    delete club;
-    delete customer;
+    ClubSuite::TearDownTestSuite();
   }
 
   static std::string new_note() {
-    auto created = http("POST", *url + "/api/customers/" + *customer + "/notes", {bearer(club->owner_key), kJson},
+    auto created = http("POST", *url + "/api/customers/" + customer + "/notes", {bearer(club->owner_key), kJson},
                         R"({"subject":"limits"})");
     EXPECT_EQ(created.status, 201) << created.body;
     rapidjson::Document note;
@@ -83,17 +82,13 @@ class ShippedLimits : public ::testing::Test {
   }
 
   static std::string* url;
-  static Company* club;
-  static std::string* customer;
 };
 std::string* ShippedLimits::url = nullptr;
-Company* ShippedLimits::club = nullptr;
-std::string* ShippedLimits::customer = nullptr;
 
 }  // namespace
 
 TEST_F(ShippedLimits, ANoteBodyMayBeOneMiBAndNotAByteMore) {
-  std::string notes = *url + "/api/customers/" + *customer + "/notes";
+  std::string notes = *url + "/api/customers/" + customer + "/notes";
   auto at_limit = http("POST", notes, {bearer(club->owner_key), kJson}, padded(R"({"subject":"big"})", kMiB));
   EXPECT_EQ(at_limit.status, 201) << at_limit.body;
   EXPECT_REFUSED_UNCHANGED(
@@ -121,7 +116,7 @@ TEST_F(ShippedLimits, AMessageBodyMayBeEightMiBAndNotAByteMore) {
 TEST_F(ShippedLimits, ATooLargeBodyIsRefusedBeforeAnyOfItIsSent) {
   // Only the head: nginx answers from Content-Length alone, so no worker
   // (and not even nginx) reads a byte of the body.
-  std::string answer = raw_exchange(*url, "POST /api/customers/" + *customer + "/notes HTTP/1.1\r\nHost: x\r\n" +
+  std::string answer = raw_exchange(*url, "POST /api/customers/" + customer + "/notes HTTP/1.1\r\nHost: x\r\n" +
                                               "Authorization: " + club->owner_key +
                                               "\r\nContent-Type: application/json\r\nContent-Length: " +
                                               std::to_string(kMiB + 1) + "\r\nConnection: close\r\n\r\n");
@@ -196,7 +191,7 @@ TEST_F(ShippedLimits, OneKeysFloodIs429AndLeavesAnotherKeysAnswersAlone) {
       << accepted << " accepted in " << seconds << " s";
   EXPECT_EQ(other_failures, 0) << "of " << other_requests << " requests with another key";
   // The customer family answers 429 in its own envelope.
-  auto customers = http("GET", *url + "/api/customers/" + *customer + "/notes", {bearer(flood_key)});
+  auto customers = http("GET", *url + "/api/customers/" + customer + "/notes", {bearer(flood_key)});
   if (customers.status == 429) expect_envelope(customers, false);
   std::printf("LIMITS flood: %d accepted, %d answered 429 in %.2f s; another key: %d requests, %d failed\n", accepted,
               limited, seconds, other_requests.load(), other_failures.load());

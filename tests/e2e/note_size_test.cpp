@@ -7,6 +7,7 @@
 #include "http/json_body.hpp"
 #include "tests/e2e/e2e.hpp"
 #include "tests/support/cli.hpp"
+#include "tests/support/club_suite.hpp"
 
 namespace notes::test {
 namespace {
@@ -21,19 +22,11 @@ std::string control_characters(std::size_t count) {
   return text;
 }
 
-class NoteSize : public ::testing::Test {
+class NoteSize : public ClubSuite {
  protected:
-  static void SetUpTestSuite() {
-    club = new Company(make_company("note-size"));
-    customer = new std::string(notesctl_ok("customer add --company " + club->id));
-  }
-  static void TearDownTestSuite() {
-    delete club;
-    delete customer;
-  }
 
   std::string create(const std::string& body) {
-    auto created = http("POST", base_url() + "/api/customers/" + *customer + "/notes",
+    auto created = http("POST", base_url() + "/api/customers/" + customer + "/notes",
                         {bearer(club->admin_key), kJson}, body);
     EXPECT_EQ(created.status, 201) << created.body.substr(0, 300);
     rapidjson::Document note;
@@ -56,11 +49,7 @@ class NoteSize : public ::testing::Test {
     return note.body.size();
   }
 
-  static Company* club;
-  static std::string* customer;
 };
-Company* NoteSize::club = nullptr;
-std::string* NoteSize::customer = nullptr;
 
 }  // namespace
 
@@ -118,7 +107,7 @@ TEST_F(NoteSize, ANoteAnswerStaysUnderOneMiBWhateverTheNoteHolds) {
   auto patched = http("PATCH", note_url(id), {bearer(club->admin_key), kJson}, R"({"status":"closed"})");
   ASSERT_EQ(patched.status, 200);
   EXPECT_LE(patched.body.size(), kMiB);
-  auto listed = http("GET", base_url() + "/api/customers/" + *customer + "/notes", {bearer(club->admin_key)});
+  auto listed = http("GET", base_url() + "/api/customers/" + customer + "/notes", {bearer(club->admin_key)});
   EXPECT_LE(listed.body.size(), kMiB);
 }
 

@@ -10,6 +10,7 @@
 #include "http/json_body.hpp"
 #include "tests/e2e/e2e.hpp"
 #include "tests/support/cli.hpp"
+#include "tests/support/club_suite.hpp"
 #include "tests/support/second_connection.hpp"
 
 namespace notes::test {
@@ -17,21 +18,13 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class VisibilityRace : public ::testing::Test {
+class VisibilityRace : public ClubSuite {
  protected:
-  static void SetUpTestSuite() {
-    club = new Company(make_company("race-club"));
-    customer = new std::string(notesctl_ok("customer add --company " + club->id));
-  }
-  static void TearDownTestSuite() {
-    delete club;
-    delete customer;
-  }
 
   // A confidential note by the owner, assigned to the admin and the staff
   // user: the admin sees it only as an assignee.
   void SetUp() override {
-    auto created = http("POST", base_url() + "/api/customers/" + *customer + "/notes",
+    auto created = http("POST", base_url() + "/api/customers/" + customer + "/notes",
                         {bearer(club->owner_key), kJson}, R"({"subject":"secret","confidential":true})");
     ASSERT_EQ(created.status, 201) << created.body;
     rapidjson::Document note;
@@ -71,12 +64,8 @@ class VisibilityRace : public ::testing::Test {
     EXPECT_EQ(http("GET", note_url(), {bearer(club->admin_key)}).status, 404);
   }
 
-  static Company* club;
-  static std::string* customer;
   std::string note_id;
 };
-Company* VisibilityRace::club = nullptr;
-std::string* VisibilityRace::customer = nullptr;
 
 }  // namespace
 
