@@ -1,4 +1,4 @@
--- The whole data model of the contract: tenants, people, keys, customer notes
+-- The whole data model of docs/api.md: tenants, people, keys, customer notes
 -- and account notes. Every tenant table carries company_id, and every foreign
 -- key between tenant tables includes it, so a row can never point into another
 -- company.
@@ -9,7 +9,7 @@ CREATE TABLE companies (
     created_on  timestamptz NOT NULL DEFAULT now()
 );
 
--- Staff users; the fields are those of the seed's User object.
+-- Staff users; the fields are those of the User object (docs/api.md).
 CREATE TABLE users (
     id                   bigserial PRIMARY KEY,
     company_id           bigint NOT NULL REFERENCES companies (id),
@@ -44,7 +44,7 @@ CREATE TABLE api_keys (
 );
 CREATE INDEX api_keys_user ON api_keys (user_id);
 
--- Club members; the fields are those of the seed's CustomerSummary.
+-- Club members; the fields are those of the CustomerSummary (docs/api.md).
 CREATE TABLE customers (
     id                  bigserial PRIMARY KEY,
     company_id          bigint NOT NULL REFERENCES companies (id),

@@ -1,4 +1,4 @@
--- The JSON shapes of customer notes (contract §2), built where the data is:
+-- The JSON shapes of customer notes (docs/api.md, "The Note"), built where the data is:
 -- one statement answers a whole Note with its customer, author, assignees
 -- and messages, with no query per assignee or message.
 
