@@ -57,6 +57,10 @@ int main(int argc, char* argv[]) {
       print_usage();
       return 0;
     }
+    if (arg == "--version") {
+      std::cout << "notesctl " NOTES_VERSION "\n";
+      return 0;
+    }
     auto take = [&](const std::string& name, std::string& into) {
       if (arg.starts_with(name + "=")) {
         into = arg.substr(name.size() + 1);

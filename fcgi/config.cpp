@@ -58,7 +58,7 @@ ConfigResult parse_service_config(int argc, const char* const argv[]) {
   std::string config_file;
 
   po::options_description generic("general");
-  generic.add_options()("help,h", "print this help and exit")(
+  generic.add_options()("help,h", "print this help and exit")("version", "print the version and exit")(
       "config,c", po::value(&config_file),
       "config file of option=value lines (default /etc/notes/notes.conf when it exists)");
   po::options_description file_options = service_options(config, socket_mode);
@@ -75,6 +75,7 @@ ConfigResult parse_service_config(int argc, const char* const argv[]) {
            << all;
       return ConfigHelp{text.str()};
     }
+    if (values.count("version")) return ConfigHelp{"notesd " NOTES_VERSION "\n"};
     if (values.count("config")) config_file = values["config"].as<std::string>();
     bool explicit_file = !config_file.empty();
     if (!explicit_file) config_file = sql::kDefaultConfigFile;
