@@ -65,20 +65,22 @@ constexpr int parameter_count(std::string_view sql) {
 }
 
 // Whether the SQL uses every $n from $1 to the highest: a gap would be a
-// parameter that the statement's function binds and nothing reads.
+// parameter that the statement's function binds and nothing reads. One pass
+// that marks each number seen (clang limits the steps of a constant
+// expression; statements take fewer than 64 parameters).
 constexpr bool parameters_without_gaps(std::string_view sql) {
-  for (int wanted = 1; wanted <= parameter_count(sql); ++wanted) {
-    bool found = false;
-    for (std::size_t i = 0; i < sql.size() && !found; ++i) {
-      if (sql[i] != '$') continue;
-      int n = 0;
-      std::size_t j = i;
-      while (j + 1 < sql.size() && sql[j + 1] >= '0' && sql[j + 1] <= '9') n = n * 10 + (sql[++j] - '0');
-      found = n == wanted;
-    }
-    if (!found) return false;
+  unsigned long long seen = 0;
+  int highest = 0;
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    if (sql[i] != '$') continue;
+    int n = 0;
+    while (i + 1 < sql.size() && sql[i + 1] >= '0' && sql[i + 1] <= '9') n = n * 10 + (sql[++i] - '0');
+    if (n == 0) continue;  // a lone '$' is no parameter
+    if (n > 63) return false;
+    seen |= 1ull << n;
+    if (n > highest) highest = n;
   }
-  return true;
+  return seen == ((1ull << (highest + 1)) - 2);
 }
 
 const std::array<StatementText, static_cast<std::size_t>(Statement::count_)>& statement_catalogue();
