@@ -69,6 +69,20 @@ void add_window(Params& params, Window window) {
   params.add(static_cast<int64_t>(window.limit)).add(window.offset);
 }
 
+// account_note_create and _update: $5 the note's text.
+Query account_note_write(Statement statement, int64_t account_id, const Caller& caller, std::string_view note) {
+  Params params = acting_for(account_id, caller);
+  params.add(note);
+  return {statement, std::move(params)};
+}
+
+// $1 user, $2 key: how every idempotency statement names its row.
+Params users_key(int64_t user_id, std::string_view key) {
+  Params params;
+  params.add(user_id).add(key);
+  return params;
+}
+
 }  // namespace
 
 Query ready_check() { return {Statement::ready_check, {}}; }
@@ -84,15 +98,11 @@ Query account_note_get(int64_t account_id, const Caller& caller) {
 }
 
 Query account_note_create(int64_t account_id, const Caller& caller, std::string_view note) {
-  Params params = acting_for(account_id, caller);
-  params.add(note);
-  return {Statement::account_note_create, std::move(params)};
+  return account_note_write(Statement::account_note_create, account_id, caller, note);
 }
 
 Query account_note_update(int64_t account_id, const Caller& caller, std::string_view note) {
-  Params params = acting_for(account_id, caller);
-  params.add(note);
-  return {Statement::account_note_update, std::move(params)};
+  return account_note_write(Statement::account_note_update, account_id, caller, note);
 }
 
 Query account_note_remove(int64_t account_id, const Caller& caller) {
@@ -185,9 +195,7 @@ Query note_message_attachment(int64_t note_id, const Caller& caller, int64_t mes
 }
 
 Query idempotency_expire(int64_t user_id, std::string_view key) {
-  Params params;
-  params.add(user_id).add(key);
-  return {Statement::idempotency_expire, std::move(params)};
+  return {Statement::idempotency_expire, users_key(user_id, key)};
 }
 
 Query idempotency_claim(int64_t user_id, int64_t company_id, std::string_view key, std::string_view request_sha256) {
@@ -197,15 +205,13 @@ Query idempotency_claim(int64_t user_id, int64_t company_id, std::string_view ke
 }
 
 Query idempotency_find(int64_t user_id, std::string_view key) {
-  Params params;
-  params.add(user_id).add(key);
-  return {Statement::idempotency_find, std::move(params)};
+  return {Statement::idempotency_find, users_key(user_id, key)};
 }
 
 Query idempotency_store(int64_t user_id, std::string_view key, int status, std::string_view headers,
                         std::string_view body) {
-  Params params;
-  params.add(user_id).add(key).add(static_cast<int64_t>(status)).add(headers).add(body);
+  Params params = users_key(user_id, key);
+  params.add(static_cast<int64_t>(status)).add(headers).add(body);
   return {Statement::idempotency_store, std::move(params)};
 }
 

@@ -52,35 +52,40 @@ struct StatementText {
   ResultFormat results = ResultFormat::text;
 };
 
-// The highest $n in a statement's SQL: how many parameters it takes.
-constexpr int parameter_count(std::string_view sql) {
+// The $n a statement's SQL uses: the highest, and each one seen (bit n; a
+// statement takes fewer than 64). One pass: clang limits the steps of a
+// constant expression.
+struct Placeholders {
   int highest = 0;
-  for (std::size_t i = 0; i < sql.size(); ++i) {
-    if (sql[i] != '$') continue;
-    int n = 0;
-    while (i + 1 < sql.size() && sql[i + 1] >= '0' && sql[i + 1] <= '9') n = n * 10 + (sql[++i] - '0');
-    if (n > highest) highest = n;
-  }
-  return highest;
-}
-
-// Whether the SQL uses every $n from $1 to the highest: a gap would be a
-// parameter that the statement's function binds and nothing reads. One pass
-// that marks each number seen (clang limits the steps of a constant
-// expression; statements take fewer than 64 parameters).
-constexpr bool parameters_without_gaps(std::string_view sql) {
   unsigned long long seen = 0;
-  int highest = 0;
+  bool too_many = false;
+};
+
+constexpr Placeholders placeholders(std::string_view sql) {
+  Placeholders found;
   for (std::size_t i = 0; i < sql.size(); ++i) {
     if (sql[i] != '$') continue;
     int n = 0;
     while (i + 1 < sql.size() && sql[i + 1] >= '0' && sql[i + 1] <= '9') n = n * 10 + (sql[++i] - '0');
     if (n == 0) continue;  // a lone '$' is no parameter
-    if (n > 63) return false;
-    seen |= 1ull << n;
-    if (n > highest) highest = n;
+    if (n > 63) {
+      found.too_many = true;
+      continue;
+    }
+    found.seen |= 1ull << n;
+    if (n > found.highest) found.highest = n;
   }
-  return seen == ((1ull << (highest + 1)) - 2);
+  return found;
+}
+
+// The highest $n in a statement's SQL: how many parameters it takes.
+constexpr int parameter_count(std::string_view sql) { return placeholders(sql).highest; }
+
+// Whether the SQL uses every $n from $1 to the highest: a gap would be a
+// parameter that the statement's function binds and nothing reads.
+constexpr bool parameters_without_gaps(std::string_view sql) {
+  Placeholders found = placeholders(sql);
+  return !found.too_many && found.seen == ((1ull << (found.highest + 1)) - 2);
 }
 
 const std::array<StatementText, static_cast<std::size_t>(Statement::count_)>& statement_catalogue();
