@@ -6,13 +6,15 @@
 #include <optional>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 namespace po = boost::program_options;
 
 namespace notes {
 namespace {
 
-po::options_description service_options(ServiceConfig& c, std::string& socket_mode) {
+po::options_description service_options(ServiceConfig& c, std::string& socket_mode, std::string& log_level,
+                                        std::string& request_log_level) {
   po::options_description options("notesd options (also valid in the config file, without --)");
   options.add_options()
       ("database-url", po::value(&c.database.url)->default_value(c.database.url),
@@ -39,7 +41,12 @@ po::options_description service_options(ServiceConfig& c, std::string& socket_mo
       ("connect-timeout-s", po::value(&c.database.connect_timeout_s)->default_value(c.database.connect_timeout_s),
        "seconds to wait for a PostgreSQL connection, 1-30")
       ("drain-timeout-s", po::value(&c.drain_timeout_s)->default_value(c.drain_timeout_s),
-       "on SIGTERM, seconds a worker may take to finish its request before it is killed, 1-600");
+       "on SIGTERM, seconds a worker may take to finish its request before it is killed, 1-600")
+      ("log-level", po::value(&log_level)->default_value("info"),
+       "least urgent lines written: err, warning, notice, info or debug")
+      ("request-log-level", po::value(&request_log_level)->default_value("debug"),
+       "priority of the one line per request (route, status, duration, user, request id); "
+       "written when it is within log-level. A 5xx answer is always written, at err");
   return options;
 }
 
@@ -54,14 +61,15 @@ std::optional<ConfigError> check_range(const char* name, std::size_t value, std:
 
 ConfigResult parse_service_config(int argc, const char* const argv[]) {
   ServiceConfig config;
-  std::string socket_mode;
+  std::string socket_mode, log_level, request_log_level;
   std::string config_file;
 
   po::options_description generic("general");
   generic.add_options()("help,h", "print this help and exit")("version", "print the version and exit")(
+      "check-config", "read the configuration, say whether it is valid (exit 0, or 78 naming the fault) and exit")(
       "config,c", po::value(&config_file),
       "config file of option=value lines (default /etc/notes/notes.conf when it exists)");
-  po::options_description file_options = service_options(config, socket_mode);
+  po::options_description file_options = service_options(config, socket_mode, log_level, request_log_level);
   po::options_description all;
   all.add(generic).add(file_options);
 
@@ -76,6 +84,7 @@ ConfigResult parse_service_config(int argc, const char* const argv[]) {
       return ConfigHelp{text.str()};
     }
     if (values.count("version")) return ConfigHelp{"notesd " NOTES_VERSION "\n"};
+    config.check_only = values.count("check-config") > 0;
     if (values.count("config")) config_file = values["config"].as<std::string>();
     bool explicit_file = !config_file.empty();
     if (!explicit_file) config_file = sql::kDefaultConfigFile;
@@ -98,6 +107,13 @@ ConfigResult parse_service_config(int argc, const char* const argv[]) {
   }
   config.socket_mode = static_cast<unsigned>(mode);
   if (config.workers == 0) config.workers = std::max(1u, std::thread::hardware_concurrency());
+  for (auto [name, word, level] : {std::tuple{"log-level", &log_level, &config.log_level},
+                                   std::tuple{"request-log-level", &request_log_level, &config.request_log_level}}) {
+    auto named = log::level_named(*word);
+    if (!named) return ConfigError{"option '" + std::string(name) + "': '" + *word +
+                                   "' is not one of err, warning, notice, info, debug"};
+    *level = *named;
+  }
   if (config.database.url.empty()) return ConfigError{"option 'database-url': must not be empty"};
   if (config.listen.empty()) return ConfigError{"option 'listen': must not be empty"};
 

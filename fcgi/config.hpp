@@ -3,6 +3,7 @@
 #include <string>
 #include <variant>
 
+#include "log/log.hpp"
 #include "sql/settings.hpp"
 
 namespace notes {
@@ -18,8 +19,12 @@ struct ServiceConfig {
   std::size_t max_body_bytes = 8u << 20;
   sql::ConnectionSettings database;  // database-url and the four timeouts
   unsigned drain_timeout_s = 20;
+  log::Level log_level = log::Level::info;          // lines less urgent are dropped
+  log::Level request_log_level = log::Level::debug;  // one line per request, at this priority
+  bool check_only = false;       // --check-config: say whether it is valid, start nothing
 };
 
+// --help or --version: print `text` and exit 0.
 struct ConfigHelp {
   std::string text;
 };
@@ -32,5 +37,10 @@ using ConfigResult = std::variant<ServiceConfig, ConfigHelp, ConfigError>;
 // /etc/notes/notes.conf when that exists. A bad value is a ConfigError
 // naming the option.
 ConfigResult parse_service_config(int argc, const char* const argv[]);
+
+// notesd's exit status for a configuration it refuses (sysexits' EX_CONFIG;
+// systemd shows it as "78/CONFIG"). The unit names it in
+// RestartPreventExitStatus=, so a bad file is not restarted in a loop.
+inline constexpr int kExitBadConfig = 78;
 
 }  // namespace notes

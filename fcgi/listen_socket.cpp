@@ -9,36 +9,37 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <systemd/sd-daemon.h>
+
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
+
+#include "log/log.hpp"
 
 namespace notes {
 namespace {
 
-constexpr int kSystemdFirstFd = 3;
 constexpr int kBacklog = 1024;
 
 [[noreturn]] void fail(const std::string& what) {
   throw std::runtime_error(what + ": " + std::strerror(errno));
 }
 
-bool is_listening_socket(int fd) {
-  int listening = 0;
-  socklen_t length = sizeof listening;
-  return getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &length) == 0 && listening;
-}
-
-bool from_systemd() {
-  const char* pid = std::getenv("LISTEN_PID");
-  const char* fds = std::getenv("LISTEN_FDS");
-  if (!pid || !fds || std::atol(pid) != getpid() || std::atoi(fds) < 1) return false;
-  // Our children must not think the sockets are theirs.
-  unsetenv("LISTEN_PID");
-  unsetenv("LISTEN_FDS");
-  unsetenv("LISTEN_FDNAMES");
-  return true;
+// The socket systemd passed (notes.socket), or -1 when it passed none.
+int socket_from_systemd() {
+  // 1: unset LISTEN_* so that our children do not think the sockets are theirs.
+  int count = sd_listen_fds(1);
+  if (count < 0) {
+    errno = -count;
+    fail("sd_listen_fds");
+  }
+  if (count == 0) return -1;
+  if (count > 1) log::line(log::Level::warning, "systemd passed %d sockets; serving the first only", count);
+  if (sd_is_socket(SD_LISTEN_FDS_START, AF_UNSPEC, SOCK_STREAM, 1) <= 0) {
+    throw std::runtime_error("the socket systemd passed is not a listening stream socket");
+  }
+  return SD_LISTEN_FDS_START;
 }
 
 int bind_unix(const ServiceConfig& config) {
@@ -117,10 +118,10 @@ void make_non_blocking(int fd) {
 
 ListenSocket open_listen_socket(const ServiceConfig& config) {
   ListenSocket socket;
-  if (from_systemd()) {
-    socket.fd = kSystemdFirstFd;
+  if (int passed = socket_from_systemd(); passed >= 0) {
+    socket.fd = passed;
     socket.origin = "systemd";
-  } else if (is_listening_socket(STDIN_FILENO)) {
+  } else if (sd_is_socket(STDIN_FILENO, AF_UNSPEC, SOCK_STREAM, 1) > 0) {  // spawn-fcgi's way
     socket.fd = STDIN_FILENO;
     socket.origin = "stdin";
   } else if (config.listen.front() == '/') {

@@ -10,6 +10,7 @@
 #include "fcgi/config.hpp"
 #include "fcgi/listen_socket.hpp"
 #include "fcgi/supervisor.hpp"
+#include "log/log.hpp"
 
 namespace {
 
@@ -36,25 +37,30 @@ int main(int argc, char* argv[]) {
     return 0;
   }
   if (auto* error = std::get_if<notes::ConfigError>(&parsed)) {
-    std::cerr << "notesd: " << error->message << "\n";
-    return 2;
+    // At err priority, so `journalctl -p warning -u notes` shows why.
+    notes::log::line(notes::log::Level::err, "configuration refused: %s", error->message.c_str());
+    return notes::kExitBadConfig;
   }
   auto config = std::get<notes::ServiceConfig>(parsed);
-  // Lines go to the journal as they are written.
-  std::setvbuf(stderr, nullptr, _IOLBF, 0);
+  if (config.check_only) {
+    std::cout << "notesd: configuration "
+              << (config.config_file.empty() ? std::string("(no file)") : config.config_file) << " is valid\n";
+    return 0;
+  }
+  notes::log::set_threshold(config.log_level);
 
   notes::ListenSocket socket;
   try {
     socket = notes::open_listen_socket(config);
   } catch (const std::exception& e) {
-    std::cerr << "notesd: " << e.what() << "\n";
+    notes::log::line(notes::log::Level::err, "%s", e.what());
     return 1;
   }
   PidFile pid_file(config.pid_file);
   auto reload = [argc, argv]() -> std::optional<notes::ServiceConfig> {
     auto again = notes::parse_service_config(argc, argv);
     if (auto* error = std::get_if<notes::ConfigError>(&again)) {
-      std::cerr << "notesd: " << error->message << "\n";
+      notes::log::line(notes::log::Level::err, "configuration refused: %s", error->message.c_str());
       return std::nullopt;
     }
     if (auto* fresh = std::get_if<notes::ServiceConfig>(&again)) return *fresh;

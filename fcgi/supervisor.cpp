@@ -9,12 +9,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
-#include <cstdio>
 #include <cstring>
 #include <thread>
 
-#include "fcgi/systemd_notify.hpp"
+#include <systemd/sd-daemon.h>
+
 #include "fcgi/worker.hpp"
+#include "log/log.hpp"
 
 namespace notes {
 namespace {
@@ -28,12 +29,51 @@ sigset_t supervised_signals() {
 
 void log_exit(pid_t pid, int status) {
   if (WIFEXITED(status)) {
-    std::fprintf(stderr, "notesd: worker %d exited with status %d\n", pid, WEXITSTATUS(status));
+    log::line(log::Level::warning, "worker %d exited with status %d", pid, WEXITSTATUS(status));
   } else if (WIFSIGNALED(status)) {
-    std::fprintf(stderr, "notesd: worker %d killed by signal %d (%s)\n", pid, WTERMSIG(status),
-                 strsignal(WTERMSIG(status)));
+    log::line(log::Level::err, "worker %d killed by signal %d (%s)", pid, WTERMSIG(status),
+              strsignal(WTERMSIG(status)));
   }
 }
+
+// Waits for each worker's first report (fcgi/worker.hpp: WorkerReport),
+// `limit` in all; a worker silent until then counts as without a connection.
+std::vector<char> collect_reports(const std::vector<int>& fds, std::chrono::milliseconds limit) {
+  std::vector<char> reports(fds.size(), kReportNoDatabase);
+  std::vector<pollfd> waiting;
+  for (int fd : fds) waiting.push_back({fd, POLLIN, 0});
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  std::size_t open = fds.size();
+  while (open > 0) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0 || poll(waiting.data(), waiting.size(), static_cast<int>(left.count())) <= 0) break;
+    for (std::size_t i = 0; i < waiting.size(); ++i) {
+      if (waiting[i].fd < 0 || waiting[i].revents == 0) continue;
+      char report = kReportNoDatabase;
+      if (read(waiting[i].fd, &report, 1) == 1) reports[i] = report;
+      waiting[i].fd = -1;
+      --open;
+    }
+  }
+  for (int fd : fds) close(fd);
+  return reports;
+}
+
+// systemd's one-line status of the unit (systemctl status: "Status:").
+std::string status_line(const std::vector<char>& reports) {
+  auto count = [&](char report) { return std::count(reports.begin(), reports.end(), report); };
+  std::string workers = std::to_string(reports.size()) + " worker" + (reports.size() == 1 ? "" : "s");
+  if (count(kReportSchemaBehind) > 0) {
+    return "not serving: " + workers + "; the database needs `notesctl migrate` (requests answered 503)";
+  }
+  if (auto without = count(kReportNoDatabase); without > 0) {
+    return "degraded: " + std::to_string(without) + " of " + workers +
+           " without a database connection (their requests answered 503 until it is back)";
+  }
+  return "serving: " + workers + ", each with a database connection";
+}
+
+void notify(const std::string& state) { sd_notify(0, state.c_str()); }
 
 }  // namespace
 
@@ -60,7 +100,7 @@ pid_t Supervisor::fork_worker(int* ready_fd) {
       close(pipe_fds[0]);
     }
   }
-  if (pid < 0) std::fprintf(stderr, "notesd: fork failed: %s\n", std::strerror(errno));
+  if (pid < 0) log::line(log::Level::err, "fork failed: %s", std::strerror(errno));
   return pid;
 }
 
@@ -88,8 +128,8 @@ void Supervisor::reap() {
       auto delay = std::chrono::milliseconds(0);
       if (slot.quick_deaths > 1) {
         delay = std::min(kMaxBackoff, kFirstBackoff * (1 << std::min(slot.quick_deaths - 2, 10u)));
-        std::fprintf(stderr, "notesd: worker keeps dying; next start in %lld ms\n",
-                     static_cast<long long>(delay.count()));
+        log::line(log::Level::err, "worker keeps dying; next start in %lld ms",
+                  static_cast<long long>(delay.count()));
       }
       slot.respawn_at = Clock::now() + delay;
     }
@@ -115,14 +155,16 @@ std::chrono::milliseconds Supervisor::time_to_next_respawn() const {
 void Supervisor::reload() {
   auto fresh = reload_config_();
   if (!fresh) {
-    std::fprintf(stderr, "notesd: SIGHUP: the new configuration is invalid; keeping the running one\n");
+    log::line(log::Level::err, "SIGHUP: the new configuration is invalid; keeping the running one");
     return;
   }
-  systemd_notify("RELOADING=1");
+  notify("RELOADING=1\nSTATUS=reloading");
   if (fresh->listen != config_.listen) {
-    std::fprintf(stderr, "notesd: SIGHUP: 'listen' changes only on restart\n");
+    log::line(log::Level::warning, "SIGHUP: 'listen' changes only on restart");
   }
   config_ = std::move(*fresh);
+  log::set_threshold(config_.log_level);
+  std::vector<char> reports;
   slots_.resize(std::max<std::size_t>(slots_.size(), config_.workers));
   for (std::size_t i = 0; i < slots_.size(); ++i) {
     Slot& slot = slots_[i];
@@ -140,20 +182,16 @@ void Supervisor::reload() {
     if (ready_fd >= 0) {
       // Wait until the successor has tried its database connection. One
       // without a connection does not replace a worker that may well have one.
-      pollfd entry{ready_fd, POLLIN, 0};
-      char ready = 0;
-      if (poll(&entry, 1, static_cast<int>(config_.database.connect_timeout_s * 1000 + 2000)) == 1) {
-        [[maybe_unused]] auto got = read(ready_fd, &ready, 1);
-      }
-      close(ready_fd);
-      if (ready != 'R' && old > 0) {
-        std::fprintf(stderr,
-                     "notesd: SIGHUP: a new worker got no database connection; keeping worker %d\n",
-                     old);
+      char ready = collect_reports({ready_fd}, report_time_limit()).front();
+      if (ready != kReportServing && old > 0) {
+        log::line(log::Level::warning, "SIGHUP: a new worker got no usable database connection; keeping worker %d",
+                  old);
         kill(fresh_pid, SIGKILL);
         retiring_.insert(fresh_pid);
+        reports.push_back(kReportServing);  // the old one stays, as it was
         continue;
       }
+      reports.push_back(ready);
     }
     slot.pid = fresh_pid;
     slot.started = Clock::now();
@@ -164,13 +202,39 @@ void Supervisor::reload() {
     }
   }
   slots_.resize(config_.workers);
-  std::fprintf(stderr, "notesd: reloaded; %u workers\n", config_.workers);
-  systemd_notify("READY=1");
+  log::line(log::Level::notice, "reloaded; %u workers", config_.workers);
+  notify("READY=1\nSTATUS=" + status_line(reports));
+}
+
+std::chrono::milliseconds Supervisor::report_time_limit() const {
+  return std::chrono::milliseconds(config_.database.connect_timeout_s * 1000 + 2000);
+}
+
+void Supervisor::start_all() {
+  std::vector<int> ready_fds;
+  for (Slot& slot : slots_) {
+    int ready_fd = -1;
+    slot.pid = fork_worker(&ready_fd);
+    slot.started = Clock::now();
+    if (slot.pid < 0) {
+      slot.pid = 0;
+      slot.respawn_at = Clock::now() + kMaxBackoff;
+      continue;
+    }
+    if (ready_fd >= 0) ready_fds.push_back(ready_fd);
+  }
+  // Ready once every worker has tried its connection: a client that comes
+  // after READY=1 finds workers that hold one, or the status says why not.
+  auto reports = collect_reports(ready_fds, report_time_limit());
+  reports.resize(slots_.size(), kReportNoDatabase);
+  log::line(log::Level::notice, "%u workers on %s; %s", config_.workers, socket_.origin.c_str(),
+            status_line(reports).c_str());
+  notify("READY=1\nSTATUS=" + status_line(reports));
 }
 
 void Supervisor::drain() {
   stopping_ = true;
-  systemd_notify("STOPPING=1");
+  notify("STOPPING=1\nSTATUS=stopping: workers finish their requests");
   for (const Slot& slot : slots_) {
     if (slot.pid > 0) kill(slot.pid, SIGTERM);
   }
@@ -187,7 +251,7 @@ void Supervisor::drain() {
       continue;
     }
     if (Clock::now() > deadline) {
-      std::fprintf(stderr, "notesd: workers did not finish within %u s; killing them\n", config_.drain_timeout_s);
+      log::line(log::Level::warning, "workers did not finish within %u s; killing them", config_.drain_timeout_s);
       for (const Slot& slot : slots_) {
         if (slot.pid > 0) kill(slot.pid, SIGKILL);
       }
@@ -204,9 +268,7 @@ int Supervisor::run() {
   std::signal(SIGPIPE, SIG_IGN);
 
   slots_.resize(config_.workers);
-  for (Slot& slot : slots_) start(slot);
-  std::fprintf(stderr, "notesd: %u workers on %s\n", config_.workers, socket_.origin.c_str());
-  systemd_notify("READY=1");
+  start_all();
 
   while (!stopping_) {
     auto wait = time_to_next_respawn();
@@ -230,7 +292,7 @@ int Supervisor::run() {
     if (!stopping_) respawn_due();
   }
   if (!socket_.bound_path.empty()) unlink(socket_.bound_path.c_str());
-  std::fprintf(stderr, "notesd: stopped\n");
+  log::line(log::Level::notice, "stopped");
   return 0;
 }
 

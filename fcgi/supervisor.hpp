@@ -14,6 +14,8 @@ namespace notes {
 
 // The parent of the worker processes. It forks `workers` workers on one
 // listening socket and then only watches them:
+//  - at start it tells systemd READY=1 once every worker has tried its
+//    database connection, and STATUS= what they found;
 //  - a worker that dies is replaced; one that keeps dying soon after start is
 //    replaced after a growing delay (up to kMaxBackoff), so a crash loop
 //    cannot spin;
@@ -44,6 +46,8 @@ class Supervisor {
 
   pid_t fork_worker(int* ready_fd);
   void start(Slot& slot);
+  void start_all();
+  std::chrono::milliseconds report_time_limit() const;
   void reap();
   void respawn_due();
   void reload();

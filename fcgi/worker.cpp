@@ -9,10 +9,12 @@
 
 #include <cerrno>
 #include <csignal>
-#include <cstdio>
+#include <chrono>
 #include <cstring>
 
+#include "fcgi/request_log.hpp"
 #include "http/request.hpp"
+#include "log/log.hpp"
 #include "handlers/routes.hpp"
 #include "sql/connection.hpp"
 
@@ -118,8 +120,10 @@ void run_worker(const ServiceConfig& config, int listen_fd, int ready_fd) {
   // whether it holds a connection: 'R' ready, 'N' none.
   bool connected = db.ensure_ready();
   if (ready_fd >= 0) {
-    char ready = connected ? 'R' : 'N';
-    [[maybe_unused]] auto written = write(ready_fd, &ready, 1);
+    char report = connected ? kReportServing
+                  : db.schema_problem().empty() ? kReportNoDatabase
+                                                : kReportSchemaBehind;
+    [[maybe_unused]] auto written = write(ready_fd, &report, 1);
     close(ready_fd);
   }
 
@@ -143,19 +147,23 @@ void run_worker(const ServiceConfig& config, int listen_fd, int ready_fd) {
       // EAGAIN: another worker took the connection first. Anything else is
       // logged; the loop goes on.
       if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && !stop_requested) {
-        std::fprintf(stderr, "notesd[%d]: accept failed: %s\n", getpid(), std::strerror(errno));
+        log::line(log::Level::err, "accept failed: %s", std::strerror(errno));
         usleep(10000);
       }
       continue;
     }
+    auto started = std::chrono::steady_clock::now();
     Request request(fcgi.envp);
     auto read_body = [&fcgi](char* into, std::size_t length) {
       int got = FCGX_GetStr(into, static_cast<int>(length), fcgi.in);
       return got >= 0 && static_cast<std::size_t>(got) == length;
     };
-    std::string out = dispatch(request, db, read_body, config.max_body_bytes).serialize();
+    auto [response, route] = dispatch(request, db, read_body, config.max_body_bytes);
+    std::string out = response.serialize();
     FCGX_PutStr(out.data(), static_cast<int>(out.size()), fcgi.out);
     FCGX_Finish_r(&fcgi);
+    log_request(request, route, response.status, std::chrono::steady_clock::now() - started,
+                config.request_log_level);
   }
   FCGX_Finish_r(&fcgi);
   _exit(0);

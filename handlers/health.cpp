@@ -8,6 +8,11 @@ Response ready(const Request&, HandlerContext& context) {
   if (context.db.execute(sql::query::ready_check()).ok()) {
     return Response::json(200, "{\"status\":\"ready\"}");
   }
+  // The database answered but lacks this binary's migrations: say so, it
+  // needs an operator, not patience.
+  if (!context.db.schema_problem().empty()) {
+    return Response::json(503, "{\"status\":\"unavailable\",\"reason\":\"migrations pending: run notesctl migrate\"}");
+  }
   return Response::json(503, "{\"status\":\"unavailable\",\"reason\":\"database not reachable\"}")
       .header("Retry-After", "1");
 }

@@ -1,10 +1,7 @@
 #include "handlers/routes.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <exception>
-
-#include <unistd.h>
 
 #include "handlers/account_notes.hpp"
 #include "handlers/auth.hpp"
@@ -16,14 +13,22 @@
 #include "handlers/note_assignees.hpp"
 #include "handlers/note_messages.hpp"
 #include "http/content_length.hpp"
+#include "log/log.hpp"
 
 namespace notes {
 namespace {
 
 // Routes by family, with what each needs.
-Route health_check(Handler handler) { return {handler, ApiFamily::customers, Caller::anyone}; }
-Route account_notes_route(Handler handler) { return {handler, ApiFamily::accounts, Caller::authenticated}; }
-Route customer_notes_route(Handler handler) { return {handler, ApiFamily::customers, Caller::admin}; }
+Route route_of(Handler handler, ApiFamily family, Caller caller) {
+  Route route;
+  route.handler = handler;
+  route.family = family;
+  route.caller = caller;
+  return route;
+}
+Route health_check(Handler handler) { return route_of(handler, ApiFamily::customers, Caller::anyone); }
+Route account_notes_route(Handler handler) { return route_of(handler, ApiFamily::accounts, Caller::authenticated); }
+Route customer_notes_route(Handler handler) { return route_of(handler, ApiFamily::customers, Caller::admin); }
 Route idempotent(Route route) {
   route.idempotent = true;
   return route;
@@ -33,8 +38,21 @@ Route body_up_to(std::size_t bytes, Route route) {
   return route;
 }
 
+// The table, where each route learns its own name for the logs.
+class RouteTable {
+ public:
+  void add(std::string method, std::string_view pattern, Route route) {
+    route.name = method + " " + std::string(pattern);
+    router_.add(std::move(method), pattern, std::move(route));
+  }
+  Router<Route> done() { return std::move(router_); }
+
+ private:
+  Router<Route> router_;
+};
+
 Router<Route> build_route_table() {
-  Router<Route> router;
+  RouteTable router;
   router.add("GET", "/healthz", health_check(health::live));
   router.add("GET", "/readyz", health_check(health::ready));
 
@@ -59,7 +77,7 @@ Router<Route> build_route_table() {
              customer_notes_route(note_assignees::remove));
   router.add("GET", "/api/customers/{customer_id}/notes", customer_notes_route(customer_notes::list));
   router.add("POST", "/api/customers/{customer_id}/notes", idempotent(customer_notes_route(customer_notes::create)));
-  return router;
+  return router.done();
 }
 
 // The caller the route asks for, or the refusal.
@@ -84,25 +102,13 @@ void read_body_within(Request& request, const BodyReader& read_body, std::size_t
   }
 }
 
-}  // namespace
-
-const Router<Route>& route_table() {
-  static const Router<Route> router = build_route_table();
-  return router;
-}
-
-Response dispatch(Request& request, sql::Connection& db, const BodyReader& read_body, std::size_t max_body_bytes) {
+// The route's answer, or its refusal in the route family's envelope.
+Response answer(Request& request, sql::Connection& db, const BodyReader& read_body, std::size_t max_body_bytes,
+                const Router<Route>::Match& match) {
   std::string_view path = request.path();
-  request.path_params.clear();
-  auto match = route_table().match(request.method(), path, request.path_params);
   // A path no route has answers like the family its prefix names.
   ApiFamily family = match.route ? match.route->family : family_of(path);
   try {
-    // Only nginx's auth location sets this param; no client header can.
-    if (request.param_or_empty("NOTES_AUTH_REQUEST") == "1") {
-      HandlerContext context{db, {}};
-      return auth::check(request, context);
-    }
     read_body_within(request, read_body, match.route ? std::min(match.route->max_body, max_body_bytes) : max_body_bytes);
     switch (match.kind) {
       case PathMatcher::Match::Kind::not_found:
@@ -124,10 +130,40 @@ Response dispatch(Request& request, sql::Connection& db, const BodyReader& read_
     return render_error(family, refusal);
   } catch (const std::exception& e) {
     if (db.in_transaction()) db.rollback();
-    std::fprintf(stderr, "notesd[%d]: %.*s %.*s failed: %s\n", getpid(), static_cast<int>(request.method().size()),
-                 request.method().data(), static_cast<int>(path.size()), path.data(), e.what());
+    log::line(log::Level::err, "%.*s %.*s failed: %s", static_cast<int>(request.method().size()),
+              request.method().data(), static_cast<int>(path.size()), path.data(), e.what());
     return render_error(family, ApiError::internal());
   }
+}
+
+// The auth sub-request's answer (handlers/auth.hpp).
+Response answer_auth(Request& request, sql::Connection& db) {
+  try {
+    HandlerContext context{db, {}};
+    return auth::check(request, context);
+  } catch (const ApiError& refusal) {
+    return render_error(ApiFamily::customers, refusal);
+  } catch (const std::exception& e) {
+    log::line(log::Level::err, "auth check failed: %s", e.what());
+    return render_error(ApiFamily::customers, ApiError::internal());
+  }
+}
+
+}  // namespace
+
+const Router<Route>& route_table() {
+  static const Router<Route> router = build_route_table();
+  return router;
+}
+
+Dispatched dispatch(Request& request, sql::Connection& db, const BodyReader& read_body, std::size_t max_body_bytes) {
+  // Only nginx's auth location sets this param; no client header can.
+  if (request.param_or_empty("NOTES_AUTH_REQUEST") == "1") return {answer_auth(request, db), "auth"};
+  std::string_view path = request.path();
+  request.path_params.clear();
+  auto match = route_table().match(request.method(), path, request.path_params);
+  std::string_view name = match.route ? std::string_view(match.route->name) : "unmatched";
+  return {answer(request, db, read_body, max_body_bytes, match), name};
 }
 
 }  // namespace notes

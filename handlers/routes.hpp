@@ -1,6 +1,8 @@
 #pragma once
 #include <cstddef>
 #include <functional>
+#include <string>
+#include <string_view>
 
 #include "handlers/error_envelope.hpp"
 #include "handlers/handler_context.hpp"
@@ -20,11 +22,12 @@ enum class Caller {
 
 // What a route needs, declared once in the route table; dispatch applies it.
 struct Route {
-  Handler handler;
+  Handler handler = nullptr;
   ApiFamily family = ApiFamily::customers;  // the envelope its errors are written in
   Caller caller = Caller::anyone;
   bool idempotent = false;                  // a POST that honours Idempotency-Key
   std::size_t max_body = 1u << 20;          // bytes; nginx has the same limit per route
+  std::string name;                         // "GET /api/v2/account/{account_id}/note", for logs
 };
 
 // Every route of the service, in one table.
@@ -34,12 +37,19 @@ const Router<Route>& route_table();
 // false when fewer arrived.
 using BodyReader = std::function<bool(char* into, std::size_t length)>;
 
+// An answer, and which route gave it ("auth" for the auth sub-request,
+// "unmatched" for a path or method no route has), for the request's log line.
+struct Dispatched {
+  Response response;
+  std::string_view route;
+};
+
 // Answers one request: the auth sub-request, or a route from route_table().
 // Reads the body through `read_body` once its length is known to be within
 // the route's limit and `max_body_bytes`. Checks the caller the route asks
 // for. A handler's refusal (a thrown ApiError) is answered in the route's
 // family's envelope; anything else unexpected is logged and answered 500.
 // Never throws.
-Response dispatch(Request& request, sql::Connection& db, const BodyReader& read_body, std::size_t max_body_bytes);
+Dispatched dispatch(Request& request, sql::Connection& db, const BodyReader& read_body, std::size_t max_body_bytes);
 
 }  // namespace notes

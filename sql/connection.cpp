@@ -6,7 +6,9 @@
 #include <vector>
 
 #include <poll.h>
-#include <unistd.h>
+
+#include "log/log.hpp"
+#include "sql/migrator.hpp"
 
 namespace notes::sql {
 
@@ -70,25 +72,28 @@ bool Connection::connect() {
                             message.find("too many connections") != std::string::npos ||
                             message.find("remaining connection slots are reserved") != std::string::npos;
     if (refused_for_capacity_) {
-      std::fprintf(stderr,
-                   "notesd[%d]: warning: the database has no connection to spare for this worker (%s); "
-                   "more workers are configured than max_connections allows. It takes no requests until "
-                   "it has one.\n",
-                   getpid(), message.substr(0, message.find('\n')).c_str());
+      log::line(log::Level::warning,
+                "the database has no connection to spare for this worker (%s); more workers are "
+                "configured than max_connections allows. It takes no requests until it has one.",
+                message.substr(0, message.find('\n')).c_str());
     } else {
-      std::fprintf(stderr, "notesd[%d]: database connection failed: %s", getpid(), message.c_str());
+      log::line(log::Level::err, "database connection failed: %s", message.c_str());
     }
     drop();
     retry_connect_at_ = std::chrono::steady_clock::now() + kReconnectInterval;
     return false;
   }
   refused_for_capacity_ = false;
+  if (!schema_is_current()) {
+    drop();
+    retry_connect_at_ = std::chrono::steady_clock::now() + kSchemaRecheckInterval;
+    return false;
+  }
   for (const auto& entry : statement_catalogue()) {
     PGresult* prepared = PQprepare(conn_, entry.name, entry.sql, 0, nullptr);
     bool ok = PQresultStatus(prepared) == PGRES_COMMAND_OK;
     if (!ok) {
-      std::fprintf(stderr, "notesd[%d]: cannot prepare %s: %s", getpid(), entry.name,
-                   PQresultErrorMessage(prepared));
+      log::line(log::Level::err, "cannot prepare %s: %s", entry.name, PQresultErrorMessage(prepared));
     }
     PQclear(prepared);
     if (!ok) {
@@ -99,6 +104,34 @@ bool Connection::connect() {
   }
   ++connects_;
   return true;
+}
+
+bool Connection::schema_is_current() {
+  std::vector<std::string> pending;
+  try {
+    pending = pending_migrations(conn_, embedded_migrations());
+  } catch (const std::exception& e) {
+    log::line(log::Level::err, "cannot read the schema's migrations: %s", e.what());
+    return false;
+  }
+  std::string problem;
+  if (!pending.empty()) {
+    problem = std::to_string(pending.size()) + " migration" + (pending.size() == 1 ? "" : "s") +
+              " pending (first: " + pending.front() + ")";
+  }
+  // Said once when it changes, not at every reconnect attempt.
+  if (problem != schema_problem_) {
+    if (!problem.empty()) {
+      log::line(log::Level::err,
+                "the database schema is older than this notesd: %s. Requests are refused (503) until "
+                "an operator runs `notesctl migrate`.",
+                problem.c_str());
+    } else {
+      log::line(log::Level::notice, "the database schema is current again; serving");
+    }
+    schema_problem_ = problem;
+  }
+  return problem.empty();
 }
 
 bool Connection::ensure_ready() {
@@ -148,8 +181,8 @@ Result Connection::classify(PGresult* result) {
     failure = failure_from_sqlstate(state ? state : "");
   }
   if (failure == Failure::other) {
-    std::fprintf(stderr, "notesd[%d]: statement failed: %s", getpid(),
-                 result ? PQresultErrorMessage(result) : PQerrorMessage(conn_));
+    log::line(log::Level::err, "statement failed: %s",
+              result ? PQresultErrorMessage(result) : PQerrorMessage(conn_));
   }
   if (failure == Failure::unavailable) {
     // The next ensure_ready() reconnects, at once.

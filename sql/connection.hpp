@@ -53,11 +53,18 @@ class Connection {
   bool refused_for_capacity() const { return refused_for_capacity_; }
   // Connections made so far, the first included.
   unsigned connects() const { return connects_; }
+  // Why the last connect was given up although the database answered: its
+  // schema lacks migrations this binary needs ("2 migrations pending
+  // (first: 006_x.sql)"); empty when it has them all.
+  const std::string& schema_problem() const { return schema_problem_; }
 
   static constexpr std::chrono::milliseconds kReconnectInterval{250};
+  // How often a worker looks again whether `notesctl migrate` has run.
+  static constexpr std::chrono::milliseconds kSchemaRecheckInterval{1000};
 
  private:
   bool connect();
+  bool schema_is_current();
   Result run_once(const Query& query);
   std::vector<Result> pipeline_once(const std::vector<Query>& queries);
   void drop();
@@ -73,6 +80,7 @@ class Connection {
   bool lost_ = false;  // the connection broke during the last call
   bool refused_for_capacity_ = false;
   unsigned connects_ = 0;
+  std::string schema_problem_;
   bool in_transaction_ = false;  // begin() ran: ensure_ready() must not roll it back
   bool simple(const char* command);
 };

@@ -1,5 +1,7 @@
 #include "sql/migrator.hpp"
 
+#include <memory>
+#include <set>
 #include <stdexcept>
 
 namespace notes::sql {
@@ -53,6 +55,29 @@ void apply(PGconn* conn, const Migration& migration) {
 }
 
 }  // namespace
+
+std::vector<std::string> pending_migrations(PGconn* conn, const std::vector<Migration>& migrations) {
+  auto query = [conn](const char* sql) {
+    PGresult* result = PQexec(conn, sql);
+    if (PQresultStatus(result) != PGRES_TUPLES_OK) {
+      std::string error = PQresultErrorMessage(result);
+      PQclear(result);
+      throw std::runtime_error("reading schema_migrations: " + error);
+    }
+    return std::unique_ptr<PGresult, decltype(&PQclear)>(result, PQclear);
+  };
+  std::set<std::string, std::less<>> applied;
+  // A database never migrated has no table yet: everything is pending.
+  if (*PQgetvalue(query("SELECT to_regclass('schema_migrations') IS NOT NULL").get(), 0, 0) == 't') {
+    auto names = query("SELECT name FROM schema_migrations");
+    for (int row = 0; row < PQntuples(names.get()); ++row) applied.emplace(PQgetvalue(names.get(), row, 0));
+  }
+  std::vector<std::string> pending;
+  for (const auto& migration : migrations) {
+    if (!applied.contains(migration.name)) pending.emplace_back(migration.name);
+  }
+  return pending;
+}
 
 std::vector<std::string> migrate(PGconn* conn, const std::vector<Migration>& migrations) {
   run(conn, "SET client_min_messages = warning", "quieting notices");

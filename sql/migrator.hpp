@@ -21,4 +21,9 @@ const std::vector<Migration>& embedded_migrations();
 // std::runtime_error naming the migration that failed.
 std::vector<std::string> migrate(PGconn* conn, const std::vector<Migration>& migrations);
 
+// The names of `migrations` the database has not recorded as applied, in
+// order (all of them when it has no schema_migrations table). Throws
+// std::runtime_error when the database cannot say.
+std::vector<std::string> pending_migrations(PGconn* conn, const std::vector<Migration>& migrations);
+
 }  // namespace notes::sql

@@ -22,105 +22,13 @@
 
 #include "tests/e2e/e2e.hpp"
 #include "tests/support/fastcgi_client.hpp"
+#include "tests/support/notesd_process.hpp"
 #include "tests/support/processes.hpp"
 #include "tests/support/stack_env.hpp"
 
 namespace notes::test {
-namespace {
 
 using namespace std::chrono_literals;
-using Params = std::vector<std::pair<std::string, std::string>>;
-
-enum class SocketFrom { own_bind, stdin_fd, systemd };
-
-class Notesd {
- public:
-  explicit Notesd(SocketFrom from = SocketFrom::own_bind, unsigned workers = 2,
-                  std::string database = stack_value("NOTES_DATABASE_URL")) {
-    char dir_template[] = "/tmp/notesd-pool-test.XXXXXX";
-    dir_ = mkdtemp(dir_template);
-    socket_ = dir_ + "/notes.sock";
-    pid_file_ = dir_ + "/notesd.pid";
-    log_ = dir_ + "/notesd.log";
-    int inherited = from == SocketFrom::own_bind ? -1 : listening_socket();
-    pid_ = fork();
-    if (pid_ == 0) {
-      int log_fd = open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      dup2(log_fd, STDERR_FILENO);
-      if (from == SocketFrom::stdin_fd) dup2(inherited, STDIN_FILENO);
-      if (from == SocketFrom::systemd) {
-        dup2(inherited, 3);
-        setenv("LISTEN_FDS", "1", 1);
-        setenv("LISTEN_PID", std::to_string(getpid()).c_str(), 1);
-      }
-      std::string count = std::to_string(workers);
-      execl(NOTES_BUILD_DIR "/notesd", "notesd", "--config", "/dev/null", "--database-url", database.c_str(),
-            "--listen", socket_.c_str(), "--workers", count.c_str(), "--pid-file", pid_file_.c_str(),
-            static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    if (inherited >= 0) close(inherited);
-    wait_until([&] { return workers_now().size() == workers && std::filesystem::exists(socket_); }, 10s);
-  }
-  ~Notesd() {
-    if (pid_ > 0 && kill(pid_, 0) == 0) {
-      kill(pid_, SIGKILL);
-      for (pid_t worker : workers_now()) kill(worker, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    std::filesystem::remove_all(dir_);
-  }
-
-  // The supervisor's children, from /proc.
-  std::set<pid_t> workers_now() const {
-    return child_processes(pid_);
-  }
-
-  FastCgiResponse request(const std::string& method, const std::string& path, Params extra = {},
-                          const std::string& body = "") const {
-    Params params = {{"REQUEST_METHOD", method}, {"DOCUMENT_URI", path}, {"QUERY_STRING", ""},
-                     {"CONTENT_LENGTH", std::to_string(body.size())}};
-    params.insert(params.end(), extra.begin(), extra.end());
-    return fastcgi_request(socket_, params, body);
-  }
-
-  std::string log() const {
-    std::ifstream file(log_);
-    std::stringstream text;
-    text << file.rdbuf();
-    return text.str();
-  }
-
-  template <class Condition>
-  static bool wait_until(Condition condition, std::chrono::milliseconds limit) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!condition()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      std::this_thread::sleep_for(10ms);
-    }
-    return true;
-  }
-
-  pid_t pid_ = -1;
-  std::string dir_, socket_, pid_file_, log_;
-
- private:
-  int listening_socket() const {
-    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    std::strncpy(address.sun_path, socket_.c_str(), sizeof address.sun_path - 1);
-    bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    listen(fd, 64);
-    return fd;
-  }
-};
-
-bool status_is(const FastCgiResponse& response, int status) {
-  return response.completed && response.output.rfind("Status: " + std::to_string(status) + " ", 0) == 0;
-}
-
-}  // namespace
 
 TEST(WorkerPool, AnswersAndFailsClosedWithoutNginxIdentity) {
   Notesd notesd;
@@ -347,7 +255,7 @@ TEST(WorkerPool, BadConfigurationIsRefusedNamingTheOption) {
   char buffer[512] = {};
   size_t got = fread(buffer, 1, sizeof buffer - 1, pipe);
   int status = pclose(pipe);
-  EXPECT_EQ(WEXITSTATUS(status), 2);
+  EXPECT_EQ(WEXITSTATUS(status), 78);
   EXPECT_NE(std::string(buffer, got).find("workers"), std::string::npos) << buffer;
 }
 

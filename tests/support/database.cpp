@@ -8,7 +8,9 @@
 
 namespace notes::test {
 
-std::string query_value(const std::string& sql) {
+namespace {
+
+PGresult* run(const std::string& sql) {
   static PGconn* conn = nullptr;
   if (!conn) conn = PQconnectdb(stack_value("NOTES_DATABASE_URL").c_str());
   if (PQstatus(conn) != CONNECTION_OK) throw std::runtime_error(PQerrorMessage(conn));
@@ -19,6 +21,23 @@ std::string query_value(const std::string& sql) {
     PQreset(conn);
     result = PQexec(conn, sql.c_str());
   }
+  return result;
+}
+
+}  // namespace
+
+void run_sql(const std::string& sql) {
+  PGresult* result = run(sql);
+  if (PQresultStatus(result) != PGRES_COMMAND_OK) {
+    std::string error = PQresultErrorMessage(result);
+    PQclear(result);
+    throw std::runtime_error(error);
+  }
+  PQclear(result);
+}
+
+std::string query_value(const std::string& sql) {
+  PGresult* result = run(sql);
   if (PQresultStatus(result) != PGRES_TUPLES_OK) {
     std::string error = PQresultErrorMessage(result);
     PQclear(result);

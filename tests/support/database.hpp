@@ -7,6 +7,10 @@ namespace notes::test {
 // or no row). For checks and fixtures only; the service never does this.
 std::string query_value(const std::string& sql);
 
+// Runs a statement that returns no rows (CREATE DATABASE, ...); throws
+// with the database's words when it fails.
+void run_sql(const std::string& sql);
+
 // A digest of every table a request could change: equal before and after a
 // rejected request means the request changed nothing.
 std::string database_fingerprint();

@@ -1,0 +1,228 @@
+// What an operator sees of notesd under systemd: --check-config, readiness
+// and STATUS= on the notify socket, journald priorities, one line per
+// request, and a database that lacks this binary's migrations
+// (docs/reliability.md, "Operating it").
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <optional>
+#include <string>
+
+#include "tests/e2e/e2e.hpp"
+#include "tests/support/database.hpp"
+#include "tests/support/notesd_process.hpp"
+#include "tests/support/stack_env.hpp"
+
+namespace notes::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct Exit {
+  int status = -1;
+  std::string output;  // stdout and stderr
+};
+
+Exit run(const std::string& command) {
+  Exit result;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  char buffer[4096];
+  std::size_t got;
+  while ((got = fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, got);
+  int status = pclose(pipe);
+  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+// A datagram socket standing in for systemd's NOTIFY_SOCKET.
+class NotifySocket {
+ public:
+  explicit NotifySocket(std::string path) : path_(std::move(path)) {
+    fd_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, path_.c_str(), sizeof address.sun_path - 1);
+    bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  }
+  ~NotifySocket() {
+    close(fd_);
+    unlink(path_.c_str());
+  }
+  // The next message, or nothing within `limit`.
+  std::optional<std::string> next(std::chrono::milliseconds limit) {
+    timeval timeout{static_cast<time_t>(limit.count() / 1000), static_cast<suseconds_t>(limit.count() % 1000 * 1000)};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    char buffer[4096];
+    ssize_t got = recv(fd_, buffer, sizeof buffer, 0);
+    if (got < 0) return std::nullopt;
+    return std::string(buffer, static_cast<std::size_t>(got));
+  }
+  // The first message that says `state`, within `limit`.
+  std::optional<std::string> until(const std::string& state, std::chrono::milliseconds limit) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto message = next(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));
+      if (message && message->find(state) != std::string::npos) return message;
+    }
+    return std::nullopt;
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
+
+int notesd_connections() {
+  return std::stoi(query_value("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'notesd'"));
+}
+
+// The stack's database URL with another database name.
+std::string database_url_named(const std::string& name) {
+  std::string url = stack_value("NOTES_DATABASE_URL");
+  auto slash = url.find('/', url.find("://") + 3);
+  auto query = url.find('?', slash);
+  return url.substr(0, slash + 1) + name + (query == std::string::npos ? "" : url.substr(query));
+}
+
+}  // namespace
+
+TEST(Operations, CheckConfigSaysValidOrNamesTheFaultWithExit78) {
+  Exit valid = run(NOTES_BUILD_DIR "/notesd --config /dev/null --database-url postgresql:///x --check-config");
+  EXPECT_EQ(valid.status, 0) << valid.output;
+  EXPECT_NE(valid.output.find("is valid"), std::string::npos) << valid.output;
+  Exit invalid = run(NOTES_BUILD_DIR "/notesd --config /dev/null --workers 0x --check-config");
+  EXPECT_EQ(invalid.status, 78) << invalid.output;
+  EXPECT_NE(invalid.output.find("workers"), std::string::npos) << invalid.output;
+  Exit bad_level = run(NOTES_BUILD_DIR "/notesd --config /dev/null --log-level loud --check-config");
+  EXPECT_EQ(bad_level.status, 78) << bad_level.output;
+  EXPECT_NE(bad_level.output.find("log-level"), std::string::npos) << bad_level.output;
+}
+
+TEST(Operations, ReadyOnlyOnceEveryWorkerHoldsAConnection) {
+  NotifySocket notify("/tmp/notesd-notify-" + std::to_string(getpid()));
+  int before = notesd_connections();
+  NotesdOptions options;
+  options.workers = 3;
+  options.environment = {{"NOTIFY_SOCKET", notify.path()}};
+  options.wait_for_socket = false;
+  Notesd notesd(options);
+  auto ready = notify.until("READY=1", 10s);
+  ASSERT_TRUE(ready) << notesd.log();
+  // At READY=1 the three workers' connections exist already.
+  EXPECT_GE(notesd_connections(), before + 3);
+  EXPECT_NE(ready->find("STATUS=serving: 3 workers, each with a database connection"), std::string::npos) << *ready;
+}
+
+TEST(Operations, StatusSaysWhenWorkersHaveNoDatabase) {
+  NotifySocket notify("/tmp/notesd-notify-down-" + std::to_string(getpid()));
+  NotesdOptions options;
+  options.database = "postgresql://notes@/notes?host=/nonexistent";
+  options.environment = {{"NOTIFY_SOCKET", notify.path()}};
+  options.wait_for_socket = false;
+  Notesd notesd(options);
+  auto ready = notify.until("READY=1", 10s);
+  ASSERT_TRUE(ready) << notesd.log();
+  EXPECT_NE(ready->find("STATUS=degraded: 2 of 2 workers without a database connection"), std::string::npos)
+      << *ready;
+}
+
+TEST(Operations, LinesCarryJournalPrioritiesWhenStderrIsTheJournal) {
+  NotesdOptions options;
+  options.database = "postgresql://notes@/notes?host=/nonexistent";
+  options.stderr_is_journal = true;
+  Notesd notesd(options);
+  std::string log = notesd.log();
+  // Each line starts with its priority: the failed connection an error,
+  // the start a notice; no line without one.
+  EXPECT_NE(log.find("<3>[" ), std::string::npos) << log;
+  EXPECT_NE(log.find("database connection failed"), std::string::npos) << log;
+  EXPECT_NE(log.find("<5>["), std::string::npos) << log;
+  std::size_t start = 0;
+  while (start < log.size()) {
+    EXPECT_EQ(log[start], '<') << "a line without its priority: " << log.substr(start, log.find('\n', start) - start);
+    start = log.find('\n', start);
+    if (start == std::string::npos) break;
+    ++start;
+  }
+}
+
+TEST(Operations, OneLinePerRequestWithRouteStatusUserAndRequestId) {
+  NotesdOptions options;
+  options.arguments = {"--request-log-level", "info"};
+  Notesd notesd(options);
+  Params params = caller_params(7, 3, "staff");
+  params.emplace_back("REQUEST_ID", "0123456789abcdef0123456789abcdef");
+  ASSERT_TRUE(status_is(notesd.request("GET", "/api/v2/objspec/account_note", params), 200));
+  ASSERT_TRUE(Notesd::wait_until([&] { return notesd.log().find("request id=0123") != std::string::npos; }, 2s));
+  std::string log = notesd.log();
+  EXPECT_NE(log.find("request id=0123456789abcdef0123456789abcdef route=\"GET /api/v2/objspec/account_note\" "
+                     "status=200 ms="),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find(" user=7 company=3\n"), std::string::npos) << log;
+}
+
+TEST(Operations, RequestLinesAreOffByDefaultButA5xxIsAlwaysLogged) {
+  Notesd quiet;
+  ASSERT_TRUE(status_is(quiet.request("GET", "/healthz", {{"REQUEST_ID", "aaaa"}}), 200));
+  Notesd down(SocketFrom::own_bind, 1, "postgresql://notes@/notes?host=/nonexistent");
+  ASSERT_TRUE(status_is(down.request("GET", "/api/v2/account/1/note",
+                                     [] {
+                                       Params p = caller_params(1, 1, "owner");
+                                       p.emplace_back("REQUEST_ID", "bbbb");
+                                       return p;
+                                     }()),
+                        503));
+  ASSERT_TRUE(Notesd::wait_until([&] { return down.log().find("request id=bbbb") != std::string::npos; }, 2s))
+      << down.log();
+  EXPECT_NE(down.log().find("err: request id=bbbb route=\"GET /api/v2/account/{account_id}/note\" status=503"),
+            std::string::npos)
+      << down.log();
+  EXPECT_EQ(quiet.log().find("request id=aaaa"), std::string::npos) << quiet.log();
+}
+
+TEST(Operations, PendingMigrationsRefuseToServeUntilMigrated) {
+  run_sql("DROP DATABASE IF EXISTS notes_unmigrated WITH (FORCE)");
+  run_sql("CREATE DATABASE notes_unmigrated");
+  std::string url = database_url_named("notes_unmigrated");
+  NotifySocket notify("/tmp/notesd-notify-schema-" + std::to_string(getpid()));
+  NotesdOptions options;
+  options.database = url;
+  options.environment = {{"NOTIFY_SOCKET", notify.path()}};
+  {
+    Notesd notesd(options);
+    auto ready = notify.until("READY=1", 10s);
+    ASSERT_TRUE(ready) << notesd.log();
+    EXPECT_NE(ready->find("STATUS=not serving: 2 workers; the database needs `notesctl migrate`"), std::string::npos)
+        << *ready;
+    auto readyz = notesd.request("GET", "/readyz");
+    EXPECT_TRUE(status_is(readyz, 503)) << readyz.output;
+    EXPECT_NE(readyz.output.find("migrations pending: run notesctl migrate"), std::string::npos) << readyz.output;
+    auto note = notesd.request("GET", "/api/v2/account/1/note", caller_params(1, 1, "owner"));
+    EXPECT_TRUE(status_is(note, 503)) << note.output;
+    // Said once per worker at err priority, naming what is missing.
+    EXPECT_NE(notesd.log().find("err: the database schema is older than this notesd: "), std::string::npos)
+        << notesd.log();
+    EXPECT_NE(notesd.log().find(" migrations pending (first: 001_schema.sql). Requests are refused (503) until an "
+                                "operator runs `notesctl migrate`."),
+              std::string::npos)
+        << notesd.log();
+
+    Exit migrated = run(NOTES_BUILD_DIR "/notesctl --database-url '" + url + "' migrate");
+    ASSERT_EQ(migrated.status, 0) << migrated.output;
+    // Each worker looks again at most kSchemaRecheckInterval (1 s) after its
+    // last look, on the next request: serving within that second.
+    auto migrated_at = std::chrono::steady_clock::now();
+    EXPECT_TRUE(Notesd::wait_until([&] { return status_is(notesd.request("GET", "/readyz"), 200); }, 1250ms))
+        << notesd.log();
+    EXPECT_LT(std::chrono::steady_clock::now() - migrated_at, 1250ms);
+  }
+  run_sql("DROP DATABASE notes_unmigrated WITH (FORCE)");
+}
+
+}  // namespace notes::test
