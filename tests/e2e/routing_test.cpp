@@ -1,6 +1,12 @@
 // Routing, methods and health checks end to end.
+#include <chrono>
+#include <fstream>
+#include <set>
+#include <thread>
+
 #include "http/json_body.hpp"
 #include "tests/e2e/e2e.hpp"
+#include "tests/support/stack_env.hpp"
 
 namespace notes::test {
 namespace {
@@ -55,6 +61,40 @@ TEST_F(Routing, ContentLengthMismatchesNeverReachAWorkerBroken) {
                        {raw_key(acme->owner_key), kJson, "Content-Length: 5"}, R"({"note":"x"})");
   EXPECT_LT(response.status, 500);
   EXPECT_EQ(http("GET", base_url() + "/healthz").status, 200);
+}
+
+TEST_F(Routing, EveryAnswerNamesItsRequestAndTheAccessLogHasIt) {
+  auto is_request_id = [](const std::string& id) {
+    return id.size() == 32 && id.find_first_not_of("0123456789abcdef") == std::string::npos;
+  };
+  auto worker = http("GET", base_url() + "/api/v2/objspec/account_note", {raw_key(acme->owner_key)});
+  ASSERT_EQ(worker.status, 200);
+  auto no_key = http("GET", account_note_url(acme->account_id));  // 401 answered by nginx
+  auto unknown = http("GET", base_url() + "/nothing");            // 404 answered by nginx
+  auto too_big = http("POST", account_note_url(acme->account_id), {raw_key(acme->owner_key), kJson},
+                      std::string(2u << 20, 'x'), true);         // 413 answered by nginx
+  std::set<std::string> ids;
+  for (const auto* answer : {&worker, &no_key, &unknown, &too_big}) {
+    std::string id = answer->header("x-request-id");
+    EXPECT_TRUE(is_request_id(id)) << answer->status << " came with X-Request-Id '" << id << "'";
+    ids.insert(id);
+  }
+  EXPECT_EQ(ids.size(), 4u) << "each request has its own id";
+  EXPECT_EQ(no_key.status, 401);
+  EXPECT_EQ(too_big.status, 413);
+
+  // nginx writes the line once the answer is out; give it a moment.
+  std::string id = worker.header("x-request-id");
+  std::string line;
+  for (int attempt = 0; attempt < 100 && line.empty(); ++attempt) {
+    std::ifstream log(stack_value("NOTES_STACK_DIR") + "/log/nginx-access.log");
+    for (std::string candidate; std::getline(log, candidate);) {
+      if (candidate.find("id=" + id) != std::string::npos) line = candidate;
+    }
+    if (line.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_NE(line.find("\" 200 "), std::string::npos) << line;
+  EXPECT_NE(line.find("upstream_status=200 upstream_time="), std::string::npos) << line;
 }
 
 }  // namespace notes::test
