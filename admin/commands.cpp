@@ -4,6 +4,7 @@
 #include <iostream>
 #include <optional>
 
+#include "admin/command_options.hpp"
 #include "credentials/api_key.hpp"
 #include "sql/migrator.hpp"
 
@@ -13,39 +14,6 @@ namespace notes::admin {
 namespace {
 
 using Values = std::vector<std::optional<std::string>>;
-
-// Parses a command's words; on --help prints usage and returns nothing.
-std::optional<po::variables_map> parse(const std::vector<std::string>& args, const std::string& usage,
-                                       po::options_description options,
-                                       const po::positional_options_description& positional = {}) {
-  options.add_options()("help,h", "print this help");
-  po::variables_map values;
-  try {
-    po::store(po::command_line_parser(args).options(options).positional(positional).run(), values);
-    if (values.count("help")) {
-      std::cout << "usage: notesctl " << usage << "\n\n" << options;
-      return std::nullopt;
-    }
-    po::notify(values);
-  } catch (const po::error& e) {
-    throw CommandError(std::string(e.what()) + " (see --help)");
-  }
-  return values;
-}
-
-std::optional<std::string> optional_value(const po::variables_map& values, const char* name) {
-  if (!values.count(name)) return std::nullopt;
-  return values[name].as<std::string>();
-}
-
-std::string one_of(const std::string& option, const std::string& value, std::initializer_list<const char*> allowed) {
-  for (const char* candidate : allowed) {
-    if (value == candidate) return value;
-  }
-  std::string list;
-  for (const char* candidate : allowed) list += (list.empty() ? "" : ", ") + std::string(candidate);
-  throw CommandError("--" + option + " must be one of " + list + ", not '" + value + "'");
-}
 
 // The columns of one new row, inserted with every value as a parameter.
 class Row {
@@ -71,7 +39,7 @@ class Row {
 std::string key_hash_parameter(const std::string& key) { return "\\x" + to_hex(hash_api_key(key)); }
 
 void migrate(const std::vector<std::string>& args, const DbOpener& db) {
-  if (!parse(args, "migrate", po::options_description("options"))) return;
+  if (!parse_command(args, "migrate", po::options_description("options"))) return;
   auto applied = sql::migrate(db().raw(), sql::embedded_migrations());
   for (const auto& name : applied) std::cerr << "applied " << name << "\n";
   if (applied.empty()) std::cerr << "schema is current\n";
@@ -80,7 +48,7 @@ void migrate(const std::vector<std::string>& args, const DbOpener& db) {
 void company_add(const std::vector<std::string>& args, const DbOpener& db) {
   po::options_description options("options");
   options.add_options()("name", po::value<std::string>()->required(), "company name");
-  auto values = parse(args, "company add --name NAME", options);
+  auto values = parse_command(args, "company add --name NAME", options);
   if (!values) return;
   std::cout << db().exec_value("INSERT INTO companies (name) VALUES ($1) RETURNING id",
                                {(*values)["name"].as<std::string>()})
@@ -103,7 +71,7 @@ void user_add(const std::vector<std::string>& args, const DbOpener& db) {
       "username", po::value<std::string>()->required(), "login name, unique in the company")(
       "status", po::value<std::string>()->default_value("active"), "active or inactive");
   for (const auto& [option, column] : kUserFields) options.add_options()(option, po::value<std::string>(), column);
-  auto values = parse(args, "user add --company C --role owner|admin|staff --username U [fields]", options);
+  auto values = parse_command(args, "user add --company C --role owner|admin|staff --username U [fields]", options);
   if (!values) return;
   Row row;
   row.set("company_id", (*values)["company"].as<std::string>());
@@ -118,7 +86,7 @@ void key_issue(const std::vector<std::string>& args, const DbOpener& db) {
   po::options_description options("options");
   options.add_options()("user", po::value<std::string>()->required(), "user id")(
       "expires", po::value<std::string>(), "ISO 8601 time after which the key fails");
-  auto values = parse(args, "key issue --user U [--expires 2027-01-01T00:00:00Z]", options);
+  auto values = parse_command(args, "key issue --user U [--expires 2027-01-01T00:00:00Z]", options);
   if (!values) return;
   std::string key = generate_api_key();
   std::string hex = key_hash_parameter(key);
@@ -133,7 +101,7 @@ void key_issue(const std::vector<std::string>& args, const DbOpener& db) {
 void key_revoke(const std::vector<std::string>& args, const DbOpener& db) {
   po::options_description options("options");
   options.add_options()("key", po::value<std::string>()->required(), "the key to revoke");
-  auto values = parse(args, "key revoke --key K", options);
+  auto values = parse_command(args, "key revoke --key K", options);
   if (!values) return;
   std::string hex = key_hash_parameter((*values)["key"].as<std::string>());
   auto result = db().exec(
@@ -160,7 +128,7 @@ void customer_add(const std::vector<std::string>& args, const DbOpener& db) {
   options.add_options()("company", po::value<std::string>()->required(), "company id");
   for (const auto& [option, column] : kCustomerTextFields) options.add_options()(option, po::value<std::string>(), column);
   for (const auto& [option, column] : kCustomerFlags) options.add_options()(option, po::bool_switch(), column);
-  auto values = parse(args, "customer add --company C [fields]", options);
+  auto values = parse_command(args, "customer add --company C [fields]", options);
   if (!values) return;
   Row row;
   row.set("company_id", (*values)["company"].as<std::string>());
@@ -175,7 +143,7 @@ void account_add(const std::vector<std::string>& args, const DbOpener& db) {
   po::options_description options("options");
   options.add_options()("company", po::value<std::string>()->required(), "company id")(
       "id", po::value<std::string>(), "the account's 64-bit id (default: a random one)");
-  auto values = parse(args, "account add --company C [--id N]", options);
+  auto values = parse_command(args, "account add --company C [--id N]", options);
   if (!values) return;
   // Gateway account ids are large opaque numbers; a random positive int64
   // keeps them unguessable and unlike row counters.
@@ -197,7 +165,7 @@ po::options_description grant_options() {
 }
 
 void grant(const std::vector<std::string>& args, const DbOpener& db) {
-  auto values = parse(args, "grant --user U --account A --right read|modify", grant_options());
+  auto values = parse_command(args, "grant --user U --account A --right read|modify", grant_options());
   if (!values) return;
   std::string right = one_of("right", (*values)["right"].as<std::string>(), {"read", "modify"});
   // Granting never lowers a right: modify already includes read.
@@ -212,7 +180,7 @@ void grant(const std::vector<std::string>& args, const DbOpener& db) {
 }
 
 void revoke(const std::vector<std::string>& args, const DbOpener& db) {
-  auto values = parse(args, "revoke --user U --account A --right read|modify", grant_options());
+  auto values = parse_command(args, "revoke --user U --account A --right read|modify", grant_options());
   if (!values) return;
   std::string right = one_of("right", (*values)["right"].as<std::string>(), {"read", "modify"});
   Values params = {(*values)["user"].as<std::string>(), (*values)["account"].as<std::string>()};
@@ -232,13 +200,21 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"migrate", "apply pending migrations; a no-op when current", migrate},
       {"company add", "create a company; prints its id", company_add},
+      {"company list", "list the companies with their counts", company_list},
+      {"company show", "one company and what it holds", company_show},
       {"user add", "create a user in a company; prints its id", user_add},
+      {"user list", "list a company's users", user_list},
+      {"user show", "one user, with live keys and grants counted", user_show},
+      {"user set", "change a user's status (inactive: locked out) or role", user_set},
       {"key issue", "issue an API key for a user; prints the key (shown only now)", key_issue},
       {"key revoke", "revoke an API key; prints the key's id", key_revoke},
+      {"key list", "list a company's keys (ids and dates, never the key)", key_list},
       {"customer add", "create a customer; prints its id", customer_add},
       {"customer import", "import customers from a JSON-lines file; prints their ids", import_customers},
       {"account add", "create an account; prints its id", account_add},
+      {"account list", "list a company's accounts", account_list},
       {"grant", "give a user read or modify on an account", grant},
+      {"grant list", "list who has which right on which account", grant_list},
       {"revoke", "take a right on an account from a user", revoke},
   };
   return table;

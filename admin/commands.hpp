@@ -22,4 +22,14 @@ const std::vector<Command>& commands();
 // `customer import`: admin/customer_import.cpp.
 void import_customers(const std::vector<std::string>& args, const DbOpener& db);
 
+// The operator's view (admin/inspect.cpp): list and show, user set.
+void company_list(const std::vector<std::string>& args, const DbOpener& db);
+void company_show(const std::vector<std::string>& args, const DbOpener& db);
+void user_list(const std::vector<std::string>& args, const DbOpener& db);
+void user_show(const std::vector<std::string>& args, const DbOpener& db);
+void user_set(const std::vector<std::string>& args, const DbOpener& db);
+void key_list(const std::vector<std::string>& args, const DbOpener& db);
+void account_list(const std::vector<std::string>& args, const DbOpener& db);
+void grant_list(const std::vector<std::string>& args, const DbOpener& db);
+
 }  // namespace notes::admin

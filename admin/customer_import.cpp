@@ -6,6 +6,7 @@
 #include <iostream>
 #include <string_view>
 
+#include "admin/command_options.hpp"
 #include "admin/commands.hpp"
 #include "http/json_body.hpp"
 
@@ -111,19 +112,9 @@ void import_customers(const std::vector<std::string>& args, const DbOpener& db) 
       "file", po::value<std::string>()->required(), "JSON lines, one CustomerSummary object each ('-': stdin)");
   po::positional_options_description positional;
   positional.add("file", 1);
-  options.add_options()("help,h", "print this help");
-  po::variables_map values;
-  try {
-    po::store(po::command_line_parser(args).options(options).positional(positional).run(), values);
-    if (values.count("help")) {
-      std::cout << "usage: notesctl customer import --company C FILE\n\n" << options;
-      return;
-    }
-    po::notify(values);
-  } catch (const po::error& e) {
-    throw CommandError(std::string(e.what()) + " (see --help)");
-  }
-  std::string path = values["file"].as<std::string>();
+  auto values = parse_command(args, "customer import --company C FILE", options, positional);
+  if (!values) return;
+  std::string path = (*values)["file"].as<std::string>();
   std::ifstream file_stream;
   if (path != "-") {
     file_stream.open(path);
@@ -151,7 +142,7 @@ void import_customers(const std::vector<std::string>& args, const DbOpener& db) 
   }
 
   AdminDb& database = db();
-  std::string company = values["company"].as<std::string>();
+  std::string company = (*values)["company"].as<std::string>();
   database.exec("BEGIN");
   try {
     database.exec_value("SELECT id FROM companies WHERE id = $1::bigint FOR SHARE", {company});

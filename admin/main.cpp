@@ -82,18 +82,25 @@ int main(int argc, char* argv[]) {
     return 2;
   }
   try {
+    // A command is one or two words ("migrate", "company add"); the longer
+    // match wins, so "grant list" is not "grant" with the word "list".
+    std::string first_two = args[i] + (i + 1 < args.size() ? " " + args[i + 1] : "");
+    const Command* found = nullptr;
     for (const Command& command : notes::admin::commands()) {
-      // A command is one or two words: "migrate", "company add".
-      std::string first_two = args[i] + (i + 1 < args.size() ? " " + args[i + 1] : "");
-      std::size_t words = command.name.find(' ') == std::string::npos ? 1 : 2;
-      if ((words == 1 ? args[i] : first_two) != command.name) continue;
+      if (command.name == first_two) found = &command;
+    }
+    for (const Command& command : notes::admin::commands()) {
+      if (!found && command.name == args[i]) found = &command;
+    }
+    if (found) {
+      std::size_t words = found->name.find(' ') == std::string::npos ? 1 : 2;
       std::vector<std::string> rest(args.begin() + static_cast<long>(i + words), args.end());
       std::unique_ptr<AdminDb> db;
       auto opener = [&]() -> AdminDb& {
         if (!db) db = std::make_unique<AdminDb>(database_url(url_flag, config_file));
         return *db;
       };
-      command.run(rest, opener);
+      found->run(rest, opener);
       return 0;
     }
     std::cerr << "notesctl: unknown command '" << args[i] << "' (see --help)\n";

@@ -3,10 +3,13 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <regex>
+#include <sstream>
 
 #include "admin/commands.hpp"
+#include "http/json_body.hpp"
 #include "tests/support/cli.hpp"
 #include "tests/support/temp_file.hpp"
 #include "tests/support/database.hpp"
@@ -111,6 +114,68 @@ TEST(Notesctl, EveryCommandHasHelp) {
     EXPECT_EQ(help.exit_code, 0) << command.name;
     EXPECT_NE(help.out.find("usage: notesctl " + command.name), std::string::npos) << command.name << help.out;
   }
+}
+
+TEST(Notesctl, ListsAndShowsAlignedOrAsJsonAndNeverAKey) {
+  Company c = make_company("cli-list");
+  notesctl_ok("grant --user " + c.staff_id + " --account " + c.account_id + " --right read");
+
+  std::string users = notesctl_ok("user list --company " + c.id);
+  std::istringstream lines(users);
+  std::string header, first;
+  std::getline(lines, header);
+  std::getline(lines, first);
+  EXPECT_EQ(header.rfind("id", 0), 0u) << users;
+  // Aligned: every column starts where its header does.
+  EXPECT_EQ(header.find("username"), first.find("cli-list")) << users;
+  EXPECT_EQ(std::count(users.begin(), users.end(), '\n'), 3) << "a header and three users:\n" << users;
+
+  rapidjson::Document json;
+  ASSERT_FALSE(parse_json_body(notesctl_ok("user list --json --company " + c.id), json));
+  ASSERT_TRUE(json.IsArray());
+  ASSERT_EQ(json.Size(), 3u);
+  EXPECT_EQ(json[0]["id"].GetInt64(), std::stoll(c.owner_id));
+  EXPECT_STREQ(json[0]["role"].GetString(), "owner");
+  EXPECT_TRUE(json[0]["email"].IsNull());
+
+  ASSERT_FALSE(parse_json_body(notesctl_ok("company show --json --company " + c.id), json));
+  EXPECT_EQ(json["users"].GetInt64(), 3);
+  EXPECT_EQ(json["live_keys"].GetInt64(), 3);
+  EXPECT_EQ(json["accounts"].GetInt64(), 1);
+
+  ASSERT_FALSE(parse_json_body(notesctl_ok("grant list --json --company " + c.id + " --account " + c.account_id), json));
+  ASSERT_EQ(json.Size(), 1u);
+  EXPECT_EQ(json[0]["user_id"].GetInt64(), std::stoll(c.staff_id));
+  EXPECT_STREQ(json[0]["access"].GetString(), "read");
+
+  std::string keys = notesctl_ok("key list --company " + c.id);
+  for (const std::string& key : {c.owner_key, c.admin_key, c.staff_key}) {
+    EXPECT_EQ(keys.find(key), std::string::npos) << keys;
+    EXPECT_EQ(keys.find(key.substr(3, 12)), std::string::npos) << "part of a key in:\n" << keys;
+  }
+  EXPECT_EQ(std::count(keys.begin(), keys.end(), '\n'), 3) << "a header and three keys:\n" << keys;
+  std::string show = notesctl_ok("user show --user " + c.staff_id);
+  EXPECT_TRUE(show.ends_with("\naccount_grants:       1")) << show;
+  EXPECT_NE(show.find("\nstatus:               active\n"), std::string::npos) << show;
+
+  // Another company's rows never appear in a company's list.
+  Company other = make_company("cli-list-other");
+  EXPECT_EQ(notesctl_ok("user list --company " + c.id).find("cli-list-other"), std::string::npos);
+}
+
+TEST(Notesctl, UserSetDeactivatesAndChangesRole) {
+  Company c = make_company("cli-set");
+  EXPECT_EQ(notesctl_ok("user set --user " + c.staff_id + " --status inactive"), c.staff_id);
+  EXPECT_EQ(query_value("SELECT status || role FROM users WHERE id = " + c.staff_id), "inactivestaff");
+  EXPECT_EQ(notesctl_ok("user set --user " + c.staff_id + " --status active --role admin"), c.staff_id);
+  EXPECT_EQ(query_value("SELECT status || role FROM users WHERE id = " + c.staff_id), "activeadmin");
+  for (const std::string& bad : {"user set --user " + c.staff_id, "user set --user " + c.staff_id + " --status gone",
+                                 std::string("user set --user 999999999 --status inactive")}) {
+    CliResult refused = notesctl(bad);
+    EXPECT_NE(refused.exit_code, 0) << bad;
+    EXPECT_NE(refused.err.find("notesctl: "), std::string::npos) << bad << ": " << refused.err;
+  }
+  EXPECT_EQ(query_value("SELECT status || role FROM users WHERE id = " + c.staff_id), "activeadmin");
 }
 
 }  // namespace notes::test
