@@ -85,7 +85,7 @@ void line(Level level, const char* format, ...) {
   }
   std::string out;
   if (to_journal()) {
-    out.append(journal_prefix(level)).append("[").append(std::to_string(getpid())).append("] ");
+    out.append(journal_prefix(level));  // journald records the writer's pid itself
   } else {
     out.append("notesd[").append(std::to_string(getpid())).append("]: ");
     if (level != Level::info) out.append(name_of(level)).append(": ");

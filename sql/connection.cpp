@@ -111,8 +111,15 @@ bool Connection::schema_is_current() {
   try {
     pending = pending_migrations(conn_, embedded_migrations());
   } catch (const std::exception& e) {
-    log::line(log::Level::err, "cannot read the schema's migrations: %s", e.what());
-    return false;
+    // A role that may not read schema_migrations (a separate runtime role
+    // without that grant) can still serve; a missing object then shows up
+    // when the statements are prepared.
+    if (!schema_unchecked_logged_) {
+      log::line(log::Level::warning, "cannot check the schema's migrations (%s); serving without the check",
+                e.what());
+      schema_unchecked_logged_ = true;
+    }
+    return true;
   }
   std::string problem;
   if (!pending.empty()) {

@@ -81,6 +81,7 @@ class Connection {
   bool refused_for_capacity_ = false;
   unsigned connects_ = 0;
   std::string schema_problem_;
+  bool schema_unchecked_logged_ = false;
   bool in_transaction_ = false;  // begin() ran: ensure_ready() must not roll it back
   bool simple(const char* command);
 };
