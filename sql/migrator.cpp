@@ -1,6 +1,8 @@
 #include "sql/migrator.hpp"
 
+#include <cctype>
 #include <memory>
+#include <regex>
 #include <set>
 #include <stdexcept>
 
@@ -77,6 +79,27 @@ std::vector<std::string> pending_migrations(PGconn* conn, const std::vector<Migr
     if (!applied.contains(migration.name)) pending.emplace_back(migration.name);
   }
   return pending;
+}
+
+bool removes_something(std::string_view sql) {
+  // Upper case, "--" comments dropped, every run of space one blank.
+  std::string text;
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    if (sql.substr(i, 2) == "--") {
+      i = sql.find('\n', i);
+      if (i == std::string_view::npos) break;
+    }
+    char c = sql[i];
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      if (!text.empty() && text.back() != ' ') text += ' ';
+    } else {
+      text += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+  }
+  static const std::regex removing(
+      R"(\bDROP (TABLE|COLUMN|FUNCTION|PROCEDURE|VIEW|INDEX|TYPE|TRIGGER|CONSTRAINT|SCHEMA|SEQUENCE)\b|\bRENAME\b|)"
+      R"(\bALTER COLUMN \S+ (SET NOT NULL|(SET DATA )?TYPE)\b|\bTRUNCATE\b)");
+  return std::regex_search(text, removing);
 }
 
 std::vector<std::string> migrate(PGconn* conn, const std::vector<Migration>& migrations) {

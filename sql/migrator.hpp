@@ -26,4 +26,13 @@ std::vector<std::string> migrate(PGconn* conn, const std::vector<Migration>& mig
 // std::runtime_error when the database cannot say.
 std::vector<std::string> pending_migrations(PGconn* conn, const std::vector<Migration>& migrations);
 
+// Whether a migration's SQL removes or renames something a running binary
+// may use (DROP, RENAME, a column's type or NOT NULL changed), comments
+// aside. From 006 on, such a migration is a contract migration and is
+// named NNN_contract_<what>.sql; see docs/reliability.md, "Upgrades".
+bool removes_something(std::string_view sql);
+
+// The first migration written under that rule.
+inline constexpr std::string_view kFirstPhasedMigration = "006";
+
 }  // namespace notes::sql
