@@ -28,6 +28,11 @@ class PidFile {
   std::string path_;
 };
 
+// At err priority, so `journalctl -p warning -u notes` shows why.
+void log_refusal(const notes::ConfigError& error) {
+  notes::log::line(notes::log::Level::err, "configuration refused: %s", error.message.c_str());
+}
+
 }  // namespace
 
 int main(int argc, char* argv[]) {
@@ -37,8 +42,7 @@ int main(int argc, char* argv[]) {
     return 0;
   }
   if (auto* error = std::get_if<notes::ConfigError>(&parsed)) {
-    // At err priority, so `journalctl -p warning -u notes` shows why.
-    notes::log::line(notes::log::Level::err, "configuration refused: %s", error->message.c_str());
+    log_refusal(*error);
     return notes::kExitBadConfig;
   }
   auto config = std::get<notes::ServiceConfig>(parsed);
@@ -60,7 +64,7 @@ int main(int argc, char* argv[]) {
   auto reload = [argc, argv]() -> std::optional<notes::ServiceConfig> {
     auto again = notes::parse_service_config(argc, argv);
     if (auto* error = std::get_if<notes::ConfigError>(&again)) {
-      notes::log::line(notes::log::Level::err, "configuration refused: %s", error->message.c_str());
+      log_refusal(*error);
       return std::nullopt;
     }
     if (auto* fresh = std::get_if<notes::ServiceConfig>(&again)) return *fresh;

@@ -104,8 +104,8 @@ pid_t Supervisor::fork_worker(int* ready_fd) {
   return pid;
 }
 
-void Supervisor::start(Slot& slot) {
-  slot.pid = fork_worker(nullptr);
+void Supervisor::start(Slot& slot, int* ready_fd) {
+  slot.pid = fork_worker(ready_fd);
   slot.started = Clock::now();
   if (slot.pid < 0) {
     slot.pid = 0;
@@ -214,13 +214,7 @@ void Supervisor::start_all() {
   std::vector<int> ready_fds;
   for (Slot& slot : slots_) {
     int ready_fd = -1;
-    slot.pid = fork_worker(&ready_fd);
-    slot.started = Clock::now();
-    if (slot.pid < 0) {
-      slot.pid = 0;
-      slot.respawn_at = Clock::now() + kMaxBackoff;
-      continue;
-    }
+    start(slot, &ready_fd);
     if (ready_fd >= 0) ready_fds.push_back(ready_fd);
   }
   // Ready once every worker has tried its connection: a client that comes

@@ -45,7 +45,8 @@ class Supervisor {
   };
 
   pid_t fork_worker(int* ready_fd);
-  void start(Slot& slot);
+  // Forks the slot's worker; with `ready_fd`, the end of its report pipe.
+  void start(Slot& slot, int* ready_fd = nullptr);
   void start_all();
   std::chrono::milliseconds report_time_limit() const;
   void reap();

@@ -116,8 +116,8 @@ void run_worker(const ServiceConfig& config, int listen_fd, int ready_fd) {
   ListenWait listen_wait(listen_fd);
   sql::Connection db(config.database);
   // Connect now. If the database is down, requests get a quick 503 until it
-  // is back. The supervisor, when it waits for this worker (a reload), hears
-  // whether it holds a connection: 'R' ready, 'N' none.
+  // is back. The supervisor, which waits for this worker at start and on a
+  // reload, hears what it found (the reports of fcgi/worker.hpp).
   bool connected = db.ensure_ready();
   if (ready_fd >= 0) {
     char report = connected ? kReportServing
@@ -162,8 +162,7 @@ void run_worker(const ServiceConfig& config, int listen_fd, int ready_fd) {
     std::string out = response.serialize();
     FCGX_PutStr(out.data(), static_cast<int>(out.size()), fcgi.out);
     FCGX_Finish_r(&fcgi);
-    log_request(request, route, response.status, std::chrono::steady_clock::now() - started,
-                config.request_log_level);
+    log_request(request, route, response.status, started, config.request_log_level);
   }
   FCGX_Finish_r(&fcgi);
   _exit(0);

@@ -1,5 +1,6 @@
 #include "sql/migrator.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <memory>
 #include <regex>
@@ -21,19 +22,6 @@ void run(PGconn* conn, const char* sql, const std::string& context) {
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     throw std::runtime_error(context + ": " + error);
   }
-}
-
-bool is_applied(PGconn* conn, std::string_view name) {
-  std::string value(name);
-  const char* params[] = {value.c_str()};
-  PGresult* result = PQexecParams(conn, "SELECT 1 FROM schema_migrations WHERE name = $1", 1,
-                                  nullptr, params, nullptr, nullptr, 0);
-  bool ok = PQresultStatus(result) == PGRES_TUPLES_OK;
-  bool applied = ok && PQntuples(result) == 1;
-  std::string error = PQresultErrorMessage(result);
-  PQclear(result);
-  if (!ok) throw std::runtime_error("reading schema_migrations: " + error);
-  return applied;
 }
 
 void apply(PGconn* conn, const Migration& migration) {
@@ -111,8 +99,10 @@ std::vector<std::string> migrate(PGconn* conn, const std::vector<Migration>& mig
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
         "creating schema_migrations");
+    // Read under the lock: a migrator that held it before us has applied its share.
+    auto pending = pending_migrations(conn, migrations);
     for (const auto& migration : migrations) {
-      if (is_applied(conn, migration.name)) continue;
+      if (std::find(pending.begin(), pending.end(), migration.name) == pending.end()) continue;
       apply(conn, migration);
       applied.emplace_back(migration.name);
     }

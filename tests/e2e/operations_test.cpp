@@ -4,10 +4,8 @@
 // (docs/reliability.md, "Operating it").
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -15,28 +13,13 @@
 #include "tests/e2e/e2e.hpp"
 #include "tests/support/database.hpp"
 #include "tests/support/notesd_process.hpp"
+#include "tests/support/processes.hpp"
 #include "tests/support/stack_env.hpp"
 
 namespace notes::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-struct Exit {
-  int status = -1;
-  std::string output;  // stdout and stderr
-};
-
-Exit run(const std::string& command) {
-  Exit result;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  char buffer[4096];
-  std::size_t got;
-  while ((got = fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, got);
-  int status = pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
 
 // A datagram socket standing in for systemd's NOTIFY_SOCKET.
 class NotifySocket {
@@ -92,13 +75,13 @@ std::string database_url_named(const std::string& name) {
 }  // namespace
 
 TEST(Operations, CheckConfigSaysValidOrNamesTheFaultWithExit78) {
-  Exit valid = run(NOTES_BUILD_DIR "/notesd --config /dev/null --database-url postgresql:///x --check-config");
+  CommandExit valid = run_command(NOTES_BUILD_DIR "/notesd --config /dev/null --database-url postgresql:///x --check-config");
   EXPECT_EQ(valid.status, 0) << valid.output;
   EXPECT_NE(valid.output.find("is valid"), std::string::npos) << valid.output;
-  Exit invalid = run(NOTES_BUILD_DIR "/notesd --config /dev/null --workers 0x --check-config");
+  CommandExit invalid = run_command(NOTES_BUILD_DIR "/notesd --config /dev/null --workers 0x --check-config");
   EXPECT_EQ(invalid.status, 78) << invalid.output;
   EXPECT_NE(invalid.output.find("workers"), std::string::npos) << invalid.output;
-  Exit bad_level = run(NOTES_BUILD_DIR "/notesd --config /dev/null --log-level loud --check-config");
+  CommandExit bad_level = run_command(NOTES_BUILD_DIR "/notesd --config /dev/null --log-level loud --check-config");
   EXPECT_EQ(bad_level.status, 78) << bad_level.output;
   EXPECT_NE(bad_level.output.find("log-level"), std::string::npos) << bad_level.output;
 }
@@ -212,7 +195,7 @@ TEST(Operations, PendingMigrationsRefuseToServeUntilMigrated) {
               std::string::npos)
         << notesd.log();
 
-    Exit migrated = run(NOTES_BUILD_DIR "/notesctl --database-url '" + url + "' migrate");
+    CommandExit migrated = run_command(NOTES_BUILD_DIR "/notesctl --database-url '" + url + "' migrate");
     ASSERT_EQ(migrated.status, 0) << migrated.output;
     // Each worker looks again at most kSchemaRecheckInterval (1 s) after its
     // last look, on the next request: serving within that second.

@@ -250,13 +250,9 @@ TEST(WorkerPool, TakesTheSocketFromSystemdActivation) {
 }
 
 TEST(WorkerPool, BadConfigurationIsRefusedNamingTheOption) {
-  std::string command = NOTES_BUILD_DIR "/notesd --config /dev/null --workers 999 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  char buffer[512] = {};
-  size_t got = fread(buffer, 1, sizeof buffer - 1, pipe);
-  int status = pclose(pipe);
-  EXPECT_EQ(WEXITSTATUS(status), 78);
-  EXPECT_NE(std::string(buffer, got).find("workers"), std::string::npos) << buffer;
+  CommandExit refused = run_command(NOTES_BUILD_DIR "/notesd --config /dev/null --workers 999");
+  EXPECT_EQ(refused.status, 78);
+  EXPECT_NE(refused.output.find("workers"), std::string::npos) << refused.output;
 }
 
 }  // namespace notes::test
