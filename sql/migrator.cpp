@@ -85,7 +85,8 @@ bool removes_something(std::string_view sql) {
     }
   }
   static const std::regex removing(
-      R"(\bDROP (TABLE|COLUMN|FUNCTION|PROCEDURE|VIEW|INDEX|TYPE|TRIGGER|CONSTRAINT|SCHEMA|SEQUENCE)\b|\bRENAME\b|)"
+      // Any DROP but a column's default or NOT NULL (those only relax).
+      R"(\bDROP\b(?! DEFAULT\b| NOT NULL\b)|\bRENAME\b|)"
       R"(\bALTER COLUMN \S+ (SET NOT NULL|(SET DATA )?TYPE)\b|\bTRUNCATE\b)");
   return std::regex_search(text, removing);
 }

@@ -14,6 +14,9 @@ TEST(MigrationPhases, RemovingStatementsAreRecognised) {
   EXPECT_TRUE(removes_something("ALTER TABLE notes ALTER COLUMN reminder TYPE date;"));
   EXPECT_TRUE(removes_something("ALTER TABLE notes ALTER COLUMN reminder SET NOT NULL;"));
   EXPECT_TRUE(removes_something("DROP INDEX IF EXISTS notes_by_customer;"));
+  // COLUMN is optional in PostgreSQL's ALTER TABLE ... DROP.
+  EXPECT_TRUE(removes_something("ALTER TABLE notes DROP priority;"));
+  EXPECT_TRUE(removes_something("ALTER TABLE notes DROP IF EXISTS priority;"));
 }
 
 TEST(MigrationPhases, AddingStatementsAndCommentsAreNot) {
@@ -22,6 +25,9 @@ TEST(MigrationPhases, AddingStatementsAndCommentsAreNot) {
   EXPECT_FALSE(removes_something("CREATE INDEX CONCURRENTLY notes_due ON notes (reminder);"));
   EXPECT_FALSE(removes_something("-- nothing is dropped here\nCREATE OR REPLACE FUNCTION f() RETURNS int AS 'SELECT 1' LANGUAGE sql;"));
   EXPECT_FALSE(removes_something("ALTER TABLE notes ALTER COLUMN status SET DEFAULT 'open';"));
+  // Relaxing a column takes nothing from an old binary.
+  EXPECT_FALSE(removes_something("ALTER TABLE notes ALTER COLUMN status DROP DEFAULT;"));
+  EXPECT_FALSE(removes_something("ALTER TABLE notes ALTER COLUMN reminder DROP NOT NULL;"));
 }
 
 TEST(MigrationPhases, EveryRemovingMigrationIsNamedContract) {
