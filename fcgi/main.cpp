@@ -10,6 +10,7 @@
 #include "fcgi/config.hpp"
 #include "fcgi/listen_socket.hpp"
 #include "fcgi/supervisor.hpp"
+#include "handlers/routes.hpp"
 #include "log/log.hpp"
 
 namespace {
@@ -70,6 +71,8 @@ int main(int argc, char* argv[]) {
     if (auto* fresh = std::get_if<notes::ServiceConfig>(&again)) return *fresh;
     return std::nullopt;
   };
-  notes::Supervisor supervisor(config, socket, reload);
+  // Before the first fork, so that every worker shares the same counters.
+  notes::metrics::ServiceMetrics metrics(notes::route_names());
+  notes::Supervisor supervisor(config, socket, reload, metrics);
   return supervisor.run();
 }

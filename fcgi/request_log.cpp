@@ -31,10 +31,9 @@ std::string request_line(const Request& request, std::string_view route, int sta
 }
 
 void log_request(const Request& request, std::string_view route, int status,
-                 std::chrono::steady_clock::time_point started, log::Level level) {
+                 std::chrono::steady_clock::duration took, log::Level level) {
   if (status >= 500) level = log::Level::err;
   if (!log::enabled(level)) return;
-  auto took = std::chrono::steady_clock::now() - started;
   log::line(level, "%s", request_line(request, route, status, took).c_str());
 }
 

@@ -15,10 +15,10 @@ namespace notes {
 std::string request_line(const Request& request, std::string_view route, int status,
                          std::chrono::steady_clock::duration took);
 
-// Writes it, timed from `started`, at `level`; a 5xx answer at err whatever
-// `level` says, so a failure is in the journal with its request id. Costs
-// nothing more when the line is not written.
+// Writes it at `level`; a 5xx answer at err whatever `level` says, so a
+// failure is in the journal with its request id. Costs nothing more when the
+// line is not written.
 void log_request(const Request& request, std::string_view route, int status,
-                 std::chrono::steady_clock::time_point started, log::Level level);
+                 std::chrono::steady_clock::duration took, log::Level level);
 
 }  // namespace notes

@@ -78,8 +78,11 @@ void notify(const std::string& state) { sd_notify(0, state.c_str()); }
 }  // namespace
 
 Supervisor::Supervisor(ServiceConfig config, ListenSocket socket,
-                       std::function<std::optional<ServiceConfig>()> reload_config)
-    : config_(std::move(config)), socket_(std::move(socket)), reload_config_(std::move(reload_config)) {}
+                       std::function<std::optional<ServiceConfig>()> reload_config, metrics::ServiceMetrics& metrics)
+    : config_(std::move(config)),
+      socket_(std::move(socket)),
+      reload_config_(std::move(reload_config)),
+      metrics_(metrics) {}
 
 pid_t Supervisor::fork_worker(int* ready_fd) {
   int pipe_fds[2] = {-1, -1};
@@ -90,7 +93,7 @@ pid_t Supervisor::fork_worker(int* ready_fd) {
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     if (ready_fd) close(pipe_fds[0]);
-    run_worker(config_, socket_.fd, ready_fd ? pipe_fds[1] : -1);
+    run_worker(config_, socket_.fd, ready_fd ? pipe_fds[1] : -1, metrics_);
   }
   if (ready_fd) {
     close(pipe_fds[1]);
@@ -123,6 +126,7 @@ void Supervisor::reap() {
       if (slot.pid != pid) continue;
       slot.pid = 0;
       if (stopping_) break;
+      metrics_.count_worker_restart();
       bool quick = Clock::now() - slot.started < kHealthyAfter;
       slot.quick_deaths = quick ? slot.quick_deaths + 1 : 0;
       auto delay = std::chrono::milliseconds(0);
@@ -202,6 +206,7 @@ void Supervisor::reload() {
     }
   }
   slots_.resize(config_.workers);
+  metrics_.set_workers(config_.workers);
   log::line(log::Level::notice, "reloaded; %u workers", config_.workers);
   notify("READY=1\nSTATUS=" + status_line(reports));
 }
@@ -219,6 +224,7 @@ void Supervisor::start_all() {
   }
   // Ready once every worker has tried its connection: a client that comes
   // after READY=1 finds workers that hold one, or the status says why not.
+  metrics_.set_workers(config_.workers);
   auto reports = collect_reports(ready_fds, report_time_limit());
   reports.resize(slots_.size(), kReportNoDatabase);
   log::line(log::Level::notice, "%u workers on %s; %s", config_.workers, socket_.origin.c_str(),

@@ -9,6 +9,7 @@
 
 #include "fcgi/config.hpp"
 #include "fcgi/listen_socket.hpp"
+#include "metrics/service_metrics.hpp"
 
 namespace notes {
 
@@ -27,8 +28,10 @@ class Supervisor {
  public:
   // `reload_config` re-reads the configuration for SIGHUP; nothing means it
   // is invalid and the running configuration stays.
+  // `metrics` is mapped shared before any fork: the workers add to it, the
+  // supervisor counts restarts in it.
   Supervisor(ServiceConfig config, ListenSocket socket,
-             std::function<std::optional<ServiceConfig>()> reload_config);
+             std::function<std::optional<ServiceConfig>()> reload_config, metrics::ServiceMetrics& metrics);
   int run();
 
   static constexpr std::chrono::milliseconds kFirstBackoff{100};
@@ -58,6 +61,7 @@ class Supervisor {
   ServiceConfig config_;
   ListenSocket socket_;
   std::function<std::optional<ServiceConfig>()> reload_config_;
+  metrics::ServiceMetrics& metrics_;
   std::vector<Slot> slots_;
   std::set<pid_t> retiring_;  // replaced workers still finishing a request
   bool stopping_ = false;

@@ -103,9 +103,16 @@ class ListenWait {
   int epoll_fd_;
 };
 
+// What the worker's connection has counted so far, in the metrics' terms.
+metrics::DatabaseCounts database_counts(const sql::Connection& db) {
+  using sql::Failure;
+  return {db.connects() > 1 ? db.connects() - 1u : 0u, db.failures(Failure::unavailable), db.failures(Failure::timeout),
+          db.failures(Failure::retryable), db.failures(Failure::other)};
+}
+
 }  // namespace
 
-void run_worker(const ServiceConfig& config, int listen_fd, int ready_fd) {
+void run_worker(const ServiceConfig& config, int listen_fd, int ready_fd, metrics::ServiceMetrics& metrics) {
   prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the supervisor
   sigset_t waiting_mask = install_signal_handlers();
 
@@ -119,6 +126,7 @@ void run_worker(const ServiceConfig& config, int listen_fd, int ready_fd) {
   // is back. The supervisor, which waits for this worker at start and on a
   // reload, hears what it found (the reports of fcgi/worker.hpp).
   bool connected = db.ensure_ready();
+  metrics::DatabaseCounts database_counted = database_counts(db);
   if (ready_fd >= 0) {
     char report = connected ? kReportServing
                   : db.schema_problem().empty() ? kReportNoDatabase
@@ -158,11 +166,16 @@ void run_worker(const ServiceConfig& config, int listen_fd, int ready_fd) {
       int got = FCGX_GetStr(into, static_cast<int>(length), fcgi.in);
       return got >= 0 && static_cast<std::size_t>(got) == length;
     };
-    auto [response, route] = dispatch(request, db, read_body, config.max_body_bytes);
+    auto [response, route] = dispatch(request, db, &metrics, read_body, config.max_body_bytes);
     std::string out = response.serialize();
     FCGX_PutStr(out.data(), static_cast<int>(out.size()), fcgi.out);
     FCGX_Finish_r(&fcgi);
-    log_request(request, route, response.status, started, config.request_log_level);
+    auto took = std::chrono::steady_clock::now() - started;
+    log_request(request, route, response.status, took, config.request_log_level);
+    metrics.record_request(metrics.index_of(route), response.status, took);
+    auto database_now = database_counts(db);
+    metrics.add_database(database_now - database_counted);
+    database_counted = database_now;
   }
   FCGX_Finish_r(&fcgi);
   _exit(0);

@@ -1,5 +1,6 @@
 #pragma once
 #include "fcgi/config.hpp"
+#include "metrics/service_metrics.hpp"
 
 namespace notes {
 
@@ -11,8 +12,10 @@ inline constexpr char kReportSchemaBehind = 'M';   // migrations pending (reques
 
 // Runs one worker process until SIGTERM: opens its own PostgreSQL connection
 // (after the fork), writes its report to `ready_fd` (-1: none wanted), then
-// answers FastCGI requests from `listen_fd` one at a time. A request already
-// begun is always finished before the worker exits. Never returns.
-[[noreturn]] void run_worker(const ServiceConfig& config, int listen_fd, int ready_fd);
+// answers FastCGI requests from `listen_fd` one at a time, counting each in
+// `metrics` (shared with every other worker). A request already begun is
+// always finished before the worker exits. Never returns.
+[[noreturn]] void run_worker(const ServiceConfig& config, int listen_fd, int ready_fd,
+                             metrics::ServiceMetrics& metrics);
 
 }  // namespace notes

@@ -1,5 +1,8 @@
 #include "handlers/health.hpp"
 
+#include "handlers/error_envelope.hpp"
+#include "metrics/prometheus_text.hpp"
+
 namespace notes::health {
 
 Response live(const Request&, HandlerContext&) { return Response::json(200, "{\"status\":\"ok\"}"); }
@@ -15,6 +18,14 @@ Response ready(const Request&, HandlerContext& context) {
   }
   return Response::json(503, "{\"status\":\"unavailable\",\"reason\":\"database not reachable\"}")
       .header("Retry-After", "1");
+}
+
+Response metrics(const Request&, HandlerContext& context) {
+  if (!context.metrics) throw ApiError::not_found("There is no such route.");
+  Response response;
+  response.body = metrics::render_prometheus(context.metrics->snapshot());
+  response.header("Content-Type", metrics::kPrometheusContentType);
+  return response;
 }
 
 }  // namespace notes::health

@@ -7,5 +7,6 @@ namespace notes::health {
 
 Response live(const Request& request, HandlerContext& context);   // GET /healthz: the process answers
 Response ready(const Request& request, HandlerContext& context);  // GET /readyz: and the database does
+Response metrics(const Request& request, HandlerContext& context);  // GET /metrics: the counters, for Prometheus
 
 }  // namespace notes::health

@@ -55,6 +55,7 @@ Router<Route> build_route_table() {
   RouteTable router;
   router.add("GET", "/healthz", health_check(health::live));
   router.add("GET", "/readyz", health_check(health::ready));
+  router.add("GET", "/metrics", health_check(health::metrics));
 
   router.add("GET", "/api/v2/objspec/account_note", account_notes_route(account_notes::spec));
   router.add("GET", "/api/v2/account/{account_id}/note", account_notes_route(account_notes::get));
@@ -103,8 +104,8 @@ void read_body_within(Request& request, const BodyReader& read_body, std::size_t
 }
 
 // The route's answer, or its refusal in the route family's envelope.
-Response answer(Request& request, sql::Connection& db, const BodyReader& read_body, std::size_t max_body_bytes,
-                const Router<Route>::Match& match) {
+Response answer(Request& request, sql::Connection& db, const metrics::ServiceMetrics* metrics,
+                const BodyReader& read_body, std::size_t max_body_bytes, const Router<Route>::Match& match) {
   std::string_view path = request.path();
   // A path no route has answers like the family its prefix names.
   ApiFamily family = match.route ? match.route->family : family_of(path);
@@ -121,7 +122,7 @@ Response answer(Request& request, sql::Connection& db, const BodyReader& read_bo
         break;
     }
     const Route& route = *match.route;
-    HandlerContext context{db, caller_for(route, request)};
+    HandlerContext context{db, caller_for(route, request), metrics};
     if (route.idempotent) return idempotency::run(request, context, route.handler);
     return route.handler(request, context);
   } catch (const ApiError& refusal) {
@@ -156,14 +157,23 @@ const Router<Route>& route_table() {
   return router;
 }
 
-Dispatched dispatch(Request& request, sql::Connection& db, const BodyReader& read_body, std::size_t max_body_bytes) {
+std::vector<std::string> route_names() {
+  std::vector<std::string> names;
+  for (const Route& route : route_table().routes()) names.push_back(route.name);
+  names.emplace_back(kAuthRouteName);
+  names.emplace_back(kUnmatchedRouteName);
+  return names;
+}
+
+Dispatched dispatch(Request& request, sql::Connection& db, const metrics::ServiceMetrics* metrics,
+                    const BodyReader& read_body, std::size_t max_body_bytes) {
   // Only nginx's auth location sets this param; no client header can.
-  if (request.param_or_empty("NOTES_AUTH_REQUEST") == "1") return {answer_auth(request, db), "auth"};
+  if (request.param_or_empty("NOTES_AUTH_REQUEST") == "1") return {answer_auth(request, db), kAuthRouteName};
   std::string_view path = request.path();
   request.path_params.clear();
   auto match = route_table().match(request.method(), path, request.path_params);
-  std::string_view name = match.route ? std::string_view(match.route->name) : "unmatched";
-  return {answer(request, db, read_body, max_body_bytes, match), name};
+  std::string_view name = match.route ? std::string_view(match.route->name) : kUnmatchedRouteName;
+  return {answer(request, db, metrics, read_body, max_body_bytes, match), name};
 }
 
 }  // namespace notes

@@ -3,6 +3,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "handlers/error_envelope.hpp"
 #include "handlers/handler_context.hpp"
@@ -33,12 +34,19 @@ struct Route {
 // Every route of the service, in one table.
 const Router<Route>& route_table();
 
+// What a request is logged and counted under when no route of the table
+// answers it: nginx's auth sub-request, and a path or method no route has.
+inline constexpr const char* kAuthRouteName = "auth";
+inline constexpr const char* kUnmatchedRouteName = "unmatched";
+// Every name dispatch() may give: the table's, then those two.
+std::vector<std::string> route_names();
+
 // Reads the body the daemon holds: exactly `length` bytes into `into`;
 // false when fewer arrived.
 using BodyReader = std::function<bool(char* into, std::size_t length)>;
 
-// An answer, and which route gave it ("auth" for the auth sub-request,
-// "unmatched" for a path or method no route has), for the request's log line.
+// An answer, and which route gave it (one of route_names()), for the
+// request's log line and the metrics.
 struct Dispatched {
   Response response;
   std::string_view route;
@@ -49,7 +57,8 @@ struct Dispatched {
 // the route's limit and `max_body_bytes`. Checks the caller the route asks
 // for. A handler's refusal (a thrown ApiError) is answered in the route's
 // family's envelope; anything else unexpected is logged and answered 500.
-// Never throws.
-Dispatched dispatch(Request& request, sql::Connection& db, const BodyReader& read_body, std::size_t max_body_bytes);
+// `metrics` (may be null) is what GET /metrics reports. Never throws.
+Dispatched dispatch(Request& request, sql::Connection& db, const metrics::ServiceMetrics* metrics,
+                    const BodyReader& read_body, std::size_t max_body_bytes);
 
 }  // namespace notes

@@ -51,6 +51,8 @@ class Router {
     const Route* route = nullptr;  // found
     std::string allow;             // method_not_allowed
   };
+  const std::vector<Route>& routes() const { return routes_; }
+
   Match match(std::string_view method, std::string_view path, PathParams& params) const {
     auto found = matcher_.match(method, path, params);
     Match result{found.kind, nullptr, std::move(found.allow)};

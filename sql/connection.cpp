@@ -232,16 +232,20 @@ void Connection::rollback() {
 Result Connection::execute(const Query& query) {
   Result result = run_once(query);
   if (!result.ok() && may_retry(statement_text(query.statement).access == Access::read)) result = run_once(query);
+  count(result.failure());
   return result;
 }
 
 std::vector<Result> Connection::execute_pipeline(const std::vector<Query>& queries) {
   auto results = pipeline_once(queries);
-  if (!lost_) return results;  // the usual case: nothing more to decide
-  bool reads_only = std::all_of(queries.begin(), queries.end(), [](const Query& query) {
-    return statement_text(query.statement).access == Access::read;
-  });
-  if (may_retry(reads_only)) results = pipeline_once(queries);
+  if (lost_) {
+    bool reads_only = std::all_of(queries.begin(), queries.end(), [](const Query& query) {
+      return statement_text(query.statement).access == Access::read;
+    });
+    if (may_retry(reads_only)) results = pipeline_once(queries);
+  }
+  auto failed = std::find_if(results.begin(), results.end(), [](const Result& result) { return !result.ok(); });
+  count(failed == results.end() ? Failure::none : failed->failure());
   return results;
 }
 

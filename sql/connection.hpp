@@ -1,7 +1,9 @@
 #pragma once
 #include <libpq-fe.h>
 
+#include <array>
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -53,6 +55,8 @@ class Connection {
   bool refused_for_capacity() const { return refused_for_capacity_; }
   // Connections made so far, the first included.
   unsigned connects() const { return connects_; }
+  // Calls of execute() and execute_pipeline() that failed with `kind`, so far.
+  std::uint64_t failures(Failure kind) const { return failures_[static_cast<std::size_t>(kind)]; }
   // Why the last connect was given up although the database answered: its
   // schema lacks migrations this binary needs ("2 migrations pending
   // (first: 006_x.sql)"); empty when it has them all.
@@ -80,6 +84,8 @@ class Connection {
   bool lost_ = false;  // the connection broke during the last call
   bool refused_for_capacity_ = false;
   unsigned connects_ = 0;
+  std::array<std::uint64_t, static_cast<std::size_t>(Failure::other) + 1> failures_{};
+  void count(Failure failure) { ++failures_[static_cast<std::size_t>(failure)]; }
   std::string schema_problem_;
   bool schema_unchecked_logged_ = false;
   bool in_transaction_ = false;  // begin() ran: ensure_ready() must not roll it back

@@ -1,7 +1,8 @@
 // What an operator sees of notesd under systemd: --check-config, readiness
 // and STATUS= on the notify socket, journald priorities, one line per
 // request, and a database that lacks this binary's migrations
-// (docs/reliability.md, "Operating it").
+// and GET /metrics (docs/reliability.md, "Operating it" and "Metrics").
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 
 #include "tests/e2e/e2e.hpp"
 #include "tests/support/database.hpp"
+#include "tests/support/metrics_text.hpp"
 #include "tests/support/notesd_process.hpp"
 #include "tests/support/processes.hpp"
 #include "tests/support/stack_env.hpp"
@@ -205,6 +207,63 @@ TEST(Operations, PendingMigrationsRefuseToServeUntilMigrated) {
     EXPECT_LT(std::chrono::steady_clock::now() - migrated_at, 1250ms);
   }
   run_sql("DROP DATABASE notes_unmigrated WITH (FORCE)");
+}
+
+}  // namespace notes::test
+
+namespace notes::test {
+
+TEST(Operations, MetricsSumEveryWorkerAndOutliveTheWorkersThatCounted) {
+  Notesd notesd;  // two workers
+  const std::string healthz_ok = R"(notes_requests_total{route="GET /healthz",status="200"})";
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(status_is(notesd.request("GET", "/healthz"), 200));
+  auto first = notesd.request("GET", "/metrics");
+  ASSERT_TRUE(status_is(first, 200)) << first.output;
+  EXPECT_NE(first.output.find("Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n"), std::string::npos)
+      << first.output;
+  EXPECT_EQ(sample_value(first.output, healthz_ok), 10) << first.output;
+  EXPECT_EQ(sample_value(first.output, R"(notes_request_duration_seconds_count{route="GET /healthz"})"), 10);
+  EXPECT_EQ(sample_value(first.output, "notes_workers"), 2);
+  EXPECT_EQ(sample_value(first.output, "notes_worker_restarts_total"), 0);
+
+  // Every worker that counted dies: the counts stay, and the deaths count.
+  auto counted_by = notesd.workers_now();
+  ASSERT_EQ(counted_by.size(), 2u);
+  for (pid_t worker : counted_by) kill(worker, SIGKILL);
+  ASSERT_TRUE(Notesd::wait_until(
+      [&] {
+        auto now = notesd.workers_now();
+        return now.size() == 2 && !now.count(*counted_by.begin()) && !now.count(*counted_by.rbegin());
+      },
+      5s));
+  auto after = notesd.request("GET", "/metrics");
+  ASSERT_TRUE(status_is(after, 200)) << after.output;
+  EXPECT_EQ(sample_value(after.output, healthz_ok), 10) << after.output;
+  EXPECT_EQ(sample_value(after.output, R"(notes_requests_total{route="GET /metrics",status="200"})"), 1);
+  EXPECT_EQ(sample_value(after.output, "notes_worker_restarts_total"), 2) << after.output;
+}
+
+TEST(Operations, MetricsCountDatabaseFailuresAndReconnects) {
+  {
+    Notesd down(SocketFrom::own_bind, 1, "postgresql://notes@/notes?host=/nonexistent");
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(status_is(down.request("GET", "/readyz"), 503));
+    auto metrics = down.request("GET", "/metrics");
+    EXPECT_EQ(sample_value(metrics.output, R"(notes_database_errors_total{kind="unavailable"})"), 3) << metrics.output;
+    EXPECT_EQ(sample_value(metrics.output, R"(notes_requests_total{route="GET /readyz",status="503"})"), 3);
+    EXPECT_EQ(sample_value(metrics.output, "notes_database_reconnects_total"), 0);
+  }
+  std::string started = query_value("SELECT now()");
+  Notesd notesd(SocketFrom::own_bind, 1);
+  ASSERT_TRUE(status_is(notesd.request("GET", "/readyz"), 200));
+  // End this notesd's one connection, as an operator's pg_terminate_backend would.
+  std::string its_backend = "FROM pg_stat_activity WHERE application_name = 'notesd' AND backend_start > '" +
+                            started + "'";
+  ASSERT_EQ(query_value("SELECT count(pg_terminate_backend(pid)) " + its_backend), "1");
+  ASSERT_TRUE(Notesd::wait_until([&] { return query_value("SELECT count(*) " + its_backend) == "0"; }, 5s));
+  ASSERT_TRUE(status_is(notesd.request("GET", "/readyz"), 200));
+  auto metrics = notesd.request("GET", "/metrics");
+  EXPECT_EQ(sample_value(metrics.output, "notes_database_reconnects_total"), 1) << metrics.output;
+  EXPECT_EQ(sample_value(metrics.output, R"(notes_database_errors_total{kind="unavailable"})"), 0);
 }
 
 }  // namespace notes::test

@@ -6,6 +6,7 @@
 
 #include "http/json_body.hpp"
 #include "tests/e2e/e2e.hpp"
+#include "tests/support/metrics_text.hpp"
 #include "tests/support/stack_env.hpp"
 
 namespace notes::test {
@@ -53,6 +54,24 @@ TEST_F(Routing, HealthChecksNeedNoCredentialOnLoopback) {
   auto ready = http("GET", base_url() + "/readyz");
   EXPECT_EQ(ready.status, 200);
   EXPECT_EQ(ready.body, R"({"status":"ready"})");
+}
+
+TEST_F(Routing, MetricsAnswerOnLoopbackAndCountWhatTheWorkersAnswered) {
+  const std::string objspec_ok = R"(notes_requests_total{route="GET /api/v2/objspec/account_note",status="200"})";
+  const std::string auth_ok = R"(notes_requests_total{route="auth",status="200"})";
+  auto before = http("GET", base_url() + "/metrics");
+  ASSERT_EQ(before.status, 200) << before.body;
+  EXPECT_EQ(before.header("content-type"), "text/plain; version=0.0.4; charset=utf-8");
+  double objspec_before = std::max(0.0, sample_value(before.body, objspec_ok));
+  double auth_before = std::max(0.0, sample_value(before.body, auth_ok));
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(http("GET", base_url() + "/api/v2/objspec/account_note", {raw_key(acme->owner_key)}).status, 200);
+  }
+  auto after = http("GET", base_url() + "/metrics");
+  EXPECT_EQ(sample_value(after.body, objspec_ok), objspec_before + 5) << after.body;
+  // Each call's credential was checked by the auth sub-request, unless
+  // nginx's cache of those answers had it (docs/security.md): at most 5.
+  EXPECT_LE(sample_value(after.body, auth_ok), auth_before + 5);
 }
 
 TEST_F(Routing, ContentLengthMismatchesNeverReachAWorkerBroken) {
