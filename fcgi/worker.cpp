@@ -1,9 +1,7 @@
 #include "fcgi/worker.hpp"
 
 #include <fcgiapp.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -12,6 +10,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "fcgi/connection_set.hpp"
 #include "fcgi/request_log.hpp"
 #include "http/request.hpp"
 #include "log/log.hpp"
@@ -23,13 +22,10 @@ namespace {
 
 volatile std::sig_atomic_t stop_requested = 0;
 
-void on_stop_signal(int) {
-  stop_requested = 1;
-  FCGX_ShutdownPending();
-}
+void on_stop_signal(int) { stop_requested = 1; }
 
 // SIGTERM stays blocked while a request runs, so it can never cut one short;
-// it is delivered only inside ppoll, where the worker waits for the next one.
+// it is delivered only while the worker waits for the next one.
 sigset_t install_signal_handlers() {
   struct sigaction action{};
   action.sa_handler = on_stop_signal;
@@ -50,58 +46,12 @@ sigset_t install_signal_handlers() {
   return waiting;
 }
 
-// After a wait: true when the worker should go on to accept. A wait delivers
-// a pending signal only when nothing is ready yet; under load a connection
-// always is, so a SIGTERM would wait forever: look.
-bool ready_unless_stopping(int rc) {
+// Notes a stop signal that is pending (blocked while a request runs).
+void notice_pending_stop() {
   sigset_t pending;
   sigpending(&pending);
   if (sigismember(&pending, SIGTERM) || sigismember(&pending, SIGINT)) stop_requested = 1;
-  return rc > 0 && !stop_requested;
 }
-
-// Waits until `fd` is readable or a stop signal arrives.
-bool wait_readable(int fd, const sigset_t& waiting_mask) {
-  pollfd entry{fd, POLLIN, 0};
-  return ready_unless_stopping(ppoll(&entry, 1, nullptr, &waiting_mask));
-}
-
-// Waits on the listening socket that every worker shares. With plain poll a
-// connection woke every idle worker and all but one found nothing to accept:
-// with 8 workers, a hundred wasted system calls per request. EPOLLEXCLUSIVE
-// wakes one. Where the kernel refuses it, the worker falls back to ppoll.
-class ListenWait {
- public:
-  explicit ListenWait(int listen_fd) : listen_fd_(listen_fd), epoll_fd_(epoll_create1(EPOLL_CLOEXEC)) {
-    epoll_event event{};
-    event.events = EPOLLIN | EPOLLEXCLUSIVE;
-    event.data.fd = listen_fd;
-    if (epoll_fd_ >= 0 && epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd, &event) != 0) {
-      close(epoll_fd_);
-      epoll_fd_ = -1;
-    }
-  }
-  ~ListenWait() {
-    if (epoll_fd_ >= 0) close(epoll_fd_);
-  }
-  ListenWait(const ListenWait&) = delete;
-  ListenWait& operator=(const ListenWait&) = delete;
-
-  bool wait(const sigset_t& waiting_mask) {
-    if (epoll_fd_ < 0) return wait_readable(listen_fd_, waiting_mask);
-    epoll_event event{};
-    int rc = epoll_pwait(epoll_fd_, &event, 1, -1, &waiting_mask);
-    ready_unless_stopping(rc);  // notes a stop signal that is pending
-    // Woken, this worker alone was told of the connection: it takes it even
-    // when stopping (the loop ends after that request), or the connection
-    // would wait until the next one woke another worker.
-    return rc > 0;
-  }
-
- private:
-  int listen_fd_;
-  int epoll_fd_;
-};
 
 // What the worker's connection has counted so far, in the metrics' terms.
 metrics::DatabaseCounts database_counts(const sql::Connection& db) {
@@ -115,12 +65,8 @@ metrics::DatabaseCounts database_counts(const sql::Connection& db) {
 void run_worker(const ServiceConfig& config, int listen_fd, int ready_fd, metrics::ServiceMetrics& metrics) {
   prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the supervisor
   sigset_t waiting_mask = install_signal_handlers();
-
   FCGX_Init();
-  FCGX_Request fcgi;
-  FCGX_InitRequest(&fcgi, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);
 
-  ListenWait listen_wait(listen_fd);
   sql::Connection db(config.database);
   // Connect now. If the database is down, requests get a quick 503 until it
   // is back. The supervisor, which waits for this worker at start and on a
@@ -135,31 +81,9 @@ void run_worker(const ServiceConfig& config, int listen_fd, int ready_fd, metric
     close(ready_fd);
   }
 
-  while (!stop_requested) {
-    // The database is up but has no connection to spare for this worker:
-    // leave the requests to the workers that have one rather than answer
-    // each of them 503, and ask again in a while.
-    if (fcgi.ipcFd < 0 && !db.connected() && db.refused_for_capacity()) {
-      timespec pause{0, static_cast<long>(sql::Connection::kReconnectInterval.count()) * 1000000L};
-      ready_unless_stopping(ppoll(nullptr, 0, &pause, &waiting_mask));
-      if (!stop_requested) db.ensure_ready();
-      continue;
-    }
-    // nginx asks us to keep each connection (fastcgi_keep_conn): it closes it
-    // once it has our answer, or, with upstream keepalive configured, sends
-    // the next request on it. Otherwise the next request arrives as a new
-    // connection on the listening socket.
-    bool ready = fcgi.ipcFd >= 0 ? wait_readable(fcgi.ipcFd, waiting_mask) : listen_wait.wait(waiting_mask);
-    if (!ready) continue;
-    if (FCGX_Accept_r(&fcgi) < 0) {
-      // EAGAIN: another worker took the connection first. Anything else is
-      // logged; the loop goes on.
-      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && !stop_requested) {
-        log::line(log::Level::err, "accept failed: %s", std::strerror(errno));
-        usleep(10000);
-      }
-      continue;
-    }
+  // Reads the request waiting on `fcgi`'s connection, answers it, counts it.
+  auto serve = [&](FCGX_Request& fcgi) {
+    if (FCGX_Accept_r(&fcgi) < 0) return;  // nginx closed the connection
     auto started = std::chrono::steady_clock::now();
     Request request(fcgi.envp);
     auto read_body = [&fcgi](char* into, std::size_t length) {
@@ -169,15 +93,43 @@ void run_worker(const ServiceConfig& config, int listen_fd, int ready_fd, metric
     auto [response, route] = dispatch(request, db, &metrics, read_body, config.max_body_bytes);
     std::string out = response.serialize();
     FCGX_PutStr(out.data(), static_cast<int>(out.size()), fcgi.out);
-    FCGX_Finish_r(&fcgi);
+    // Counted before the answer's last record goes out, so that whoever has
+    // the answer finds it in GET /metrics.
     auto took = std::chrono::steady_clock::now() - started;
-    log_request(request, route, response.status, took, config.request_log_level);
     metrics.record_request(metrics.index_of(route), response.status, took);
     auto database_now = database_counts(db);
     metrics.add_database(database_now - database_counted);
     database_counted = database_now;
+    FCGX_Finish_r(&fcgi);
+    log_request(request, route, response.status, took, config.request_log_level);
+  };
+
+  ConnectionSet connections(listen_fd);
+  while (!stop_requested) {
+    // The database is up but has no connection to spare for this worker:
+    // leave new connections to the workers that have one rather than answer
+    // each request 503, serve those it holds, and ask again in a while.
+    bool starved = !db.connected() && db.refused_for_capacity();
+    connections.listen(!starved);
+    FCGX_Request* ready =
+        connections.next(waiting_mask, starved ? sql::Connection::kReconnectInterval : std::chrono::milliseconds(-1));
+    if (ready) {
+      serve(*ready);
+      connections.forget_if_closed(ready);
+    } else if (starved && !stop_requested) {
+      db.ensure_ready();
+    }
+    notice_pending_stop();
   }
-  FCGX_Finish_r(&fcgi);
+  // Stopping: no new connections; what nginx already sent on the kept ones
+  // is answered, then they are closed (docs/reliability.md, "Guarantees").
+  connections.listen(false);
+  while (!connections.close_idle()) {
+    if (FCGX_Request* ready = connections.next(waiting_mask, std::chrono::milliseconds(10))) {
+      serve(*ready);
+      connections.forget_if_closed(ready);
+    }
+  }
   _exit(0);
 }
 

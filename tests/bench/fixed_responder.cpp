@@ -1,7 +1,8 @@
 // The benchmark's ceiling: the smallest libfcgi responder that can stand where
 // notesd stands (same socket, same nginx site), answering every request with
-// a fixed JSON body and every auth sub-request with a fixed caller. Whatever
-// it manages is what the nginx -> FastCGI hop alone allows on this machine.
+// a fixed JSON body and every auth sub-request with a fixed caller. It waits
+// on its connections as notesd's workers do (fcgi/connection_set.hpp), so
+// whatever it manages is what the nginx -> FastCGI hop alone allows here.
 //
 //   fixed_responder SOCKET_PATH|HOST:PORT WORKERS
 #include <arpa/inet.h>
@@ -19,6 +20,8 @@
 #include <cstring>
 #include <string>
 
+#include "fcgi/connection_set.hpp"
+
 namespace {
 
 // The same body GET /api/v2/account/{id}/note answers.
@@ -34,15 +37,20 @@ int child_count = 0;
   const std::string answer_text = "Status: 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
                                   std::to_string(std::strlen(kBody)) + "\r\n\r\n" + kBody;
   FCGX_Init();
-  FCGX_Request request;
-  FCGX_InitRequest(&request, listen_fd, 0);
-  while (FCGX_Accept_r(&request) >= 0) {
-    bool auth = FCGX_GetParam("NOTES_AUTH_REQUEST", request.envp) != nullptr;
-    const char* answer = auth ? kAuthAnswer : answer_text.c_str();
-    FCGX_PutStr(answer, static_cast<int>(std::strlen(answer)), request.out);
-    FCGX_Finish_r(&request);
+  notes::ConnectionSet connections(listen_fd);
+  sigset_t mask;
+  sigemptyset(&mask);
+  while (true) {
+    FCGX_Request* request = connections.next(mask, std::chrono::milliseconds(-1));
+    if (request == nullptr) continue;
+    if (FCGX_Accept_r(request) >= 0) {
+      bool auth = FCGX_GetParam("NOTES_AUTH_REQUEST", request->envp) != nullptr;
+      const char* answer = auth ? kAuthAnswer : answer_text.c_str();
+      FCGX_PutStr(answer, static_cast<int>(std::strlen(answer)), request->out);
+      FCGX_Finish_r(request);
+    }
+    connections.forget_if_closed(request);
   }
-  _exit(0);
 }
 
 }  // namespace
@@ -58,7 +66,7 @@ int main(int argc, char* argv[]) {
   int fd;
   if (path.front() == '/') {
     unlink(path.c_str());
-    fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
     std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
@@ -68,7 +76,7 @@ int main(int argc, char* argv[]) {
     }
     chmod(path.c_str(), 0666);
   } else {
-    fd = socket(AF_INET, SOCK_STREAM, 0);
+    fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
     int on = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
     sockaddr_in address{};

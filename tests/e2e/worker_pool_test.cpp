@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <memory>
+#include <vector>
 #include <cstdio>
 #include <cerrno>
 #include <cstring>
@@ -253,6 +255,77 @@ TEST(WorkerPool, BadConfigurationIsRefusedNamingTheOption) {
   CommandExit refused = run_command(NOTES_BUILD_DIR "/notesd --config /dev/null --workers 999");
   EXPECT_EQ(refused.status, 78);
   EXPECT_NE(refused.output.find("workers"), std::string::npos) << refused.output;
+}
+
+}  // namespace notes::test
+
+namespace notes::test {
+
+// nginx with `keepalive` in its upstream keeps connections open between
+// requests, and may keep more of them than there are workers
+// (docs/performance.md, "Kept connections").
+TEST(WorkerPool, IdleKeptConnectionsNeverHoldBackANewRequest) {
+  Notesd notesd(SocketFrom::own_bind, 2);
+  const FastCgiParams healthz = {{"REQUEST_METHOD", "GET"}, {"DOCUMENT_URI", "/healthz"}, {"CONTENT_LENGTH", "0"}};
+  // Three kept connections per worker, each idle after one request.
+  std::vector<std::unique_ptr<FastCgiConnection>> kept;
+  for (int i = 0; i < 6; ++i) {
+    kept.push_back(std::make_unique<FastCgiConnection>(notesd.socket_));
+    auto first = kept.back()->request(healthz, "", /*keep=*/true, 2s);
+    ASSERT_TRUE(first.completed && status_is(first, 200)) << "kept connection " << i << ": " << first.output;
+  }
+  // With all of them idle and open, new connections are answered at once.
+  for (int i = 0; i < 10; ++i) {
+    auto fresh = FastCgiConnection(notesd.socket_).request(healthz, "", /*keep=*/false, 2s);
+    EXPECT_TRUE(fresh.completed && status_is(fresh, 200)) << "new connection " << i << ": " << fresh.output;
+  }
+  // And each kept connection carries its next request, in any order.
+  for (int i = 5; i >= 0; --i) {
+    auto again = kept[static_cast<std::size_t>(i)]->request(healthz, "", /*keep=*/true, 2s);
+    EXPECT_TRUE(again.completed && status_is(again, 200)) << "kept connection " << i << " again: " << again.output;
+  }
+}
+
+TEST(WorkerPool, ConnectionsNginxClosesAreForgottenWithoutALeak) {
+  Notesd notesd(SocketFrom::own_bind, 1);
+  const FastCgiParams healthz = {{"REQUEST_METHOD", "GET"}, {"DOCUMENT_URI", "/healthz"}, {"CONTENT_LENGTH", "0"}};
+  auto open_fds = [&] {
+    pid_t worker = *notesd.workers_now().begin();
+    std::size_t count = 0;
+    for ([[maybe_unused]] auto& entry : std::filesystem::directory_iterator("/proc/" + std::to_string(worker) + "/fd")) {
+      ++count;
+    }
+    return count;
+  };
+  ASSERT_TRUE(status_is(notesd.request("GET", "/healthz"), 200));
+  std::size_t before = open_fds();
+  for (int i = 0; i < 200; ++i) {
+    FastCgiConnection kept(notesd.socket_);
+    ASSERT_TRUE(status_is(kept.request(healthz, "", /*keep=*/true, 2s), 200));
+  }  // closed by the client, as nginx closes an idle one
+  ASSERT_TRUE(status_is(notesd.request("GET", "/healthz"), 200));
+  // The worker closes its end once it has read ours (libfcgi waits for it).
+  EXPECT_TRUE(Notesd::wait_until([&] { return open_fds() == before; }, 2s)) << open_fds() << " fds, " << before << " before";
+}
+
+TEST(WorkerPool, AReloadClosesKeptConnectionsOnlyOnceTheirRequestsAreAnswered) {
+  Notesd notesd(SocketFrom::own_bind, 2);
+  const FastCgiParams healthz = {{"REQUEST_METHOD", "GET"}, {"DOCUMENT_URI", "/healthz"}, {"CONTENT_LENGTH", "0"}};
+  FastCgiConnection idle(notesd.socket_);
+  ASSERT_TRUE(status_is(idle.request(healthz, "", true, 2s), 200));
+  auto old_workers = notesd.workers_now();
+  ASSERT_EQ(kill(notesd.pid_, SIGHUP), 0);
+  // The old worker that holds it closes the idle connection as it stops...
+  EXPECT_TRUE(idle.closed_by_worker(5s));
+  ASSERT_TRUE(Notesd::wait_until(
+      [&] {
+        auto now = notesd.workers_now();
+        return now.size() == 2 && !now.count(*old_workers.begin()) && !now.count(*old_workers.rbegin());
+      },
+      10s));
+  // ...and new connections go to the new workers.
+  FastCgiConnection next(notesd.socket_);
+  EXPECT_TRUE(status_is(next.request(healthz, "", true, 2s), 200));
 }
 
 }  // namespace notes::test

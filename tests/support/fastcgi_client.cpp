@@ -1,5 +1,6 @@
 #include "tests/support/fastcgi_client.hpp"
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -57,22 +58,27 @@ bool receive_exactly(int fd, char* buffer, std::size_t length) {
 
 }  // namespace
 
-FastCgiResponse fastcgi_request(const std::string& socket_path,
-                                const std::vector<std::pair<std::string, std::string>>& params,
-                                const std::string& body) {
-  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+FastCgiConnection::FastCgiConnection(const std::string& socket_path) {
+  fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
   std::strncpy(address.sun_path, socket_path.c_str(), sizeof address.sun_path - 1);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    close(fd);
+  if (connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    close(fd_);
     throw std::runtime_error("cannot connect to " + socket_path);
   }
-  timeval timeout{10, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+}
+
+FastCgiConnection::~FastCgiConnection() { close(fd_); }
+
+FastCgiResponse FastCgiConnection::request(const FastCgiParams& params, const std::string& body, bool keep,
+                                           std::chrono::milliseconds timeout) {
+  timeval limit{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>(timeout.count() % 1000 * 1000)};
+  setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
 
   std::string out;
-  append_record(out, kBeginRequest, std::string("\0\1\0\0\0\0\0\0", 8));  // responder, close after
+  // Role responder; flags: FCGI_KEEP_CONN or none (close after).
+  append_record(out, kBeginRequest, std::string("\0\1", 2) + (keep ? '\1' : '\0') + std::string(5, '\0'));
   std::string encoded;
   for (const auto& [name, value] : params) {
     append_length(encoded, name.size());
@@ -88,23 +94,34 @@ FastCgiResponse fastcgi_request(const std::string& socket_path,
   append_record(out, kStdin, "");
   FastCgiResponse response;
   try {
-    send_all(fd, out);
+    send_all(fd_, out);
   } catch (...) {
     // The worker may answer (413) before reading everything: read what it said.
   }
   unsigned char header[8];
-  while (receive_exactly(fd, reinterpret_cast<char*>(header), sizeof header)) {
+  while (receive_exactly(fd_, reinterpret_cast<char*>(header), sizeof header)) {
     std::size_t length = (header[4] << 8) | header[5];
     std::string content(length + header[6], '\0');
-    if (!receive_exactly(fd, content.data(), content.size())) break;
+    if (!receive_exactly(fd_, content.data(), content.size())) break;
     if (header[1] == kStdout) response.output += content.substr(0, length);
     if (header[1] == kEndRequest) {
       response.completed = true;
       break;
     }
   }
-  close(fd);
   return response;
+}
+
+bool FastCgiConnection::closed_by_worker(std::chrono::milliseconds limit) {
+  pollfd entry{fd_, POLLIN, 0};
+  if (poll(&entry, 1, static_cast<int>(limit.count())) <= 0) return false;
+  char byte;
+  return recv(fd_, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
+FastCgiResponse fastcgi_request(const std::string& socket_path, const FastCgiParams& params,
+                                const std::string& body) {
+  return FastCgiConnection(socket_path).request(params, body, /*keep=*/false);
 }
 
 }  // namespace notes::test

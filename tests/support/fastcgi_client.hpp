@@ -1,4 +1,5 @@
 #pragma once
+#include <chrono>
 #include <string>
 #include <utility>
 #include <vector>
@@ -11,10 +12,31 @@ struct FastCgiResponse {
   bool completed = false;  // an END_REQUEST record arrived
 };
 
+using FastCgiParams = std::vector<std::pair<std::string, std::string>>;
+
 // Sends one request straight to a notesd socket, speaking FastCGI the way
 // nginx does, so tests can reach the worker without nginx in front.
-FastCgiResponse fastcgi_request(const std::string& socket_path,
-                                const std::vector<std::pair<std::string, std::string>>& params,
+FastCgiResponse fastcgi_request(const std::string& socket_path, const FastCgiParams& params,
                                 const std::string& body = "");
+
+// A connection that carries one request after another, as nginx's kept
+// upstream connections do (FCGI_KEEP_CONN on each request).
+class FastCgiConnection {
+ public:
+  explicit FastCgiConnection(const std::string& socket_path);  // throws when it cannot connect
+  ~FastCgiConnection();
+  FastCgiConnection(const FastCgiConnection&) = delete;
+  FastCgiConnection& operator=(const FastCgiConnection&) = delete;
+
+  // Waits at most `timeout` for the answer (not completed when it did not
+  // come). `keep`: ask the worker to keep the connection afterwards.
+  FastCgiResponse request(const FastCgiParams& params, const std::string& body = "", bool keep = true,
+                          std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // Whether the worker has closed its end, waiting at most `limit`.
+  bool closed_by_worker(std::chrono::milliseconds limit);
+
+ private:
+  int fd_ = -1;
+};
 
 }  // namespace notes::test
