@@ -304,8 +304,10 @@ TEST(WorkerPool, ConnectionsNginxClosesAreForgottenWithoutALeak) {
     ASSERT_TRUE(status_is(kept.request(healthz, "", /*keep=*/true, 2s), 200));
   }  // closed by the client, as nginx closes an idle one
   ASSERT_TRUE(status_is(notesd.request("GET", "/healthz"), 200));
-  // The worker closes its end once it has read ours (libfcgi waits for it).
-  EXPECT_TRUE(Notesd::wait_until([&] { return open_fds() == before; }, 2s)) << open_fds() << " fds, " << before << " before";
+  // The worker closes its end once it has read ours (libfcgi waits for it),
+  // so either count may still hold the last one-shot connection; 200 kept
+  // ones leaked would be 200 more.
+  EXPECT_TRUE(Notesd::wait_until([&] { return open_fds() <= before; }, 2s)) << open_fds() << " fds, " << before << " before";
 }
 
 TEST(WorkerPool, AReloadClosesKeptConnectionsOnlyOnceTheirRequestsAreAnswered) {
