@@ -52,8 +52,6 @@ class ConnectionSet {
   bool close_idle();
   static constexpr std::chrono::milliseconds kFirstRequestWait{1000};
 
-  std::size_t size() const { return connections_.size(); }
-
  private:
   struct Connection {
     FCGX_Request request;

@@ -36,7 +36,7 @@ void log_exit(pid_t pid, int status) {
   }
 }
 
-// Waits for each worker's first report (fcgi/worker.hpp: WorkerReport),
+// Waits for each worker's first report (fcgi/worker.hpp: kReport*),
 // `limit` in all; a worker silent until then counts as without a connection.
 std::vector<char> collect_reports(const std::vector<int>& fds, std::chrono::milliseconds limit) {
   std::vector<char> reports(fds.size(), kReportNoDatabase);
@@ -227,9 +227,9 @@ void Supervisor::start_all() {
   metrics_.set_workers(config_.workers);
   auto reports = collect_reports(ready_fds, report_time_limit());
   reports.resize(slots_.size(), kReportNoDatabase);
-  log::line(log::Level::notice, "%u workers on %s; %s", config_.workers, socket_.origin.c_str(),
-            status_line(reports).c_str());
-  notify("READY=1\nSTATUS=" + status_line(reports));
+  std::string status = status_line(reports);
+  log::line(log::Level::notice, "%u workers on %s; %s", config_.workers, socket_.origin.c_str(), status.c_str());
+  notify("READY=1\nSTATUS=" + status);
 }
 
 void Supervisor::drain() {

@@ -81,30 +81,35 @@ void run_worker(const ServiceConfig& config, int listen_fd, int ready_fd, metric
     close(ready_fd);
   }
 
-  // Reads the request waiting on `fcgi`'s connection, answers it, counts it.
+  ConnectionSet connections(listen_fd);
+  // Reads the request waiting on `fcgi`'s connection, answers it, counts it;
+  // forgets the connection once closed (by nginx, or after its answer).
   auto serve = [&](FCGX_Request& fcgi) {
-    if (FCGX_Accept_r(&fcgi) < 0) return;  // nginx closed the connection
+    if (FCGX_Accept_r(&fcgi) < 0) {  // nginx closed the connection
+      connections.forget_if_closed(&fcgi);
+      return;
+    }
     auto started = std::chrono::steady_clock::now();
     Request request(fcgi.envp);
     auto read_body = [&fcgi](char* into, std::size_t length) {
       int got = FCGX_GetStr(into, static_cast<int>(length), fcgi.in);
       return got >= 0 && static_cast<std::size_t>(got) == length;
     };
-    auto [response, route] = dispatch(request, db, &metrics, read_body, config.max_body_bytes);
+    auto [response, route, route_index] = dispatch(request, db, &metrics, read_body, config.max_body_bytes);
     std::string out = response.serialize();
     FCGX_PutStr(out.data(), static_cast<int>(out.size()), fcgi.out);
     // Counted before the answer's last record goes out, so that whoever has
     // the answer finds it in GET /metrics.
     auto took = std::chrono::steady_clock::now() - started;
-    metrics.record_request(metrics.index_of(route), response.status, took);
+    metrics.record_request(route_index, response.status, took);
     auto database_now = database_counts(db);
     metrics.add_database(database_now - database_counted);
     database_counted = database_now;
     FCGX_Finish_r(&fcgi);
+    connections.forget_if_closed(&fcgi);
     log_request(request, route, response.status, took, config.request_log_level);
   };
 
-  ConnectionSet connections(listen_fd);
   while (!stop_requested) {
     // The database is up but has no connection to spare for this worker:
     // leave new connections to the workers that have one rather than answer
@@ -115,7 +120,6 @@ void run_worker(const ServiceConfig& config, int listen_fd, int ready_fd, metric
         connections.next(waiting_mask, starved ? sql::Connection::kReconnectInterval : std::chrono::milliseconds(-1));
     if (ready) {
       serve(*ready);
-      connections.forget_if_closed(ready);
     } else if (starved && !stop_requested) {
       db.ensure_ready();
     }
@@ -125,10 +129,7 @@ void run_worker(const ServiceConfig& config, int listen_fd, int ready_fd, metric
   // is answered, then they are closed (docs/reliability.md, "Guarantees").
   connections.listen(false);
   while (!connections.close_idle()) {
-    if (FCGX_Request* ready = connections.next(waiting_mask, std::chrono::milliseconds(10))) {
-      serve(*ready);
-      connections.forget_if_closed(ready);
-    }
+    if (FCGX_Request* ready = connections.next(waiting_mask, std::chrono::milliseconds(10))) serve(*ready);
   }
   _exit(0);
 }

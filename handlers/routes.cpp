@@ -167,13 +167,17 @@ std::vector<std::string> route_names() {
 
 Dispatched dispatch(Request& request, sql::Connection& db, const metrics::ServiceMetrics* metrics,
                     const BodyReader& read_body, std::size_t max_body_bytes) {
+  const std::vector<Route>& routes = route_table().routes();
   // Only nginx's auth location sets this param; no client header can.
-  if (request.param_or_empty("NOTES_AUTH_REQUEST") == "1") return {answer_auth(request, db), kAuthRouteName};
+  if (request.param_or_empty("NOTES_AUTH_REQUEST") == "1") {
+    return {answer_auth(request, db), kAuthRouteName, routes.size()};
+  }
   std::string_view path = request.path();
   request.path_params.clear();
   auto match = route_table().match(request.method(), path, request.path_params);
-  std::string_view name = match.route ? std::string_view(match.route->name) : kUnmatchedRouteName;
-  return {answer(request, db, metrics, read_body, max_body_bytes, match), name};
+  Response response = answer(request, db, metrics, read_body, max_body_bytes, match);
+  if (!match.route) return {std::move(response), kUnmatchedRouteName, routes.size() + 1};
+  return {std::move(response), match.route->name, static_cast<std::size_t>(match.route - routes.data())};
 }
 
 }  // namespace notes

@@ -38,18 +38,20 @@ const Router<Route>& route_table();
 // answers it: nginx's auth sub-request, and a path or method no route has.
 inline constexpr const char* kAuthRouteName = "auth";
 inline constexpr const char* kUnmatchedRouteName = "unmatched";
-// Every name dispatch() may give: the table's, then those two.
+// Every name dispatch() may give, in the order of Dispatched::route_index:
+// the table's, then those two.
 std::vector<std::string> route_names();
 
 // Reads the body the daemon holds: exactly `length` bytes into `into`;
 // false when fewer arrived.
 using BodyReader = std::function<bool(char* into, std::size_t length)>;
 
-// An answer, and which route gave it (one of route_names()), for the
-// request's log line and the metrics.
+// An answer, and which route gave it, for the request's log line (its name)
+// and the metrics (its position in route_names()).
 struct Dispatched {
   Response response;
   std::string_view route;
+  std::size_t route_index;
 };
 
 // Answers one request: the auth sub-request, or a route from route_table().

@@ -2,7 +2,6 @@
 
 #include <sys/mman.h>
 
-#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <system_error>
@@ -55,10 +54,6 @@ ServiceMetrics::~ServiceMetrics() {
 
 ServiceMetrics::RouteBlock* ServiceMetrics::route_block(std::size_t route) const {
   return reinterpret_cast<RouteBlock*>(reinterpret_cast<char*>(block_) + sizeof(Block)) + route;
-}
-
-std::size_t ServiceMetrics::index_of(std::string_view route) const {
-  return static_cast<std::size_t>(std::find(routes_.begin(), routes_.end(), route) - routes_.begin());
 }
 
 void ServiceMetrics::record_request(std::size_t route, int status, std::chrono::steady_clock::duration took) {

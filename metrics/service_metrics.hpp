@@ -3,7 +3,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
-#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -48,17 +47,17 @@ struct Snapshot {
 class ServiceMetrics {
  public:
   // `routes`: every name a request can be recorded under, fixed for the
-  // life of the process (the route table's names). Throws std::system_error
-  // when the memory cannot be mapped.
+  // life of the process (the route table's names); a request is recorded by
+  // its name's index. Throws std::system_error when the memory cannot be
+  // mapped.
   explicit ServiceMetrics(std::vector<std::string> routes);
   ~ServiceMetrics();
   ServiceMetrics(const ServiceMetrics&) = delete;
   ServiceMetrics& operator=(const ServiceMetrics&) = delete;
 
-  // The index to record `route` under; routes().size() for an unknown name.
-  std::size_t index_of(std::string_view route) const;
   const std::vector<std::string>& routes() const { return routes_; }
 
+  // An index past routes() is not recorded.
   void record_request(std::size_t route, int status, std::chrono::steady_clock::duration took);
   void add_database(const DatabaseCounts& delta);
   void count_worker_restart();
