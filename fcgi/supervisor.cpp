@@ -93,7 +93,7 @@ pid_t Supervisor::fork_worker(int* ready_fd) {
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     if (ready_fd) close(pipe_fds[0]);
-    run_worker(config_, socket_.fd, ready_fd ? pipe_fds[1] : -1, metrics_);
+    run_worker(config_, socket_.fd, handoff_, ready_fd ? pipe_fds[1] : -1, metrics_);
   }
   if (ready_fd) {
     close(pipe_fds[1]);
@@ -176,7 +176,7 @@ void Supervisor::reload() {
     if (i >= config_.workers) {  // fewer workers than before
       if (old > 0) {
         retiring_.insert(old);
-        kill(old, SIGTERM);
+        kill(old, kRetireSignal);
       }
       continue;
     }
@@ -202,7 +202,7 @@ void Supervisor::reload() {
     slot.quick_deaths = 0;
     if (old > 0) {
       retiring_.insert(old);
-      kill(old, SIGTERM);
+      kill(old, kRetireSignal);
     }
   }
   slots_.resize(config_.workers);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "fcgi/config.hpp"
+#include "fcgi/connection_handoff.hpp"
 #include "fcgi/listen_socket.hpp"
 #include "metrics/service_metrics.hpp"
 
@@ -60,6 +61,7 @@ class Supervisor {
 
   ServiceConfig config_;
   ListenSocket socket_;
+  ConnectionHandoff handoff_;  // made before the first fork, shared by every worker
   std::function<std::optional<ServiceConfig>()> reload_config_;
   metrics::ServiceMetrics& metrics_;
   std::vector<Slot> slots_;

@@ -20,18 +20,28 @@
 namespace notes {
 namespace {
 
-volatile std::sig_atomic_t stop_requested = 0;
+// How the worker was asked to stop: the connections nginx keeps open to it go
+// to the workers that stay (retire), or are closed, as nothing stays (stop).
+enum StopRequest : std::sig_atomic_t { kRunning = 0, kRetire = 1, kStop = 2 };
+volatile std::sig_atomic_t stop_requested = kRunning;
 
-void on_stop_signal(int) { stop_requested = 1; }
+void on_stop_signal(int signal) {
+  if (signal != kRetireSignal) {
+    stop_requested = kStop;
+  } else if (stop_requested == kRunning) {
+    stop_requested = kRetire;
+  }
+}
 
-// SIGTERM stays blocked while a request runs, so it can never cut one short;
-// it is delivered only while the worker waits for the next one.
+// The stop signals stay blocked while a request runs, so they can never cut
+// one short; they are delivered only while the worker waits for the next one.
 sigset_t install_signal_handlers() {
   struct sigaction action{};
   action.sa_handler = on_stop_signal;
   sigemptyset(&action.sa_mask);
   sigaction(SIGTERM, &action, nullptr);
   sigaction(SIGINT, &action, nullptr);
+  sigaction(kRetireSignal, &action, nullptr);
   std::signal(SIGHUP, SIG_IGN);   // reloads are the supervisor's business
   std::signal(SIGPIPE, SIG_IGN);  // nginx may hang up; the write just fails
   std::signal(SIGCHLD, SIG_DFL);
@@ -40,9 +50,11 @@ sigset_t install_signal_handlers() {
   sigemptyset(&blocked);
   sigaddset(&blocked, SIGTERM);
   sigaddset(&blocked, SIGINT);
+  sigaddset(&blocked, kRetireSignal);
   sigprocmask(SIG_SETMASK, &blocked, &waiting);
   sigdelset(&waiting, SIGTERM);
   sigdelset(&waiting, SIGINT);
+  sigdelset(&waiting, kRetireSignal);
   return waiting;
 }
 
@@ -50,7 +62,11 @@ sigset_t install_signal_handlers() {
 void notice_pending_stop() {
   sigset_t pending;
   sigpending(&pending);
-  if (sigismember(&pending, SIGTERM) || sigismember(&pending, SIGINT)) stop_requested = 1;
+  if (sigismember(&pending, SIGTERM) || sigismember(&pending, SIGINT)) {
+    stop_requested = kStop;
+  } else if (sigismember(&pending, kRetireSignal) && stop_requested == kRunning) {
+    stop_requested = kRetire;
+  }
 }
 
 // What the worker's connection has counted so far, in the metrics' terms.
@@ -62,7 +78,8 @@ metrics::DatabaseCounts database_counts(const sql::Connection& db) {
 
 }  // namespace
 
-void run_worker(const ServiceConfig& config, int listen_fd, int ready_fd, metrics::ServiceMetrics& metrics) {
+void run_worker(const ServiceConfig& config, int listen_fd, const ConnectionHandoff& handoff, int ready_fd,
+                metrics::ServiceMetrics& metrics) {
   prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the supervisor
   sigset_t waiting_mask = install_signal_handlers();
   FCGX_Init();
@@ -81,7 +98,7 @@ void run_worker(const ServiceConfig& config, int listen_fd, int ready_fd, metric
     close(ready_fd);
   }
 
-  ConnectionSet connections(listen_fd);
+  ConnectionSet connections(listen_fd, &handoff);
   // Reads the request waiting on `fcgi`'s connection, answers it, counts it;
   // forgets the connection once closed (by nginx, or after its answer).
   auto serve = [&](FCGX_Request& fcgi) {
@@ -126,10 +143,13 @@ void run_worker(const ServiceConfig& config, int listen_fd, int ready_fd, metric
     notice_pending_stop();
   }
   // Stopping: no new connections; what nginx already sent on the kept ones
-  // is answered, then they are closed (docs/reliability.md, "Guarantees").
+  // is answered; the others go to the workers that stay on a retire, and are
+  // closed on a stop, so that nginx drops them at once (docs/reliability.md,
+  // "Guarantees").
   connections.listen(false);
-  while (!connections.close_idle()) {
+  while (!connections.release_idle(stop_requested == kRetire)) {
     if (FCGX_Request* ready = connections.next(waiting_mask, std::chrono::milliseconds(10))) serve(*ready);
+    notice_pending_stop();
   }
   _exit(0);
 }

@@ -1,5 +1,8 @@
 #pragma once
+#include <signal.h>
+
 #include "fcgi/config.hpp"
+#include "fcgi/connection_handoff.hpp"
 #include "metrics/service_metrics.hpp"
 
 namespace notes {
@@ -10,12 +13,17 @@ inline constexpr char kReportServing = 'R';        // connected, schema current
 inline constexpr char kReportNoDatabase = 'N';     // no connection (requests: 503)
 inline constexpr char kReportSchemaBehind = 'M';   // migrations pending (requests: 503)
 
-// Runs one worker process until SIGTERM: opens its own PostgreSQL connection
+// Asks a worker to stop and hand the connections nginx keeps open to it to
+// the workers that stay (a reload); SIGTERM stops it and closes them.
+inline constexpr int kRetireSignal = SIGUSR2;
+
+// Runs one worker process until SIGTERM or kRetireSignal: opens its own PostgreSQL connection
 // (after the fork), writes its report to `ready_fd` (-1: none wanted), then
-// answers FastCGI requests from `listen_fd` one at a time, counting each in
-// `metrics` (shared with every other worker). A request already begun is
+// answers FastCGI requests one at a time from connections it takes from
+// `listen_fd` or from `handoff` (shared with every other worker, as is
+// `metrics`, where each request is counted). A request already begun is
 // always finished before the worker exits. Never returns.
-[[noreturn]] void run_worker(const ServiceConfig& config, int listen_fd, int ready_fd,
-                             metrics::ServiceMetrics& metrics);
+[[noreturn]] void run_worker(const ServiceConfig& config, int listen_fd, const ConnectionHandoff& handoff,
+                             int ready_fd, metrics::ServiceMetrics& metrics);
 
 }  // namespace notes

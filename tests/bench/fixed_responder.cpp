@@ -33,11 +33,11 @@ constexpr char kAuthAnswer[] =
 pid_t children[256];
 int child_count = 0;
 
-[[noreturn]] void serve(int listen_fd) {
+[[noreturn]] void serve(int listen_fd, const notes::ConnectionHandoff& handoff) {
   const std::string answer_text = "Status: 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
                                   std::to_string(std::strlen(kBody)) + "\r\n\r\n" + kBody;
   FCGX_Init();
-  notes::ConnectionSet connections(listen_fd);
+  notes::ConnectionSet connections(listen_fd, &handoff);
   sigset_t mask;
   sigemptyset(&mask);
   while (true) {
@@ -88,9 +88,10 @@ int main(int argc, char* argv[]) {
       return 1;
     }
   }
+  notes::ConnectionHandoff handoff;
   for (int i = 0; i < workers; ++i) {
     pid_t pid = fork();
-    if (pid == 0) serve(fd);
+    if (pid == 0) serve(fd, handoff);
     children[child_count++] = pid;
   }
   signal(SIGTERM, [](int) {

@@ -56,6 +56,12 @@ bool receive_exactly(int fd, char* buffer, std::size_t length) {
   return true;
 }
 
+void append_body(std::string& out, const std::string& body) {
+  for (std::size_t offset = 0; offset < body.size(); offset += 32768) {
+    append_record(out, kStdin, body.substr(offset, 32768));
+  }
+}
+
 }  // namespace
 
 FastCgiConnection::FastCgiConnection(const std::string& socket_path) {
@@ -73,9 +79,23 @@ FastCgiConnection::~FastCgiConnection() { close(fd_); }
 
 FastCgiResponse FastCgiConnection::request(const FastCgiParams& params, const std::string& body, bool keep,
                                            std::chrono::milliseconds timeout) {
-  timeval limit{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>(timeout.count() % 1000 * 1000)};
-  setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  // All of it in one write, as nginx writes a request: a worker may answer
+  // a bodiless request before it reads the end of the body, and the end
+  // arriving later would sit on the kept connection.
+  send_ignoring_failure(encode_start(params, body, keep) + end_of_body(""));
+  return read_answer(timeout);
+}
 
+void FastCgiConnection::begin(const FastCgiParams& params, const std::string& body_start, bool keep) {
+  send_ignoring_failure(encode_start(params, body_start, keep));
+}
+
+FastCgiResponse FastCgiConnection::finish(const std::string& body_rest, std::chrono::milliseconds timeout) {
+  send_ignoring_failure(end_of_body(body_rest));
+  return read_answer(timeout);
+}
+
+std::string FastCgiConnection::encode_start(const FastCgiParams& params, const std::string& body_start, bool keep) {
   std::string out;
   // Role responder; flags: FCGI_KEEP_CONN or none (close after).
   append_record(out, kBeginRequest, std::string("\0\1", 2) + (keep ? '\1' : '\0') + std::string(5, '\0'));
@@ -88,16 +108,21 @@ FastCgiResponse FastCgiConnection::request(const FastCgiParams& params, const st
   }
   if (!encoded.empty()) append_record(out, kParams, encoded);
   append_record(out, kParams, "");
-  for (std::size_t offset = 0; offset < body.size(); offset += 32768) {
-    append_record(out, kStdin, body.substr(offset, 32768));
-  }
+  append_body(out, body_start);
+  return out;
+}
+
+std::string FastCgiConnection::end_of_body(const std::string& body_rest) {
+  std::string out;
+  append_body(out, body_rest);
   append_record(out, kStdin, "");
+  return out;
+}
+
+FastCgiResponse FastCgiConnection::read_answer(std::chrono::milliseconds timeout) {
+  timeval limit{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>(timeout.count() % 1000 * 1000)};
+  setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
   FastCgiResponse response;
-  try {
-    send_all(fd_, out);
-  } catch (...) {
-    // The worker may answer (413) before reading everything: read what it said.
-  }
   unsigned char header[8];
   while (receive_exactly(fd_, reinterpret_cast<char*>(header), sizeof header)) {
     std::size_t length = (header[4] << 8) | header[5];
@@ -110,6 +135,14 @@ FastCgiResponse FastCgiConnection::request(const FastCgiParams& params, const st
     }
   }
   return response;
+}
+
+void FastCgiConnection::send_ignoring_failure(const std::string& data) {
+  try {
+    send_all(fd_, data);
+  } catch (...) {
+    // The worker may answer (413) before reading everything: read what it said.
+  }
 }
 
 bool FastCgiConnection::closed_by_worker(std::chrono::milliseconds limit) {

@@ -32,10 +32,20 @@ class FastCgiConnection {
   // come). `keep`: ask the worker to keep the connection afterwards.
   FastCgiResponse request(const FastCgiParams& params, const std::string& body = "", bool keep = true,
                           std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // A request in two halves: `begin` sends the parameters and the start of
+  // the body, so the worker that reads it waits, busy, for the rest;
+  // `finish` sends the rest and the end of the body and reads the answer.
+  void begin(const FastCgiParams& params, const std::string& body_start, bool keep = true);
+  FastCgiResponse finish(const std::string& body_rest = "",
+                         std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // Whether the worker has closed its end, waiting at most `limit`.
   bool closed_by_worker(std::chrono::milliseconds limit);
 
  private:
+  static std::string encode_start(const FastCgiParams& params, const std::string& body_start, bool keep);
+  static std::string end_of_body(const std::string& body_rest);
+  FastCgiResponse read_answer(std::chrono::milliseconds timeout);
+  void send_ignoring_failure(const std::string& data);
   int fd_ = -1;
 };
 
