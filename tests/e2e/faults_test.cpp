@@ -57,6 +57,22 @@ std::set<pid_t> workers() {
   return child_processes(supervisor_pid());
 }
 
+// Has nginx start new worker processes (SIGHUP) and waits until the old ones
+// are gone, and with them the connections they kept to the notes workers.
+bool restart_nginx_workers() {
+  pid_t master = 0;
+  std::ifstream(stack_value("NOTES_RUNTIME_DIR") + "/nginx/nginx.pid") >> master;
+  auto old_workers = child_processes(master);
+  if (master <= 0 || kill(master, SIGHUP) != 0) return false;
+  for (auto deadline = Clock::now() + 5s; Clock::now() < deadline; std::this_thread::sleep_for(10ms)) {
+    auto now = child_processes(master);
+    bool replaced = !now.empty();
+    for (pid_t old : old_workers) replaced = replaced && !now.count(old) && kill(old, 0) != 0;
+    if (replaced) return true;
+  }
+  return false;
+}
+
 // Requests from several threads until stopped; every answer is recorded.
 class Load {
  public:
@@ -281,12 +297,18 @@ TEST_F(Faults, ReloadKeepsTheWorkersWhenNewOnesGetNoDatabaseConnection) {
               ms(Clock::now() - back));
 }
 
-TEST_F(Faults, StoppedWorkerCostsAtMostItsRequestAsA504) {
+// nginx keeps connections to the workers (`keepalive`); it cannot know that
+// the worker holding one is frozen, so each request it sends on one is lost
+// (504 at fastcgi_read_timeout), and then the connection with it. The
+// others workers serve everything else.
+TEST_F(Faults, StoppedWorkerCostsAtMostARequestPerConnectionItHolds) {
   auto before = workers();
   Load load(3, read);
   std::this_thread::sleep_for(500ms);
   pid_t victim = *before.begin();
   kill(victim, SIGSTOP);
+  ASSERT_TRUE(wait_until_stopped(victim));
+  int held = held_connections(victim, stack_value("NOTES_SOCKET"));
   std::this_thread::sleep_for(11s);  // beyond nginx's fastcgi_read_timeout (10 s)
   kill(victim, SIGCONT);
   std::this_thread::sleep_for(500ms);
@@ -294,9 +316,9 @@ TEST_F(Faults, StoppedWorkerCostsAtMostItsRequestAsA504) {
   auto counts = count_statuses(answers);
   Clock::duration slowest{};
   for (const auto& a : answers) slowest = std::max(slowest, a.answered - a.sent);
-  std::printf("FAULT SIGSTOP worker for 11 s: %zu requests, %s; slowest answer %lld ms\n", answers.size(),
-              describe(answers).c_str(), ms(slowest));
-  EXPECT_LE(static_cast<int>(answers.size()) - counts[200], 1) << describe(answers);
+  std::printf("FAULT SIGSTOP worker for 11 s: %zu requests, %s; slowest answer %lld ms; it held %d connections\n",
+              answers.size(), describe(answers).c_str(), ms(slowest), held);
+  EXPECT_LE(static_cast<int>(answers.size()) - counts[200], std::max(1, held)) << describe(answers);
   EXPECT_EQ(counts[200] + counts[504], static_cast<int>(answers.size())) << describe(answers);
   EXPECT_LT(ms(slowest), 11000);
   EXPECT_GT(counts[200], 100) << "the other workers stopped serving";
@@ -326,6 +348,9 @@ TEST_F(Faults, AnAnswerWrittenReachesTheClientThoughItsWorkerFreezesBeforeClosin
   for (pid_t pid : pool)
     if (pid != victim && kill(pid, SIGSTOP) == 0) others.pids.push_back(pid);
   for (pid_t pid : others.pids) ASSERT_TRUE(wait_until_stopped(pid)) << pid;
+  // nginx would send the request on a connection it keeps, maybe one a
+  // stopped worker holds: new nginx workers start without any.
+  ASSERT_TRUE(restart_nginx_workers());
 
   std::unique_ptr<SyscallFreezer> freezer;
   try {

@@ -1,12 +1,14 @@
 #pragma once
-// The processes the tests look at: the supervisor's workers, from /proc,
-// and commands run to completion.
+// The processes the tests look at: the supervisor's workers and the
+// connections they hold, from /proc, and commands run to completion.
 #include <sys/types.h>
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 #include <string>
 
 namespace notes::test {
@@ -18,6 +20,31 @@ inline std::set<pid_t> child_processes(pid_t pid) {
   pid_t child;
   while (file >> child) children.insert(child);
   return children;
+}
+
+// The connections to the unix socket at `socket_path` that process `pid`
+// holds open: accepted ones carry the listening socket's path in
+// /proc/net/unix (state 03, connected), and the process has their inodes
+// among its descriptors.
+inline int held_connections(pid_t pid, const std::string& socket_path) {
+  std::set<std::string> inodes;
+  std::string fd_dir = "/proc/" + std::to_string(pid) + "/fd";
+  for (const auto& entry : std::filesystem::directory_iterator(fd_dir, std::filesystem::directory_options::skip_permission_denied)) {
+    std::error_code error;
+    std::string target = std::filesystem::read_symlink(entry.path(), error).string();
+    if (!error && target.rfind("socket:[", 0) == 0) inodes.insert(target.substr(8, target.size() - 9));
+  }
+  std::ifstream table("/proc/net/unix");
+  std::string line;
+  std::getline(table, line);  // header
+  int held = 0;
+  while (std::getline(table, line)) {
+    std::istringstream fields(line);
+    std::string num, refs, protocol, flags, type, state, inode, path;
+    fields >> num >> refs >> protocol >> flags >> type >> state >> inode >> path;
+    if (state == "03" && path == socket_path && inodes.count(inode)) ++held;
+  }
+  return held;
 }
 
 struct CommandExit {
