@@ -11,6 +11,26 @@
 #include <string>
 
 namespace notes {
+namespace {
+
+// A message of one byte (a message must carry data) that carries one
+// descriptor as ancillary data.
+struct OneDescriptorMessage {
+  char byte = 'c';
+  iovec data{&byte, 1};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr header{};
+  OneDescriptorMessage() {
+    header.msg_iov = &data;
+    header.msg_iovlen = 1;
+    header.msg_control = control;
+    header.msg_controllen = sizeof control;
+  }
+  OneDescriptorMessage(const OneDescriptorMessage&) = delete;
+  OneDescriptorMessage& operator=(const OneDescriptorMessage&) = delete;
+};
+
+}  // namespace
 
 ConnectionHandoff::ConnectionHandoff() {
   // SEQPACKET: one message per connection, never merged or split. A socket
@@ -44,33 +64,19 @@ void ConnectionHandoff::waiting(bool starts) const {
 bool ConnectionHandoff::anyone_waiting() const { return waiting_workers_->load(std::memory_order_relaxed) > 0; }
 
 bool ConnectionHandoff::give(int fd) const {
-  char byte = 'c';
-  iovec data{&byte, 1};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr message{};
-  message.msg_iov = &data;
-  message.msg_iovlen = 1;
-  message.msg_control = control;
-  message.msg_controllen = sizeof control;
-  cmsghdr* header = CMSG_FIRSTHDR(&message);
+  OneDescriptorMessage message;
+  cmsghdr* header = CMSG_FIRSTHDR(&message.header);
   header->cmsg_level = SOL_SOCKET;
   header->cmsg_type = SCM_RIGHTS;
   header->cmsg_len = CMSG_LEN(sizeof(int));
   std::memcpy(CMSG_DATA(header), &fd, sizeof(int));
-  return sendmsg(give_end_, &message, MSG_DONTWAIT | MSG_NOSIGNAL) == 1;
+  return sendmsg(give_end_, &message.header, MSG_DONTWAIT | MSG_NOSIGNAL) == 1;
 }
 
 int ConnectionHandoff::take() const {
-  char byte;
-  iovec data{&byte, 1};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr message{};
-  message.msg_iov = &data;
-  message.msg_iovlen = 1;
-  message.msg_control = control;
-  message.msg_controllen = sizeof control;
-  if (recvmsg(take_end_, &message, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) != 1) return -1;
-  cmsghdr* header = CMSG_FIRSTHDR(&message);
+  OneDescriptorMessage message;
+  if (recvmsg(take_end_, &message.header, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) != 1) return -1;
+  cmsghdr* header = CMSG_FIRSTHDR(&message.header);
   if (header == nullptr || header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS ||
       header->cmsg_len != CMSG_LEN(sizeof(int))) {
     return -1;
