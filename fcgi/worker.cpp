@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "fcgi/answer_writer.hpp"
 #include "fcgi/connection_set.hpp"
 #include "fcgi/request_log.hpp"
 #include "http/request.hpp"
@@ -114,14 +115,14 @@ void run_worker(const ServiceConfig& config, int listen_fd, const ConnectionHand
     };
     auto [response, route, route_index] = dispatch(request, db, &metrics, read_body, config.max_body_bytes);
     std::string out = response.serialize();
-    FCGX_PutStr(out.data(), static_cast<int>(out.size()), fcgi.out);
-    // Counted before the answer's last record goes out, so that whoever has
-    // the answer finds it in GET /metrics.
+    // Counted before the answer goes out, so that whoever has the answer
+    // finds it in GET /metrics.
     auto took = std::chrono::steady_clock::now() - started;
     metrics.record_request(route_index, response.status, took);
     auto database_now = database_counts(db);
     metrics.add_database(database_now - database_counted);
     database_counted = database_now;
+    write_answer(fcgi, out);
     FCGX_Finish_r(&fcgi);
     connections.forget_if_closed(&fcgi);
     log_request(request, route, response.status, took, config.request_log_level);

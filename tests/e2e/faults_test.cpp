@@ -333,7 +333,8 @@ TEST_F(Faults, AnAnswerWrittenReachesTheClientThoughItsWorkerFreezesBeforeClosin
   auto pool = workers();
   ASSERT_GE(pool.size(), 2u);
   pid_t victim = *pool.begin();
-  // A fresh key, its auth answer cached now: the request's one write is its answer.
+  // A fresh key, its auth answer cached now: the request's one writev is its
+  // answer, end-of-request record included (fcgi/answer_writer.hpp).
   std::string key = notesctl_ok("key issue --user " + club->owner_id);
   auto warm = http("GET", account_note_url(club->account_id), {raw_key(key)});
   ASSERT_EQ(warm.status, 200);
@@ -360,7 +361,7 @@ TEST_F(Faults, AnAnswerWrittenReachesTheClientThoughItsWorkerFreezesBeforeClosin
   }
   auto answer = std::async(std::launch::async,
                            [&] { return http("GET", account_note_url(club->account_id), {raw_key(key)}); });
-  ASSERT_TRUE(freezer->freeze_after(SYS_write, 5s)) << "the worker never wrote its answer";
+  ASSERT_TRUE(freezer->freeze_after(SYS_writev, 5s)) << "the worker never wrote its answer";
   auto waited = Clock::now();
   ASSERT_EQ(answer.wait_for(3s), std::future_status::ready)
       << "nginx is waiting for the frozen worker to close its connection";

@@ -342,6 +342,27 @@ TEST(WorkerPool, AKeptConnectionOfABusyWorkerIsServedByAFreeOne) {
   EXPECT_EQ(notesd.workers_now().size(), 2u);
 }
 
+// libfcgi's own stream writes an answer in 8 KiB records, a system call and
+// a wake-up of nginx each (fcgi/answer_writer.hpp).
+TEST(WorkerPool, ALargeAnswerGoesOutInRecordsOfUpTo64KiB) {
+  Notesd notesd(SocketFrom::own_bind, 1);
+  // GET /metrics grows with every route counted: a request to each (401s
+  // without identity) makes it several of libfcgi's records long.
+  for (const char* method : {"GET", "POST", "PATCH", "DELETE"}) {
+    for (const char* path : {"/api/v2/objspec/account_note", "/api/v2/account/1/note", "/api/customers/notes/1",
+                             "/api/customers/notes/1/messages", "/api/customers/notes/1/messages/1/attachment",
+                             "/api/customers/notes/1/assignees", "/api/customers/notes/1/assignees/2",
+                             "/api/customers/1/notes", "/readyz"}) {
+      notesd.request(method, path);
+    }
+  }
+  const FastCgiParams metrics = {{"REQUEST_METHOD", "GET"}, {"DOCUMENT_URI", "/metrics"}, {"CONTENT_LENGTH", "0"}};
+  auto answer = FastCgiConnection(notesd.socket_).request(metrics, "", /*keep=*/true, 2s);
+  ASSERT_TRUE(answer.completed && status_is(answer, 200)) << answer.output.substr(0, 200);
+  ASSERT_GT(answer.output.size(), 2u * 8192) << "too small to tell";
+  EXPECT_EQ(answer.stdout_records, static_cast<int>((answer.output.size() + 65534) / 65535));
+}
+
 // A reload must not close a kept connection under nginx, which may be
 // sending a request on it at that moment (a POST would be answered 502).
 TEST(WorkerPool, AReloadHandsKeptConnectionsToTheNewWorkers) {

@@ -128,7 +128,10 @@ FastCgiResponse FastCgiConnection::read_answer(std::chrono::milliseconds timeout
     std::size_t length = (header[4] << 8) | header[5];
     std::string content(length + header[6], '\0');
     if (!receive_exactly(fd_, content.data(), content.size())) break;
-    if (header[1] == kStdout) response.output += content.substr(0, length);
+    if (header[1] == kStdout && length > 0) {
+      response.output += content.substr(0, length);
+      ++response.stdout_records;
+    }
     if (header[1] == kEndRequest) {
       response.completed = true;
       break;

@@ -10,6 +10,7 @@ namespace notes::test {
 struct FastCgiResponse {
   std::string output;
   bool completed = false;  // an END_REQUEST record arrived
+  int stdout_records = 0;  // how many STDOUT records carried output
 };
 
 using FastCgiParams = std::vector<std::pair<std::string, std::string>>;
