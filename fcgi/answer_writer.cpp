@@ -70,10 +70,11 @@ void mark_closed(FCGX_Stream* stream) {
 }  // namespace
 
 void write_answer(FCGX_Request& request, std::string_view answer) {
+  std::size_t records = (answer.size() + kMaxContent - 1) / kMaxContent;
   std::vector<RecordHeader> headers;
-  headers.reserve(answer.size() / kMaxContent + 1);
+  headers.reserve(records);  // never grows: `pieces` points into it
   std::vector<iovec> pieces;
-  pieces.reserve(2 * (answer.size() / kMaxContent + 1) + 1);
+  pieces.reserve(2 * records + 1);
   for (std::size_t offset = 0; offset < answer.size(); offset += kMaxContent) {
     std::size_t length = std::min(kMaxContent, answer.size() - offset);
     headers.emplace_back(kStdout, request.requestId, length);

@@ -10,9 +10,9 @@ namespace notes {
 //
 // Why: with `keepalive` in nginx's upstream, nginx sends a request on any of
 // its idle kept connections, and it cannot know that the worker holding one
-// is busy. A worker that begins a request gives its other connections away,
-// so a request nginx sends on them is read by a worker that is free
-// (docs/architecture.md, "Kept connections"). Nothing is closed under nginx:
+// is busy. A worker whose request runs long gives its other connections
+// away (fcgi/connection_set.hpp), so a request nginx sends on them is read by
+// a worker that is free (docs/architecture.md, "Kept connections"). Nothing is closed under nginx:
 // bytes nginx already wrote stay in the connection and travel with it.
 class ConnectionHandoff {
  public:

@@ -159,12 +159,12 @@ void ConnectionSet::settle_gifts() {
   gifts.armed = 0;
   for (int i = 0; i < gifts.count; ++i) {
     if (!gifts.given[i]) continue;
-    // The handler has given the connection away and closed its descriptor.
+    // The handler has given the connection away and closed its descriptor:
+    // only the worker's own record of it is left to drop.
     for (auto it = connections_.begin(); it != connections_.end(); ++it) {
       if (&*it != gift_owners_[i]) continue;
       it->request.ipcFd = -1;
-      FCGX_Free(&it->request, 0);
-      connections_.erase(it);
+      close(it);
       break;
     }
   }
@@ -185,18 +185,17 @@ ConnectionSet::Connection* ConnectionSet::take_new_connection() {
   // on a unix socket).
   int on = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
-  return hold(fd, false);
+  return hold(fd);
 }
 
 ConnectionSet::Connection* ConnectionSet::take_handed_connection() {
   int fd = handoff_ ? handoff_->take() : -1;  // -1: another worker took it first
-  return fd < 0 ? nullptr : hold(fd, false);
+  return fd < 0 ? nullptr : hold(fd);
 }
 
-ConnectionSet::Connection* ConnectionSet::hold(int fd, bool carried_a_request) {
+ConnectionSet::Connection* ConnectionSet::hold(int fd) {
   Connection& connection = connections_.emplace_back();
   connection.accepted = std::chrono::steady_clock::now();
-  connection.carried_a_request = carried_a_request;
   FCGX_Request& request = connection.request;
   // No listening socket of its own: should libfcgi find the connection
   // closed, FCGX_Accept_r fails instead of accepting another one.
@@ -217,13 +216,8 @@ ConnectionSet::Connection* ConnectionSet::hold(int fd, bool carried_a_request) {
 }
 
 bool ConnectionSet::give_away(std::list<Connection>::iterator connection) {
-  int fd = connection->request.ipcFd;
-  if (handoff_ == nullptr || !handoff_->give(fd)) return false;  // full: keep it
-  epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
-  ::close(fd);  // the handoff holds the connection now
-  connection->request.ipcFd = -1;
-  FCGX_Free(&connection->request, 0);
-  connections_.erase(connection);
+  if (handoff_ == nullptr || !handoff_->give(connection->request.ipcFd)) return false;  // full: keep it
+  close(connection);  // this worker's descriptor only: the handoff holds the connection now
   return true;
 }
 

@@ -78,7 +78,7 @@ class ConnectionSet {
   };
   Connection* take_new_connection();
   Connection* take_handed_connection();
-  Connection* hold(int fd, bool carried_a_request);
+  Connection* hold(int fd);
   FCGX_Request* serve_if_ready(Connection* connection);
   FCGX_Request* begin_serving(Connection& connection);
   void settle_gifts();

@@ -36,37 +36,34 @@ void on_stop_signal(int signal) {
 
 // The stop signals stay blocked while a request runs, so they can never cut
 // one short; they are delivered only while the worker waits for the next one.
+constexpr int kStopSignals[] = {SIGTERM, SIGINT, kRetireSignal};
+
 sigset_t install_signal_handlers() {
   struct sigaction action{};
   action.sa_handler = on_stop_signal;
   sigemptyset(&action.sa_mask);
-  sigaction(SIGTERM, &action, nullptr);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(kRetireSignal, &action, nullptr);
+  sigset_t blocked, waiting;
+  sigemptyset(&blocked);
+  for (int signal : kStopSignals) {
+    sigaction(signal, &action, nullptr);
+    sigaddset(&blocked, signal);
+  }
   std::signal(SIGHUP, SIG_IGN);   // reloads are the supervisor's business
   std::signal(SIGPIPE, SIG_IGN);  // nginx may hang up; the write just fails
   std::signal(SIGCHLD, SIG_DFL);
 
-  sigset_t blocked, waiting;
-  sigemptyset(&blocked);
-  sigaddset(&blocked, SIGTERM);
-  sigaddset(&blocked, SIGINT);
-  sigaddset(&blocked, kRetireSignal);
   sigprocmask(SIG_SETMASK, &blocked, &waiting);
-  sigdelset(&waiting, SIGTERM);
-  sigdelset(&waiting, SIGINT);
-  sigdelset(&waiting, kRetireSignal);
+  for (int signal : kStopSignals) sigdelset(&waiting, signal);
   return waiting;
 }
 
-// Notes a stop signal that is pending (blocked while a request runs).
+// Notes a stop signal that is pending (blocked while a request runs), as
+// its handler would.
 void notice_pending_stop() {
   sigset_t pending;
   sigpending(&pending);
-  if (sigismember(&pending, SIGTERM) || sigismember(&pending, SIGINT)) {
-    stop_requested = kStop;
-  } else if (sigismember(&pending, kRetireSignal) && stop_requested == kRunning) {
-    stop_requested = kRetire;
+  for (int signal : kStopSignals) {
+    if (sigismember(&pending, signal)) on_stop_signal(signal);
   }
 }
 

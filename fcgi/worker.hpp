@@ -17,8 +17,9 @@ inline constexpr char kReportSchemaBehind = 'M';   // migrations pending (reques
 // the workers that stay (a reload); SIGTERM stops it and closes them.
 inline constexpr int kRetireSignal = SIGUSR2;
 
-// Runs one worker process until SIGTERM or kRetireSignal: opens its own PostgreSQL connection
-// (after the fork), writes its report to `ready_fd` (-1: none wanted), then
+// Runs one worker process until SIGTERM or kRetireSignal: opens its own
+// PostgreSQL connection (after the fork), writes its report to `ready_fd`
+// (-1: none wanted), then
 // answers FastCGI requests one at a time from connections it takes from
 // `listen_fd` or from `handoff` (shared with every other worker, as is
 // `metrics`, where each request is counted). A request already begun is

@@ -300,7 +300,7 @@ TEST_F(Faults, ReloadKeepsTheWorkersWhenNewOnesGetNoDatabaseConnection) {
 // nginx keeps connections to the workers (`keepalive`); it cannot know that
 // the worker holding one is frozen, so each request it sends on one is lost
 // (504 at fastcgi_read_timeout), and then the connection with it. The
-// others workers serve everything else.
+// other workers serve everything else.
 TEST_F(Faults, StoppedWorkerCostsAtMostARequestPerConnectionItHolds) {
   auto before = workers();
   Load load(3, read);
