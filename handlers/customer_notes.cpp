@@ -41,7 +41,7 @@ Response list(const Request& request, HandlerContext& context) {
   // An empty page answers 204 with no body, as the original API does.
   if (page.is_null(0, kNotesBase)) {
     Response response = Response::no_content();
-    response.header("X-Pagination", pagination_json(paging, total));
+    set_pagination(response, paging, total);
     return response;
   }
   // The page's assignees and messages: one more round trip for all of them.
@@ -49,7 +49,7 @@ Response list(const Request& request, HandlerContext& context) {
       customer_access::with_note_parts({}, note_ids(page, 0, kNotesBase), context.caller.company_id)));
   Response response =
       Response::json(200, note_json::note_array(page, 0, kNotesBase, customer_access::note_parts(parts)));
-  response.header("X-Pagination", pagination_json(paging, total));
+  set_pagination(response, paging, total);
   return response;
 }
 

@@ -4,6 +4,7 @@
 
 #include "http/iso8601.hpp"
 #include "http/request.hpp"
+#include "http/response.hpp"
 #include "handlers/note_body.hpp"
 
 namespace notes {
@@ -16,11 +17,18 @@ ApiError bad_parameter(const std::string& name, const std::string& why) {
                   "{\"parameter\":" + json_string(name) + "}"};
 }
 
-std::optional<ApiError> read_paging(const std::string& name, const std::string& value, Paging& paging) {
+// `page_number` is the original's name for the page; `page` an alias of it.
+bool names_the_page(const std::string& name) { return name == "page_number" || name == "page"; }
+
+bool is_paging(const std::string& name) { return names_the_page(name) || name == "page_size"; }
+
+std::optional<ApiError> read_paging(const std::string& name, const std::string& value, Paging& paging,
+                                    std::optional<int64_t>& page_given) {
   auto number = parse_positive_id(value);
-  if (name == "page") {
+  if (names_the_page(name)) {
     if (!number || *number > kMaxPage) return bad_parameter(name, "must be a whole number from 1");
-    paging.page = *number;
+    if (page_given && *page_given != *number) return bad_parameter(name, "names another page than its alias");
+    page_given = paging.page = *number;
   } else {
     if (!number || *number > kMaxPageSize) {
       return bad_parameter(name, "must be a whole number from 1 to " + std::to_string(kMaxPageSize));
@@ -35,13 +43,14 @@ template <class Other>
 std::optional<ApiError> read_query(const QueryParams& query, const char* header_page_size, Paging& paging,
                                    Other other) {
   std::set<std::string> seen;
+  std::optional<int64_t> page_given;
   if (header_page_size && *header_page_size) {
-    if (auto error = read_paging("page_size", header_page_size, paging)) return error;
+    if (auto error = read_paging("page_size", header_page_size, paging, page_given)) return error;
   }
   for (const auto& [name, value] : query) {
     if (!seen.insert(name).second) return bad_parameter(name, "is given more than once");
     std::optional<ApiError> error =
-        (name == "page" || name == "page_size") ? read_paging(name, value, paging) : other(name, value);
+        is_paging(name) ? read_paging(name, value, paging, page_given) : other(name, value);
     if (error) return error;
   }
   return std::nullopt;
@@ -107,6 +116,12 @@ std::string pagination_json(const Paging& paging, int64_t total) {
          ",\"total_pages\":" + std::to_string(total_pages) + ",\"total_count\":" + std::to_string(total) +
          ",\"has_previous_page\":" + (paging.page > 1 ? "true" : "false") +
          ",\"has_next_page\":" + (paging.page < total_pages ? "true" : "false") + "}";
+}
+
+void set_pagination(Response& response, const Paging& paging, int64_t total) {
+  std::string json = pagination_json(paging, total);
+  response.header("Pagination", json);
+  response.header("X-Pagination", std::move(json));
 }
 
 }  // namespace notes

@@ -11,6 +11,8 @@
 
 namespace notes {
 
+struct Response;
+
 inline constexpr int kDefaultPageSize = 25;
 inline constexpr int kMaxPageSize = 100;
 
@@ -29,9 +31,10 @@ struct NoteListQuery {
   NoteFilters filters;
 };
 
-// `page` and `page_size` from the query; `page_size` also from the
-// page_size request header (`header_page_size`, may be null), the query
-// winning. Any other parameter is refused: a list route that allows none.
+// `page_number` (or its alias `page`; both given must agree) and `page_size`
+// from the query; `page_size` also from the page_size request header
+// (`header_page_size`, may be null), the query winning. Any other parameter
+// is refused: a list route that allows none.
 std::variant<Paging, ApiError> paging_only(const QueryParams& query, const char* header_page_size);
 
 // The customer note list's query: paging plus the filters of docs/api.md, "Lists".
@@ -40,7 +43,11 @@ std::variant<Paging, ApiError> paging_only(const QueryParams& query, const char*
 std::variant<NoteListQuery, ApiError> note_list_query(const QueryParams& query, const char* header_page_size,
                                                       int64_t caller_id);
 
-// The X-Pagination header's JSON for a page of `total` items.
+// The paging JSON of a page of `total` items.
 std::string pagination_json(const Paging& paging, int64_t total);
+
+// That JSON under `Pagination` (what clients of the original read) and
+// `X-Pagination`.
+void set_pagination(Response& response, const Paging& paging, int64_t total);
 
 }  // namespace notes

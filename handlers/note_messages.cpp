@@ -69,7 +69,7 @@ Response list(const Request& request, HandlerContext& context) {
   Response response = result.is_null(0, kMessagesBase)
                           ? Response::no_content()
                           : Response::json(200, note_json::message_array(result, kMessagesBase));
-  response.header("X-Pagination", pagination_json(page, result.int64(0, 0)));
+  set_pagination(response, page, result.int64(0, 0));
   return response;
 }
 

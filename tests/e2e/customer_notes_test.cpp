@@ -423,6 +423,45 @@ TEST_F(CustomerNotes, ListsPageNewestFirstWithXPagination) {
   EXPECT_REFUSED_UNCHANGED(404, http("GET", notes_url("999999999"), {bearer(club->admin_key)}));
 }
 
+// A client written for the original pages with page_number and page_size in
+// the query, sends Content-Type and its Region header on bodiless GETs, and
+// reads the `pagination` header until page_number reaches total_pages.
+TEST_F(CustomerNotes, ClientOfTheOriginalPagesWithPageNumberAndReadsPagination) {
+  std::string who = notesctl_ok("customer add --company " + club->id + " --first-name Walker");
+  std::set<std::string> created;
+  for (int i = 0; i < 5; ++i) {
+    created.insert(std::to_string(parse_json(create(R"({"subject":"w)" + std::to_string(i) + "\"}", "", who).body)["id"].GetInt64()));
+  }
+  std::set<std::string> seen;
+  int64_t page_number = 1;
+  for (int64_t total_pages = 1; page_number <= total_pages; ++page_number) {
+    auto page = http("GET", notes_url(who) + "?page_number=" + std::to_string(page_number) + "&page_size=2",
+                     {bearer(club->admin_key), kJson, "Region: eu"});
+    ASSERT_EQ(page.status, 200) << page.body;
+    ASSERT_EQ(page.header("pagination"), page.header("x-pagination"));
+    auto paging = parse_json(page.header("pagination"));
+    ASSERT_TRUE(paging.IsObject()) << page.header("pagination");
+    EXPECT_EQ(paging["page_number"].GetInt64(), page_number);
+    total_pages = paging["total_pages"].GetInt64();
+    for (const auto& note : parse_json(page.body).GetArray()) seen.insert(std::to_string(note["id"].GetInt64()));
+  }
+  EXPECT_EQ(page_number, 4);  // 5 notes, 2 a page
+  EXPECT_EQ(seen, created);
+  // `page` stays an alias; both given must name the same page.
+  auto alias = http("GET", notes_url(who) + "?page=3&page_number=3&page_size=2", {bearer(club->admin_key)});
+  EXPECT_EQ(parse_json(alias.header("pagination"))["page_number"].GetInt64(), 3);
+  EXPECT_REFUSED_UNCHANGED(400, http("GET", notes_url(who) + "?page=1&page_number=2", {bearer(club->admin_key)}));
+  for (const char* bad : {"?page_number=0", "?page_number=x", "?page_number=1&page_number=1"}) {
+    SCOPED_TRACE(bad);
+    EXPECT_REFUSED_UNCHANGED(400, http("GET", notes_url(who) + bad, {bearer(club->admin_key)}));
+  }
+  // The messages list pages the same way, and an empty page still says so.
+  std::string note = *created.begin();
+  auto empty = http("GET", note_url(note) + "/messages?page_number=1", {bearer(club->admin_key), kJson});
+  EXPECT_EQ(empty.status, 204);
+  EXPECT_NE(empty.header("pagination").find("\"total_count\":0"), std::string::npos);
+}
+
 // Dates that no calendar has, or that an offset carries out of the UTC years
 // 1 to 9999, are refused naming the field or parameter, never stored.
 TEST_F(CustomerNotes, DatesOutsideTheCalendarAre400NamingTheField) {

@@ -35,6 +35,15 @@ TEST(NoteListQuery, DefaultsAndPaging) {
   EXPECT_EQ(std::get<NoteListQuery>(parse("page_size=9", "7")).paging.page_size, 9);  // the query wins
 }
 
+TEST(NoteListQuery, PageNumberIsThePageAndPageItsAlias) {
+  EXPECT_EQ(std::get<NoteListQuery>(parse("page_number=4")).paging.page, 4);
+  EXPECT_EQ(std::get<NoteListQuery>(parse("page=4")).paging.page, 4);
+  EXPECT_EQ(std::get<NoteListQuery>(parse("page=4&page_number=4")).paging.page, 4);
+  auto conflict = parse("page_number=4&page=5");
+  ASSERT_TRUE(std::holds_alternative<ApiError>(conflict));
+  EXPECT_EQ(std::get<ApiError>(conflict).details_json, R"({"parameter":"page"})");
+}
+
 TEST(NoteListQuery, FiltersAndMe) {
   auto query = std::get<NoteListQuery>(
       parse("status=open&reference_type=order&reference_id=5&tag=vip&assignee=me&priority=false"
@@ -54,7 +63,7 @@ TEST(NoteListQuery, FiltersAndMe) {
 TEST(NoteListQuery, BadParametersAre400NamingThem) {
   for (const char* bad : {"page=0", "page=abc", "page_size=101", "page_size=0", "status=done", "priority=1",
                           "assignee=someone", "reference_id=-2", "created_from=2024-13-01", "unknown=1",
-                          "page=1&page=1", "tag="}) {
+                          "page=1&page=1", "tag=", "page_number=0", "page_number=1&page_number=1"}) {
     auto result = parse(bad);
     ASSERT_TRUE(std::holds_alternative<ApiError>(result)) << bad;
     EXPECT_EQ(std::get<ApiError>(result).status, 400) << bad;
