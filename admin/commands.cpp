@@ -36,7 +36,7 @@ class Row {
 };
 
 // A key's hash as a bytea parameter in PostgreSQL's hex text form.
-std::string key_hash_parameter(const std::string& key) { return "\\x" + to_hex(hash_api_key(key)); }
+std::string key_hash_parameter(const std::string& key) { return "\\x" + to_hex(hash_secret(key)); }
 
 void migrate(const std::vector<std::string>& args, const DbOpener& db) {
   if (!parse_command(args, "migrate", po::options_description("options"))) return;
@@ -206,6 +206,7 @@ const std::vector<Command>& commands() {
       {"user list", "list a company's users", user_list},
       {"user show", "one user, with live keys and grants counted", user_show},
       {"user set", "change a user's status (inactive: locked out) or role", user_set},
+      {"user passwd", "set a user's login password from standard input (or --clear it)", user_passwd},
       {"key issue", "issue an API key for a user; prints the key (shown only now)", key_issue},
       {"key revoke", "revoke an API key; prints the key's id", key_revoke},
       {"key list", "list a company's keys (ids and dates, never the key)", key_list},

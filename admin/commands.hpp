@@ -32,4 +32,7 @@ void key_list(const std::vector<std::string>& args, const DbOpener& db);
 void account_list(const std::vector<std::string>& args, const DbOpener& db);
 void grant_list(const std::vector<std::string>& args, const DbOpener& db);
 
+// `user passwd`: admin/user_password.cpp.
+void user_passwd(const std::vector<std::string>& args, const DbOpener& db);
+
 }  // namespace notes::admin

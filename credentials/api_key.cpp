@@ -11,18 +11,18 @@ namespace notes {
 namespace {
 
 constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-constexpr std::size_t kMaxKeyLength = 256;
+// An access token is about 300 characters (docs/api.md, "Tokens").
+constexpr std::size_t kMaxKeyLength = 1024;
 
 bool is_key_character(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '~';
 }
 
-}  // namespace
-
-std::string generate_api_key() {
+// `prefix` and 32 random bytes in unpadded base64url.
+std::string random_secret(const char* prefix) {
   unsigned char random[32];
   if (RAND_bytes(random, sizeof random) != 1) throw std::runtime_error("no randomness for a key");
-  std::string key = "nk_";
+  std::string key = prefix;
   unsigned bits = 0, buffer = 0;
   for (unsigned char byte : random) {
     buffer = (buffer << 8) | byte;
@@ -36,10 +36,16 @@ std::string generate_api_key() {
   return key;
 }
 
-std::string hash_api_key(std::string_view key) {
+}  // namespace
+
+std::string generate_api_key() { return random_secret("nk_"); }
+
+std::string generate_refresh_token() { return random_secret("nr_"); }
+
+std::string hash_secret(std::string_view secret) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  if (EVP_Digest(key.data(), key.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
+  if (EVP_Digest(secret.data(), secret.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
     throw std::runtime_error("SHA-256 failed");
   }
   return std::string(reinterpret_cast<char*>(digest), length);

@@ -8,10 +8,15 @@ namespace notes {
 // A new API key: "nk_" and 32 random bytes in unpadded base64url.
 std::string generate_api_key();
 
-// The SHA-256 of a key, 32 raw bytes: all the database ever stores. Keys are
-// 256-bit random, so an unsalted fast hash is enough to make a stolen table
-// useless; a slow password hash would only slow every request down.
-std::string hash_api_key(std::string_view key);
+// A new refresh token (docs/api.md, "Tokens"): "nr_" and 32 random bytes,
+// spelled as a key is.
+std::string generate_refresh_token();
+
+// The SHA-256 of a key or refresh token, 32 raw bytes: all the database
+// ever stores. Both are 256-bit random, so an unsalted fast hash is enough
+// to make a stolen table useless; a slow password hash would only slow
+// every request down.
+std::string hash_secret(std::string_view secret);
 
 // Bytes as lower-case hexadecimal (a hash in logs, in bytea's text form).
 std::string to_hex(std::string_view bytes);

@@ -1,7 +1,11 @@
 #include "fcgi/config.hpp"
 
 #include <boost/program_options.hpp>
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -42,12 +46,39 @@ po::options_description service_options(ServiceConfig& c, std::string& socket_mo
        "seconds to wait for a PostgreSQL connection, 1-30")
       ("drain-timeout-s", po::value(&c.drain_timeout_s)->default_value(c.drain_timeout_s),
        "on SIGTERM, seconds a worker may take to finish its request before it is killed, 1-600")
+      ("token-keys-file", po::value(&c.token_keys_file)->default_value(c.token_keys_file),
+       "keys that sign access tokens, one base64 key of at least 32 bytes per line, the signing one first; "
+       "readable by notesd, not by others (missing: token login is off)")
       ("log-level", po::value(&log_level)->default_value("info"),
        "least urgent lines written: err, warning, notice, info or debug")
       ("request-log-level", po::value(&request_log_level)->default_value("debug"),
        "priority of the one line per request (route, status, duration, user, request id); "
        "written when it is within log-level. A 5xx answer is always written, at err");
   return options;
+}
+
+// The keys file: missing is allowed unless named explicitly; unreadable,
+// readable by others or malformed is an error.
+std::optional<ConfigError> read_token_keys(ServiceConfig& config, bool named) {
+  const std::string& path = config.token_keys_file;
+  auto refuse = [&](const std::string& why) {
+    return ConfigError{"option 'token-keys-file': " + path + " " + why};
+  };
+  struct stat status {};
+  if (stat(path.c_str(), &status) != 0) {
+    if (errno == ENOENT && !named) return std::nullopt;
+    return refuse(std::string("cannot be read: ") + std::strerror(errno));
+  }
+  if (status.st_mode & S_IROTH) return refuse("is readable by every user; chmod o-r it");
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  if (!file) return refuse("cannot be read");
+  auto keys = SigningKeys::parse(text.str());
+  if (auto* error = std::get_if<std::string>(&keys)) return refuse(*error);
+  if (std::get<SigningKeys>(keys).empty()) return refuse("holds no key");
+  config.token_keys = std::move(std::get<SigningKeys>(keys));
+  return std::nullopt;
 }
 
 std::optional<ConfigError> check_range(const char* name, std::size_t value, std::size_t low,
@@ -127,6 +158,7 @@ ConfigResult parse_service_config(int argc, const char* const argv[]) {
                      check_range("drain-timeout-s", config.drain_timeout_s, 1, 600)}) {
     if (error) return *error;
   }
+  if (auto error = read_token_keys(config, !values["token-keys-file"].defaulted())) return *error;
   return config;
 }
 

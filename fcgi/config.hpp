@@ -3,6 +3,7 @@
 #include <string>
 #include <variant>
 
+#include "credentials/access_token.hpp"
 #include "log/log.hpp"
 #include "sql/settings.hpp"
 
@@ -22,6 +23,10 @@ struct ServiceConfig {
   log::Level log_level = log::Level::info;          // lines less urgent are dropped
   log::Level request_log_level = log::Level::debug;  // one line per request, at this priority
   bool check_only = false;       // --check-config: say whether it is valid, start nothing
+  // Access tokens are signed with these (docs/operations.md, "Token keys");
+  // empty when the keys file does not exist: POST /api/token is then 503.
+  std::string token_keys_file = "/etc/notes/token-keys";
+  SigningKeys token_keys;
 };
 
 // --help or --version: print `text` and exit 0.

@@ -96,6 +96,8 @@ void run_worker(const ServiceConfig& config, int listen_fd, const ConnectionHand
     close(ready_fd);
   }
 
+  TokenRevocations token_revocations;
+  const WorkerServices services{&metrics, &config.token_keys, &token_revocations};
   ConnectionSet connections(listen_fd, &handoff);
   // Reads the request waiting on `fcgi`'s connection, answers it, counts it;
   // forgets the connection once closed (by nginx, or after its answer).
@@ -110,7 +112,7 @@ void run_worker(const ServiceConfig& config, int listen_fd, const ConnectionHand
       int got = FCGX_GetStr(into, static_cast<int>(length), fcgi.in);
       return got >= 0 && static_cast<std::size_t>(got) == length;
     };
-    auto [response, route, route_index] = dispatch(request, db, &metrics, read_body, config.max_body_bytes);
+    auto [response, route, route_index] = dispatch(request, db, services, read_body, config.max_body_bytes);
     std::string out = response.serialize();
     // Counted before the answer goes out, so that whoever has the answer
     // finds it in GET /metrics.

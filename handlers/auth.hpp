@@ -11,7 +11,8 @@ namespace notes::auth {
 // nginx's auth_request sub-request. 200 with the caller in X-Notes-User-Id,
 // X-Notes-Company-Id and X-Notes-Role (which nginx turns into the NOTES_*
 // params of the real request) and X-Accel-Expires bounding how long nginx may
-// cache the answer; 401 for a missing, unknown, expired or revoked key.
+// cache the answer; 401 for a missing, unknown, expired or revoked API key
+// or access token (docs/api.md, "Tokens").
 Response check(const Request& request, HandlerContext& context);
 
 // Seconds nginx may cache a positive answer: revocation takes at most this long.
@@ -24,6 +25,7 @@ inline constexpr int kCacheSeconds = 5;
 // this value, so up to a second past it: the value is one second below each
 // bound, which makes both bounds exact: never past `now` + kCacheSeconds, never
 // at or past `expires`.
-std::optional<int64_t> cache_through(double now, std::optional<double> expires);
+// `seconds` replaces kCacheSeconds as the first bound.
+std::optional<int64_t> cache_through(double now, std::optional<double> expires, int seconds = kCacheSeconds);
 
 }  // namespace notes::auth

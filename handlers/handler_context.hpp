@@ -1,6 +1,8 @@
 #pragma once
 #include <cstddef>
 
+#include "credentials/access_token.hpp"
+#include "handlers/token_revocations.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
 #include "metrics/service_metrics.hpp"
@@ -8,13 +10,22 @@
 
 namespace notes {
 
+// What a worker keeps for every request besides its database connection.
+// Each may be null where nothing keeps it (a test of one handler).
+struct WorkerServices {
+  // The service's counters (GET /metrics).
+  const metrics::ServiceMetrics* metrics = nullptr;
+  // The keys access tokens are signed with; null or empty: token login is off.
+  const SigningKeys* token_keys = nullptr;
+  TokenRevocations* token_revocations = nullptr;
+};
+
 // What a handler gets besides the request.
 struct HandlerContext {
   sql::Connection& db;
   // Set for routes that need a caller; the dispatcher answers 401 without one.
   Identity caller;
-  // The service's counters (GET /metrics); null where nothing keeps them.
-  const metrics::ServiceMetrics* metrics = nullptr;
+  const WorkerServices& services;
 
   // The caller as the statements of sql/queries.hpp take it.
   sql::Caller sql_caller() const { return {caller.company_id, caller.user_id, caller.role}; }

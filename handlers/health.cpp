@@ -21,9 +21,9 @@ Response ready(const Request&, HandlerContext& context) {
 }
 
 Response metrics(const Request&, HandlerContext& context) {
-  if (!context.metrics) throw ApiError::not_found("There is no such route.");
+  if (!context.services.metrics) throw ApiError::not_found("There is no such route.");
   Response response;
-  response.body = metrics::render_prometheus(context.metrics->snapshot());
+  response.body = metrics::render_prometheus(context.services.metrics->snapshot());
   response.header("Content-Type", metrics::kPrometheusContentType);
   return response;
 }

@@ -11,7 +11,7 @@ namespace {
 std::string request_hash(const Request& request) {
   std::string text;
   text.append(request.method()).append("\n").append(request.path()).append("\n").append(request.body);
-  return hash_api_key(text);  // SHA-256
+  return hash_secret(text);  // SHA-256
 }
 
 // The headers worth replaying, one "Name: value" a line.

@@ -12,6 +12,7 @@
 #include "handlers/idempotency.hpp"
 #include "handlers/note_assignees.hpp"
 #include "handlers/note_messages.hpp"
+#include "handlers/tokens.hpp"
 #include "http/content_length.hpp"
 #include "log/log.hpp"
 
@@ -29,6 +30,13 @@ Route route_of(Handler handler, ApiFamily family, Caller caller) {
 Route health_check(Handler handler) { return route_of(handler, ApiFamily::customers, Caller::anyone); }
 Route account_notes_route(Handler handler) { return route_of(handler, ApiFamily::accounts, Caller::authenticated); }
 Route customer_notes_route(Handler handler) { return route_of(handler, ApiFamily::customers, Caller::admin); }
+// The login routes need no caller: the credential is in the body. A login
+// body is small; nginx has the same limit (snippets/notes-locations.conf).
+Route token_route(Handler handler) {
+  Route route = route_of(handler, ApiFamily::customers, Caller::anyone);
+  route.max_body = 16u << 10;
+  return route;
+}
 Route idempotent(Route route) {
   route.idempotent = true;
   return route;
@@ -56,6 +64,9 @@ Router<Route> build_route_table() {
   router.add("GET", "/healthz", health_check(health::live));
   router.add("GET", "/readyz", health_check(health::ready));
   router.add("GET", "/metrics", health_check(health::metrics));
+
+  router.add("POST", "/api/token", token_route(tokens::issue));
+  router.add("POST", "/api/token/refresh", token_route(tokens::refresh));
 
   router.add("GET", "/api/v2/objspec/account_note", account_notes_route(account_notes::spec));
   router.add("GET", "/api/v2/account/{account_id}/note", account_notes_route(account_notes::get));
@@ -104,7 +115,7 @@ void read_body_within(Request& request, const BodyReader& read_body, std::size_t
 }
 
 // The route's answer, or its refusal in the route family's envelope.
-Response answer(Request& request, sql::Connection& db, const metrics::ServiceMetrics* metrics,
+Response answer(Request& request, sql::Connection& db, const WorkerServices& services,
                 const BodyReader& read_body, std::size_t max_body_bytes, const Router<Route>::Match& match) {
   std::string_view path = request.path();
   // A path no route has answers like the family its prefix names.
@@ -122,7 +133,7 @@ Response answer(Request& request, sql::Connection& db, const metrics::ServiceMet
         break;
     }
     const Route& route = *match.route;
-    HandlerContext context{db, caller_for(route, request), metrics};
+    HandlerContext context{db, caller_for(route, request), services};
     if (route.idempotent) return idempotency::run(request, context, route.handler);
     return route.handler(request, context);
   } catch (const ApiError& refusal) {
@@ -138,9 +149,9 @@ Response answer(Request& request, sql::Connection& db, const metrics::ServiceMet
 }
 
 // The auth sub-request's answer (handlers/auth.hpp).
-Response answer_auth(Request& request, sql::Connection& db) {
+Response answer_auth(Request& request, sql::Connection& db, const WorkerServices& services) {
   try {
-    HandlerContext context{db, {}};
+    HandlerContext context{db, {}, services};
     return auth::check(request, context);
   } catch (const ApiError& refusal) {
     return render_error(ApiFamily::customers, refusal);
@@ -165,17 +176,17 @@ std::vector<std::string> route_names() {
   return names;
 }
 
-Dispatched dispatch(Request& request, sql::Connection& db, const metrics::ServiceMetrics* metrics,
+Dispatched dispatch(Request& request, sql::Connection& db, const WorkerServices& services,
                     const BodyReader& read_body, std::size_t max_body_bytes) {
   const std::vector<Route>& routes = route_table().routes();
   // Only nginx's auth location sets this param; no client header can.
   if (request.param_or_empty("NOTES_AUTH_REQUEST") == "1") {
-    return {answer_auth(request, db), kAuthRouteName, routes.size()};
+    return {answer_auth(request, db, services), kAuthRouteName, routes.size()};
   }
   std::string_view path = request.path();
   request.path_params.clear();
   auto match = route_table().match(request.method(), path, request.path_params);
-  Response response = answer(request, db, metrics, read_body, max_body_bytes, match);
+  Response response = answer(request, db, services, read_body, max_body_bytes, match);
   if (!match.route) return {std::move(response), kUnmatchedRouteName, routes.size() + 1};
   return {std::move(response), match.route->name, static_cast<std::size_t>(match.route - routes.data())};
 }

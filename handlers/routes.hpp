@@ -59,8 +59,8 @@ struct Dispatched {
 // the route's limit and `max_body_bytes`. Checks the caller the route asks
 // for. A handler's refusal (a thrown ApiError) is answered in the route's
 // family's envelope; anything else unexpected is logged and answered 500.
-// `metrics` (may be null) is what GET /metrics reports. Never throws.
-Dispatched dispatch(Request& request, sql::Connection& db, const metrics::ServiceMetrics* metrics,
+// `services` is what the worker keeps besides `db`. Never throws.
+Dispatched dispatch(Request& request, sql::Connection& db, const WorkerServices& services,
                     const BodyReader& read_body, std::size_t max_body_bytes);
 
 }  // namespace notes

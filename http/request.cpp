@@ -25,16 +25,17 @@ std::string_view Request::param_or_empty(std::string_view name) const {
   return value ? std::string_view(value) : std::string_view();
 }
 
-bool Request::has_json_content_type() const {
+bool Request::has_content_type(std::string_view media_type) const {
   std::string_view type = content_type();
   type = type.substr(0, type.find(';'));
   while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
-  constexpr std::string_view kJson = "application/json";
-  return type.size() == kJson.size() &&
-         std::equal(type.begin(), type.end(), kJson.begin(), [](char a, char b) {
+  return type.size() == media_type.size() &&
+         std::equal(type.begin(), type.end(), media_type.begin(), [](char a, char b) {
            return std::tolower(static_cast<unsigned char>(a)) == b;
          });
 }
+
+bool Request::has_json_content_type() const { return has_content_type("application/json"); }
 
 std::optional<Identity> Request::identity() const {
   auto user_id = parse_positive_id(param_or_empty("NOTES_USER_ID"));

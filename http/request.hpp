@@ -47,7 +47,9 @@ class Request {
   std::string_view path() const { return param_or_empty("DOCUMENT_URI"); }
   std::string_view query_string() const { return param_or_empty("QUERY_STRING"); }
   std::string_view content_type() const { return param_or_empty("CONTENT_TYPE"); }
-  // True when the media type is application/json, parameters and case aside.
+  // True when the media type is `media_type` (lower case), parameters and
+  // case aside.
+  bool has_content_type(std::string_view media_type) const;
   bool has_json_content_type() const;
 
   // The identity nginx set, or nothing when any part is missing or malformed.

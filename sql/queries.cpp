@@ -215,4 +215,36 @@ Query idempotency_store(int64_t user_id, std::string_view key, int status, std::
   return {Statement::idempotency_store, std::move(params)};
 }
 
+Query login_attempt(std::optional<int64_t> company_id, std::string_view username, int max_attempts,
+                    int window_seconds) {
+  Params params;
+  params.add_optional(company_id).add(username).add(static_cast<int64_t>(max_attempts))
+      .add(static_cast<int64_t>(window_seconds));
+  return {Statement::login_attempt, std::move(params)};
+}
+
+Query login_issue(int64_t user_id, std::string_view refresh_sha256, int64_t refresh_seconds) {
+  Params params;
+  params.add(user_id).add_binary(refresh_sha256).add(refresh_seconds);
+  return {Statement::login_issue, std::move(params)};
+}
+
+Query refresh_family_lock(std::string_view refresh_sha256) {
+  Params params;
+  params.add_binary(refresh_sha256);
+  return {Statement::refresh_family_lock, std::move(params)};
+}
+
+Query refresh_rotate(std::string_view presented_sha256, std::string_view next_sha256, int64_t refresh_seconds) {
+  Params params;
+  params.add_binary(presented_sha256).add_binary(next_sha256).add(refresh_seconds);
+  return {Statement::refresh_rotate, std::move(params)};
+}
+
+Query token_revocations(int64_t within_seconds) {
+  Params params;
+  params.add(within_seconds);
+  return {Statement::token_revocations, std::move(params)};
+}
+
 }  // namespace notes::sql::query

@@ -342,6 +342,84 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     {Statement::idempotency_store, "idempotency_store", Access::write,
      "UPDATE idempotency_keys SET status = $3::integer, headers = $4::text, body = $5::text"
      " WHERE user_id = $1::bigint AND key = $2::text"},
+
+    // A login attempt for username $2 of company $1 (NULL: the name must be
+    // unique across companies), counted before the password is checked:
+    // the row lock makes concurrent attempts count one by one. $3 attempts
+    // allowed in a window of $4 seconds. No row: no such user. Row: id,
+    // company, role, status, password hash ('' for none), token generation,
+    // whether this attempt is over the limit, seconds until the window ends.
+    {Statement::login_attempt, "login_attempt", Access::write,
+     "UPDATE users u SET"
+     "  login_attempts = CASE WHEN u.login_window_start > now() - make_interval(secs => $4::int)"
+     "                        THEN u.login_attempts + 1 ELSE 1 END,"
+     "  login_window_start = CASE WHEN u.login_window_start > now() - make_interval(secs => $4::int)"
+     "                            THEN u.login_window_start ELSE now() END"
+     " WHERE u.username = $2::text AND ($1::bigint IS NULL OR u.company_id = $1::bigint)"
+     "   AND NOT EXISTS (SELECT 1 FROM users o WHERE o.username = $2::text"
+     "                   AND ($1::bigint IS NULL OR o.company_id = $1::bigint) AND o.id <> u.id)"
+     " RETURNING u.id, u.company_id, u.role, u.status, coalesce(u.password_hash, ''), u.token_generation,"
+     "   u.login_attempts > $3::int,"
+     "   ceil(extract(epoch FROM u.login_window_start + make_interval(secs => $4::int) - now()))::bigint"},
+
+    // User $1 logged in: its attempts start again, and a new token family
+    // with its first refresh token (SHA-256 $2, valid $3 seconds). A few
+    // expired refresh tokens of anyone go on the way, so the table does not
+    // grow without bound. Row: the family, now (Unix seconds).
+    {Statement::login_issue, "login_issue", Access::write,
+     "WITH reset AS (UPDATE users SET login_attempts = 0, login_window_start = NULL"
+     "               WHERE id = $1::bigint RETURNING id, company_id),"
+     " family AS (INSERT INTO token_families (user_id, company_id) SELECT id, company_id FROM reset"
+     "            RETURNING id, company_id),"
+     " refresh AS (INSERT INTO refresh_tokens (token_hash, family_id, company_id, expires_at)"
+     "             SELECT $2::bytea, id, company_id, now() + make_interval(secs => $3::int) FROM family"
+     "             RETURNING family_id),"
+     " expired AS (DELETE FROM refresh_tokens WHERE token_hash IN"
+     "             (SELECT token_hash FROM refresh_tokens WHERE expires_at < now() ORDER BY expires_at LIMIT 20))"
+     " SELECT family_id, extract(epoch FROM now())::bigint FROM refresh"},
+
+    // Locks the family of the refresh token with SHA-256 $1, so that
+    // refreshes and revocations of one family happen one at a time. No row:
+    // no such refresh token.
+    {Statement::refresh_family_lock, "refresh_family_lock", Access::write,
+     "SELECT f.id FROM refresh_tokens t JOIN token_families f ON f.id = t.family_id"
+     " WHERE t.token_hash = $1::bytea FOR UPDATE OF f"},
+
+    // With the family locked: a usable refresh token (SHA-256 $1) is used up
+    // and replaced by $2 (valid $3 seconds); one used before revokes its
+    // family. Row: whether a new token was issued, whether $1 was used
+    // before, family, user id, company, role, token generation, now (Unix
+    // seconds).
+    {Statement::refresh_rotate, "refresh_rotate", Access::write,
+     "WITH presented AS ("
+     "  SELECT t.family_id, t.used_at IS NOT NULL AS reused,"
+     "         t.used_at IS NULL AND t.expires_at > now() AND f.revoked_at IS NULL"
+     "           AND u.status = 'active' AS usable,"
+     "         u.id AS user_id, u.company_id, u.role, u.token_generation"
+     "  FROM refresh_tokens t JOIN token_families f ON f.id = t.family_id JOIN users u ON u.id = f.user_id"
+     "  WHERE t.token_hash = $1::bytea),"
+     " revoked AS (UPDATE token_families SET revoked_at = now()"
+     "             WHERE id = (SELECT family_id FROM presented WHERE reused) AND revoked_at IS NULL"
+     "             RETURNING id),"
+     " used AS (UPDATE refresh_tokens SET used_at = now()"
+     "          WHERE token_hash = $1::bytea AND (SELECT usable FROM presented)"
+     "          RETURNING family_id, company_id),"
+     " fresh AS (INSERT INTO refresh_tokens (token_hash, family_id, company_id, expires_at)"
+     "           SELECT $2::bytea, family_id, company_id, now() + make_interval(secs => $3::int) FROM used"
+     "           RETURNING family_id)"
+     " SELECT EXISTS (SELECT 1 FROM fresh), p.reused, p.family_id, p.user_id, p.company_id, p.role,"
+     "        p.token_generation, extract(epoch FROM now())::bigint"
+     " FROM presented p"},
+
+    // What a worker needs to refuse access tokens that still look valid:
+    // users whose status, role or password changed (kind 'u', id, current
+    // generation) and revoked families (kind 'f', id), within the last $1
+    // seconds.
+    {Statement::token_revocations, "token_revocations", Access::read,
+     "SELECT 'u', id, token_generation FROM users"
+     " WHERE credentials_changed_at > now() - make_interval(secs => $1::int)"
+     " UNION ALL"
+     " SELECT 'f', id, 0 FROM token_families WHERE revoked_at > now() - make_interval(secs => $1::int)"},
 }};
 
 #undef NOTES_ACCOUNT_ACCESS_CTE

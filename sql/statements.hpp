@@ -32,6 +32,11 @@ enum class Statement {
   idempotency_claim,
   idempotency_find,
   idempotency_store,
+  login_attempt,
+  login_issue,
+  refresh_family_lock,
+  refresh_rotate,
+  token_revocations,
   count_  // keep last
 };
 

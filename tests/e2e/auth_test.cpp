@@ -11,6 +11,7 @@
 #include "tests/e2e/e2e.hpp"
 #include "tests/support/cli.hpp"
 #include "tests/support/stack_env.hpp"
+#include "tests/support/stack_files.hpp"
 
 namespace notes::test {
 namespace {
@@ -135,24 +136,9 @@ TEST_F(Auth, NoFileOfTheStackHoldsARawKey) {
   ASSERT_EQ(http("GET", note_url(), {raw_key(key)}).status, 404);  // no note yet: authenticated, then 404
   ASSERT_EQ(http("GET", base_url() + "/api/v2/objspec/account_note", {bearer(key)}).status, 200);
   ASSERT_EQ(http("GET", base_url() + "/api/customers/notes/1", {bearer(key)}).status / 100, 4);
-  try {
-    query_value("CHECKPOINT");  // PostgreSQL's pages on disk too
-  } catch (const std::runtime_error&) {
-    // It ran; query_value() only expected rows back.
-  }
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  std::size_t files = 0;
-  for (const std::string& root : {stack_value("NOTES_STACK_DIR"), stack_value("NOTES_RUNTIME_DIR")}) {
-    for (const auto& entry : std::filesystem::recursive_directory_iterator(
-             root, std::filesystem::directory_options::skip_permission_denied)) {
-      if (!entry.is_regular_file()) continue;
-      std::ifstream in(entry.path(), std::ios::binary);
-      std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      ++files;
-      EXPECT_EQ(content.find(key), std::string::npos) << entry.path() << " holds the raw key";
-    }
-  }
-  EXPECT_GT(files, 10u);
+  StackFiles files = stack_files_holding({key});
+  EXPECT_EQ(files.holding, std::vector<std::string>{}) << "these files hold the raw key";
+  EXPECT_GT(files.read, 10u);
   // The auth cache does hold an entry for the key, under its digest.
   std::size_t cache_entries = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(stack_value("NOTES_RUNTIME_DIR") + "/nginx/auth-cache")) {

@@ -192,7 +192,7 @@ TEST(Connection, AuthFindsOnlyLiveKeys) {
   Company c = make_company("pg-auth");
   sql::Connection db(settings());
   auto lookup = [&](const std::string& key) {
-    return db.execute(sql::query::auth_by_key_hash(hash_api_key(key)));
+    return db.execute(sql::query::auth_by_key_hash(hash_secret(key)));
   };
   auto live = lookup(c.admin_key);
   ASSERT_EQ(live.rows(), 1);

@@ -31,6 +31,9 @@ TEST(Migrations, KeysAreStoredOnlyAsHashes) {
   EXPECT_EQ(query_value("SELECT string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.columns"
                         " WHERE table_name = 'api_keys'"),
             "company_id,created_at,expires_at,id,key_hash,revoked_at,user_id");
+  EXPECT_EQ(query_value("SELECT string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.columns"
+                        " WHERE table_name = 'refresh_tokens'"),
+            "company_id,expires_at,family_id,issued_at,token_hash,used_at");
 }
 
 }  // namespace notes::test

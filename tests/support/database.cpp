@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <mutex>
 #include <stdexcept>
 
 #include "tests/support/stack_env.hpp"
@@ -11,6 +12,10 @@ namespace notes::test {
 namespace {
 
 PGresult* run(const std::string& sql) {
+  // One connection for the whole test process; tests that send requests
+  // from several threads may ask from each.
+  static std::mutex one_at_a_time;
+  std::lock_guard<std::mutex> lock(one_at_a_time);
   static PGconn* conn = nullptr;
   if (!conn) conn = PQconnectdb(stack_value("NOTES_DATABASE_URL").c_str());
   if (PQstatus(conn) != CONNECTION_OK) throw std::runtime_error(PQerrorMessage(conn));
@@ -54,7 +59,8 @@ std::string database_fingerprint_query() {
   std::string sql = "SELECT md5(string_agg(part, '|' ORDER BY name)) FROM (";
   bool first = true;
   for (const char* table : {"companies", "users", "api_keys", "customers", "notes", "note_assignees",
-                            "note_messages", "accounts", "account_notes", "account_grants"}) {
+                            "note_messages", "accounts", "account_notes", "account_grants", "token_families",
+                            "refresh_tokens"}) {
     if (!first) sql += " UNION ALL ";
     first = false;
     sql += std::string("SELECT '") + table +

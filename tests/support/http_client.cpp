@@ -34,6 +34,11 @@ size_t collect_header(char* data, size_t size, size_t count, void* target) {
 
 HttpResponse http(const std::string& method, const std::string& url, const std::vector<std::string>& headers,
                   const std::string& body, bool send_body) {
+  return http_from("", method, url, headers, body, send_body);
+}
+
+HttpResponse http_from(const std::string& source_address, const std::string& method, const std::string& url,
+                       const std::vector<std::string>& headers, const std::string& body, bool send_body) {
   CURL* curl = curl_easy_init();
   if (!curl) throw std::runtime_error("curl_easy_init failed");
   HttpResponse response;
@@ -50,6 +55,8 @@ HttpResponse http(const std::string& method, const std::string& url, const std::
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
   curl_easy_setopt(curl, CURLOPT_CAINFO, stack_value("NOTES_CA_CERT").c_str());
+  std::string interface = "host!" + source_address;
+  if (!source_address.empty()) curl_easy_setopt(curl, CURLOPT_INTERFACE, interface.c_str());
   if (method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
   if (send_body || !body.empty()) {
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());

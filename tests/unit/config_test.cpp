@@ -1,6 +1,7 @@
 #include "fcgi/config.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -67,6 +68,28 @@ TEST(Config, HelpDocumentsEveryOption) {
                              "--idle-in-transaction-timeout-ms", "--connect-timeout-s", "--drain-timeout-s"}) {
     EXPECT_NE(help->text.find(option), std::string::npos) << option;
   }
+}
+
+}  // namespace notes
+
+namespace notes {
+
+TEST(Config, TokenKeysComeFromAFileOnlyNotesdMayRead) {
+  test::TempFile keys("# signing key first\nMDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWYwMTIz\n");
+  auto result = parse({"--config", "/dev/null", "--token-keys-file", keys.path});
+  auto* config = std::get_if<ServiceConfig>(&result);
+  ASSERT_TRUE(config) << error_of({"--config", "/dev/null", "--token-keys-file", keys.path});
+  EXPECT_FALSE(config->token_keys.empty());
+
+  chmod(keys.path.c_str(), 0644);
+  EXPECT_EQ(error_of({"--config", "/dev/null", "--token-keys-file", keys.path}),
+            "option 'token-keys-file': " + keys.path + " is readable by every user; chmod o-r it");
+  chmod(keys.path.c_str(), 0640);
+  test::TempFile short_key("c2hvcnQ=\n");
+  EXPECT_EQ(error_of({"--config", "/dev/null", "--token-keys-file", short_key.path}),
+            "option 'token-keys-file': " + short_key.path + " line 1 holds fewer than 32 bytes");
+  EXPECT_EQ(error_of({"--config", "/dev/null", "--token-keys-file", "/nonexistent/keys"}),
+            "option 'token-keys-file': /nonexistent/keys cannot be read: No such file or directory");
 }
 
 }  // namespace notes
