@@ -12,6 +12,7 @@
 #include "handlers/idempotency.hpp"
 #include "handlers/note_assignees.hpp"
 #include "handlers/note_messages.hpp"
+#include "handlers/openapi.hpp"
 #include "handlers/tokens.hpp"
 #include "http/content_length.hpp"
 #include "log/log.hpp"
@@ -27,7 +28,9 @@ Route route_of(Handler handler, ApiFamily family, Caller caller) {
   route.caller = caller;
   return route;
 }
-Route health_check(Handler handler) { return route_of(handler, ApiFamily::customers, Caller::anyone); }
+// Routes anyone may call: the health checks (nginx serves them on loopback
+// only) and the OpenAPI document.
+Route public_route(Handler handler) { return route_of(handler, ApiFamily::customers, Caller::anyone); }
 Route account_notes_route(Handler handler) { return route_of(handler, ApiFamily::accounts, Caller::authenticated); }
 Route customer_notes_route(Handler handler) { return route_of(handler, ApiFamily::customers, Caller::admin); }
 // The login routes need no caller: the credential is in the body. A login
@@ -61,10 +64,11 @@ class RouteTable {
 
 Router<Route> build_route_table() {
   RouteTable router;
-  router.add("GET", "/healthz", health_check(health::live));
-  router.add("GET", "/readyz", health_check(health::ready));
-  router.add("GET", "/metrics", health_check(health::metrics));
+  router.add("GET", "/healthz", public_route(health::live));
+  router.add("GET", "/readyz", public_route(health::ready));
+  router.add("GET", "/metrics", public_route(health::metrics));
 
+  router.add("GET", "/api/openapi.json", public_route(openapi::document));
   router.add("POST", "/api/token", token_route(tokens::issue));
   router.add("POST", "/api/token/refresh", token_route(tokens::refresh));
 
