@@ -35,12 +35,7 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-pid_t supervisor_pid() {
-  std::ifstream file(stack_value("NOTES_PID_FILE"));
-  pid_t pid = 0;
-  file >> pid;
-  return pid;
-}
+pid_t supervisor_pid() { return stack_supervisor_pid(); }
 
 // Waits until `pid` shows as stopped ('T') in /proc, i.e. a SIGSTOP took hold.
 bool wait_until_stopped(pid_t pid) {

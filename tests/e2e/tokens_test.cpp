@@ -12,6 +12,7 @@
 #include "http/json_body.hpp"
 #include "tests/e2e/e2e.hpp"
 #include "tests/support/cli.hpp"
+#include "tests/support/processes.hpp"
 #include "tests/support/second_connection.hpp"
 #include "tests/support/stack_env.hpp"
 #include "tests/support/stack_files.hpp"
@@ -364,6 +365,36 @@ TEST_F(TokenLogin, NoFileOfTheStackHoldsAPasswordOrAToken) {
   StackFiles files = stack_files_holding({password, tokens.access, tokens.refresh});
   EXPECT_EQ(files.holding, std::vector<std::string>{}) << "these files hold a password or a token";
   EXPECT_GT(files.read, 10u);
+}
+
+// Rotation as docs/api.md, "Tokens", tells it: a new key on the first line,
+// the old one below, a reload: tokens the old key signed still count and new
+// ones are signed with the new key. Without the old line and after another
+// reload, the old key's tokens count no more.
+TEST_F(TokenLogin, KeysRotateWithAGracePeriod) {
+  const std::string path = stack_value("NOTES_TOKEN_KEYS_FILE");
+  std::ifstream file(path);
+  const std::string old_keys((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  const std::string new_key = "bmV3IGtleSwgMzIgYnl0ZXMgb3IgbW9yZSwgZm9yIHRoZSByb3RhdGlvbiB0ZXN0";
+  auto write_keys = [&](const std::string& text) { std::ofstream(path, std::ios::trunc) << text; };
+  Tokens signed_by_old = logged_in(club->admin_id);
+  Tokens also_signed_by_old = logged_in(club->admin_id);
+
+  write_keys(new_key + "\n" + old_keys);
+  ASSERT_TRUE(reload_stack_notesd());
+  EXPECT_EQ(list_status(signed_by_old.access), 204);
+  Tokens signed_by_new = logged_in(club->admin_id);
+  auto now = static_cast<int64_t>(std::time(nullptr));
+  EXPECT_TRUE(std::get<SigningKeys>(SigningKeys::parse(new_key)).verify(signed_by_new.access, now));
+  EXPECT_EQ(list_status(signed_by_new.access), 204);
+
+  write_keys(new_key + "\n");
+  ASSERT_TRUE(reload_stack_notesd());
+  EXPECT_EQ(list_status(also_signed_by_old.access), 401);  // never used, so nginx has not cached it
+  EXPECT_EQ(list_status(signed_by_new.access), 204);
+
+  write_keys(old_keys);
+  EXPECT_TRUE(reload_stack_notesd());
 }
 
 // API keys go on working beside tokens.

@@ -4,12 +4,18 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include <csignal>
+#include <chrono>
+#include <thread>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
+
+#include "tests/support/stack_env.hpp"
 
 namespace notes::test {
 
@@ -20,6 +26,30 @@ inline std::set<pid_t> child_processes(pid_t pid) {
   pid_t child;
   while (file >> child) children.insert(child);
   return children;
+}
+
+// The test stack's notesd supervisor (its pid file).
+inline pid_t stack_supervisor_pid() {
+  std::ifstream file(stack_value("NOTES_PID_FILE"));
+  pid_t pid = 0;
+  file >> pid;
+  return pid;
+}
+
+// Reloads the stack's notesd (SIGHUP: the configuration read again, every
+// worker replaced) and waits up to 10 s until no old worker is left.
+inline bool reload_stack_notesd() {
+  pid_t supervisor = stack_supervisor_pid();
+  auto before = child_processes(supervisor);
+  if (supervisor <= 0 || kill(supervisor, SIGHUP) != 0) return false;
+  for (int waited_ms = 0; waited_ms < 10000; waited_ms += 10) {
+    auto now = child_processes(supervisor);
+    bool all_new = now.size() == before.size();
+    for (pid_t old : before) all_new = all_new && !now.count(old);
+    if (all_new) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
 }
 
 // The connections to the unix socket at `socket_path` that process `pid`
