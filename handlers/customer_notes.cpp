@@ -36,10 +36,11 @@ Response list(const Request& request, HandlerContext& context) {
   const auto& page = checked(
       context.db.execute(sql::query::note_list(customer_id, context.sql_caller(), paging.window(), filters)));
   if (page.rows() == 0) throw ApiError::not_found("No such customer.");
-  int64_t total = page.int64(0, 0);
-  constexpr int kNotesBase = 1;  // after the total
+  constexpr int kNotesBase = 2;  // after the count and whether more follow
+  bool empty = page.is_null(0, kNotesBase);
+  ListTotal total = list_total(paging, page.int64(0, 0), empty ? 0 : page.rows(), page.boolean(0, 1));
   // An empty page answers 204 with no body, as the original API does.
-  if (page.is_null(0, kNotesBase)) {
+  if (empty) {
     Response response = Response::no_content();
     set_pagination(response, paging, total);
     return response;

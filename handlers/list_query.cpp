@@ -1,11 +1,13 @@
 #include "handlers/list_query.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "http/iso8601.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
 #include "handlers/note_body.hpp"
+#include "sql/statements.hpp"
 
 namespace notes {
 namespace {
@@ -110,15 +112,24 @@ std::variant<NoteListQuery, ApiError> note_list_query(const QueryParams& query, 
   return result;
 }
 
-std::string pagination_json(const Paging& paging, int64_t total) {
-  int64_t total_pages = (total + paging.page_size - 1) / paging.page_size;
+ListTotal list_total(const Paging& paging, int64_t counted, int rows_on_page, bool more) {
+  if (counted <= sql::kExactCountUpTo) return {counted, false};
+  // The last page knows the total; a page past the end knows only the bound.
+  if (rows_on_page > 0 && !more) return {paging.offset() + rows_on_page, false};
+  if (rows_on_page == 0) return {sql::kExactCountUpTo + 1, true};
+  return {std::max(sql::kExactCountUpTo + 1, paging.offset() + rows_on_page + 1), true};
+}
+
+std::string pagination_json(const Paging& paging, ListTotal total) {
+  int64_t total_pages = (total.count + paging.page_size - 1) / paging.page_size;
   return "{\"page_number\":" + std::to_string(paging.page) + ",\"page_size\":" + std::to_string(paging.page_size) +
-         ",\"total_pages\":" + std::to_string(total_pages) + ",\"total_count\":" + std::to_string(total) +
+         ",\"total_pages\":" + std::to_string(total_pages) + ",\"total_count\":" + std::to_string(total.count) +
+         ",\"total_count_estimated\":" + (total.estimated ? "true" : "false") +
          ",\"has_previous_page\":" + (paging.page > 1 ? "true" : "false") +
          ",\"has_next_page\":" + (paging.page < total_pages ? "true" : "false") + "}";
 }
 
-void set_pagination(Response& response, const Paging& paging, int64_t total) {
+void set_pagination(Response& response, const Paging& paging, ListTotal total) {
   std::string json = pagination_json(paging, total);
   response.header("Pagination", json);
   response.header("X-Pagination", std::move(json));

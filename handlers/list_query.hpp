@@ -43,11 +43,23 @@ std::variant<Paging, ApiError> paging_only(const QueryParams& query, const char*
 std::variant<NoteListQuery, ApiError> note_list_query(const QueryParams& query, const char* header_page_size,
                                                       int64_t caller_id);
 
-// The paging JSON of a page of `total` items.
-std::string pagination_json(const Paging& paging, int64_t total);
+// How many items a list has: exact, or, past sql::kExactCountUpTo and before
+// the last page, a lower bound that counts one item past the page, so that a
+// client paging until page_number reaches total_pages gets every page.
+struct ListTotal {
+  int64_t count = 0;
+  bool estimated = false;
+};
+
+// The total of a page of `rows_on_page` items from a list counted up to
+// kExactCountUpTo + 1 as `counted`, with `more` items after the page.
+ListTotal list_total(const Paging& paging, int64_t counted, int rows_on_page, bool more);
+
+// The paging JSON of a page of a list of `total` items.
+std::string pagination_json(const Paging& paging, ListTotal total);
 
 // That JSON under `Pagination` (what clients of the original read) and
 // `X-Pagination`.
-void set_pagination(Response& response, const Paging& paging, int64_t total);
+void set_pagination(Response& response, const Paging& paging, ListTotal total);
 
 }  // namespace notes

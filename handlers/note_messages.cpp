@@ -69,7 +69,8 @@ Response list(const Request& request, HandlerContext& context) {
   Response response = result.is_null(0, kMessagesBase)
                           ? Response::no_content()
                           : Response::json(200, note_json::message_array(result, kMessagesBase));
-  set_pagination(response, page, result.int64(0, 0));
+  // A note's thread is counted exactly: it is read from one note's index.
+  set_pagination(response, page, ListTotal{result.int64(0, 0), false});
   return response;
 }
 

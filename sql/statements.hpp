@@ -1,5 +1,6 @@
 #pragma once
 #include <array>
+#include <cstdint>
 #include <string_view>
 
 namespace notes::sql {
@@ -39,6 +40,13 @@ enum class Statement {
   token_revocations,
   count_  // keep last
 };
+
+// A list counts its matching notes exactly up to this many; beyond, its
+// total is a lower bound (docs/api.md, "Lists"), so a page of a customer
+// with 50,000 notes costs what one of a small customer does. The macro is
+// the same number for the SQL text.
+inline constexpr int64_t kExactCountUpTo = 1000;
+#define NOTES_EXACT_COUNT_UP_TO "1000"
 
 // Whether running a statement again can change anything. A read that lost
 // its connection mid-way is run once more on a new one; a write never is

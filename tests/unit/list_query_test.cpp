@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "sql/statements.hpp"
+
 namespace notes {
 namespace {
 
@@ -73,10 +75,33 @@ TEST(NoteListQuery, BadParametersAre400NamingThem) {
 }
 
 TEST(Pagination, HeaderJson) {
-  EXPECT_EQ(pagination_json(Paging{2, 10}, 25),
-            R"({"page_number":2,"page_size":10,"total_pages":3,"total_count":25,"has_previous_page":true,"has_next_page":true})");
-  EXPECT_EQ(pagination_json(Paging{1, 25}, 0),
-            R"({"page_number":1,"page_size":25,"total_pages":0,"total_count":0,"has_previous_page":false,"has_next_page":false})");
+  EXPECT_EQ(pagination_json(Paging{2, 10}, ListTotal{25, false}),
+            R"({"page_number":2,"page_size":10,"total_pages":3,"total_count":25,"total_count_estimated":false,)"
+            R"("has_previous_page":true,"has_next_page":true})");
+  EXPECT_EQ(pagination_json(Paging{1, 25}, ListTotal{0, false}),
+            R"({"page_number":1,"page_size":25,"total_pages":0,"total_count":0,"total_count_estimated":false,)"
+            R"("has_previous_page":false,"has_next_page":false})");
+}
+
+// Past the exact bound, the total is a lower bound that always leaves one
+// more page while more notes follow, and exact again on the last page.
+TEST(Pagination, TotalsPastTheExactBound) {
+  const int64_t bound = sql::kExactCountUpTo;
+  EXPECT_EQ(list_total(Paging{1, 25}, bound, 25, true).count, bound);
+  EXPECT_FALSE(list_total(Paging{1, 25}, bound, 25, true).estimated);
+  ListTotal first = list_total(Paging{1, 25}, bound + 1, 25, true);
+  EXPECT_EQ(first.count, bound + 1);
+  EXPECT_TRUE(first.estimated);
+  ListTotal deep = list_total(Paging{100, 25}, bound + 1, 25, true);  // notes 2476-2500 of more
+  EXPECT_EQ(deep.count, 2501);
+  EXPECT_TRUE(deep.estimated);
+  EXPECT_NE(pagination_json(Paging{100, 25}, deep).find(R"("total_pages":101)"), std::string::npos);
+  ListTotal last = list_total(Paging{100, 25}, bound + 1, 7, false);
+  EXPECT_EQ(last.count, 2482);
+  EXPECT_FALSE(last.estimated);
+  ListTotal past_the_end = list_total(Paging{500, 25}, bound + 1, 0, false);
+  EXPECT_EQ(past_the_end.count, bound + 1);
+  EXPECT_NE(pagination_json(Paging{500, 25}, past_the_end).find(R"("has_next_page":false)"), std::string::npos);
 }
 
 }  // namespace notes
