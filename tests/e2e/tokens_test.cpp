@@ -356,13 +356,18 @@ TEST_F(TokenLogin, ForgedOrExpiredTokensAre401) {
 TEST_F(TokenLogin, NoFileOfTheStackHoldsAPasswordOrAToken) {
   std::string user = notesctl_ok("user add --company " + club->id + " --role admin --username tok-secretive");
   const std::string password = "a password no file may hold 93b1";
+  const std::string password_in_url = "a-password-in-a-url-no-file-may-hold-51c7";
   set_password(user, password);
   auto response = login(user, password);
   ASSERT_EQ(response.status, 200) << response.body;
   Tokens tokens{string_field(response, "access_token"), string_field(response, "refresh_token")};
   ASSERT_EQ(list_status(tokens.access), 204);
   ASSERT_EQ(refresh(tokens).status, 200);
-  StackFiles files = stack_files_holding({password, tokens.access, tokens.refresh});
+  // A client that sends the password in the URL is refused, and the URL is
+  // not logged whole.
+  EXPECT_EQ(http("POST", token_url() + "?grant_type=password&password=" + password_in_url, {kJson}, "{}").status,
+            400);
+  StackFiles files = stack_files_holding({password, password_in_url, tokens.access, tokens.refresh});
   EXPECT_EQ(files.holding, std::vector<std::string>{}) << "these files hold a password or a token";
   EXPECT_GT(files.read, 10u);
 }
