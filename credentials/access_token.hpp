@@ -24,7 +24,7 @@ struct AccessClaims {
 inline constexpr int64_t kAccessTokenSeconds = 30 * 60;
 
 // The keys access tokens are signed with, from the keys file
-// (docs/operations.md, "Token keys"): the first signs, every one verifies,
+// (docs/api.md, "Tokens"): the first signs, every one verifies,
 // so a new key goes first and the old one stays below it until the tokens
 // it signed have expired.
 class SigningKeys {

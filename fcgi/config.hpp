@@ -23,7 +23,7 @@ struct ServiceConfig {
   log::Level log_level = log::Level::info;          // lines less urgent are dropped
   log::Level request_log_level = log::Level::debug;  // one line per request, at this priority
   bool check_only = false;       // --check-config: say whether it is valid, start nothing
-  // Access tokens are signed with these (docs/operations.md, "Token keys");
+  // Access tokens are signed with these (docs/api.md, "Tokens");
   // empty when the keys file does not exist: POST /api/token is then 503.
   std::string token_keys_file = "/etc/notes/token-keys";
   SigningKeys token_keys;

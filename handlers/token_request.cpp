@@ -9,32 +9,33 @@
 namespace notes {
 namespace {
 
-ApiError invalid_request(std::string description) {
-  return ApiError{400, "invalid_request", std::move(description)};
+// The fields read as text; company_id is read apart (a number, or digits).
+std::string TokenRequest::*text_field(const std::string& name) {
+  static const std::pair<const char*, std::string TokenRequest::*> kFields[] = {
+      {"grant_type", &TokenRequest::grant_type},       {"username", &TokenRequest::username},
+      {"password", &TokenRequest::password},           {"refresh_token", &TokenRequest::refresh_token},
+      {"access_token", &TokenRequest::access_token}};
+  for (const auto& [field_name, field] : kFields) {
+    if (name == field_name) return field;
+  }
+  return nullptr;
 }
 
-// Sets a known field from its text; false for a company_id that is not an id.
-bool set_field(TokenRequest& request, const std::string& name, const std::string& value) {
-  if (name == "grant_type") request.grant_type = value;
-  else if (name == "username") request.username = value;
-  else if (name == "password") request.password = value;
-  else if (name == "refresh_token") request.refresh_token = value;
-  else if (name == "access_token") request.access_token = value;
-  else if (name == "company_id") {
-    request.company_id = parse_positive_id(value);
-    return request.company_id.has_value();
-  }
-  return true;
-}
+ApiError bad_company_id() { return invalid_token_request("company_id must be a positive integer."); }
 
 std::variant<TokenRequest, ApiError> from_form(const std::string& body) {
   auto fields = parse_query_string(body);
-  if (!fields) return invalid_request("The form body is malformed.");
+  if (!fields) return invalid_token_request("The form body is malformed.");
   TokenRequest request;
   std::set<std::string> seen;
   for (const auto& [name, value] : *fields) {
-    if (!seen.insert(name).second) return invalid_request("The field " + name + " is given more than once.");
-    if (!set_field(request, name, value)) return invalid_request("company_id must be a positive integer.");
+    if (!seen.insert(name).second) return invalid_token_request("The field " + name + " is given more than once.");
+    if (name == "company_id") {
+      request.company_id = parse_positive_id(value);
+      if (!request.company_id) return bad_company_id();
+    } else if (auto field = text_field(name)) {
+      request.*field = value;
+    }
   }
   return request;
 }
@@ -42,24 +43,20 @@ std::variant<TokenRequest, ApiError> from_form(const std::string& body) {
 std::variant<TokenRequest, ApiError> from_json(const std::string& body) {
   rapidjson::Document document;
   if (auto error = parse_json_body(body, document)) {
-    return invalid_request("The body is not acceptable JSON: " + error->message + ".");
+    return invalid_token_request("The body is not acceptable JSON: " + error->message + ".");
   }
-  if (!document.IsObject()) return invalid_request("The body must be a JSON object.");
+  if (!document.IsObject()) return invalid_token_request("The body must be a JSON object.");
   TokenRequest request;
   for (const auto& member : document.GetObject()) {
     std::string name(member.name.GetString(), member.name.GetStringLength());
     const auto& value = member.value;
-    if (name == "company_id" && value.IsInt64()) {
-      if (value.GetInt64() <= 0) return invalid_request("company_id must be a positive integer.");
-      request.company_id = value.GetInt64();
-      continue;
-    }
-    bool known = name == "grant_type" || name == "username" || name == "password" || name == "refresh_token" ||
-                 name == "access_token" || name == "company_id";
-    if (!known) continue;
-    if (!value.IsString()) return invalid_request("The field " + name + " must be a string.");
-    if (!set_field(request, name, std::string(value.GetString(), value.GetStringLength()))) {
-      return invalid_request("company_id must be a positive integer.");
+    if (name == "company_id") {
+      if (value.IsInt64()) request.company_id = value.GetInt64();
+      if (value.IsString()) request.company_id = parse_positive_id(value.GetString());
+      if (!request.company_id || *request.company_id <= 0) return bad_company_id();
+    } else if (auto field = text_field(name)) {
+      if (!value.IsString()) return invalid_token_request("The field " + name + " must be a string.");
+      request.*field = std::string(value.GetString(), value.GetStringLength());
     }
   }
   return request;
@@ -67,9 +64,13 @@ std::variant<TokenRequest, ApiError> from_json(const std::string& body) {
 
 }  // namespace
 
+ApiError invalid_token_request(std::string description) {
+  return ApiError{400, "invalid_request", std::move(description)};
+}
+
 std::variant<TokenRequest, ApiError> token_request(const Request& request) {
   if (!request.query_string().empty()) {
-    return invalid_request("Send credentials in the body, never in the URL.");
+    return invalid_token_request("Send credentials in the body, never in the URL.");
   }
   if (request.has_json_content_type()) return from_json(request.body);
   if (request.has_content_type("application/x-www-form-urlencoded")) return from_form(request.body);

@@ -22,6 +22,10 @@ struct TokenRequest {
   std::string access_token;
 };
 
+// OAuth's invalid_request (RFC 6749, 5.2): a field missing, malformed or of
+// the wrong type.
+ApiError invalid_token_request(std::string description);
+
 // 415 for another media type; 400 invalid_request for a body that is not
 // one object or form, a known field of the wrong type, a repeated field,
 // or any query string (credentials never belong in a URL, which logs keep).

@@ -11,8 +11,9 @@
 namespace notes::tokens {
 namespace {
 
-ApiError invalid_request(std::string description) { return {400, "invalid_request", std::move(description)}; }
 ApiError invalid_grant(std::string description) { return {400, "invalid_grant", std::move(description)}; }
+// One answer for every wrong login, so that it does not tell which part was wrong.
+ApiError wrong_login() { return invalid_grant("The username or password is wrong."); }
 
 const SigningKeys& signing_keys(const HandlerContext& context) {
   const SigningKeys* keys = context.services.token_keys;
@@ -42,14 +43,14 @@ AccessClaims claims_for(int64_t user_id, int64_t company_id, std::string role, i
 Response password_grant(const TokenRequest& login, HandlerContext& context) {
   const SigningKeys& keys = signing_keys(context);
   if (login.username.empty() || login.password.empty()) {
-    throw invalid_request("The password grant needs username and password.");
+    throw invalid_token_request("The password grant needs username and password.");
   }
-  if (login.password.size() > kMaxPasswordBytes) throw invalid_grant("The username or password is wrong.");
+  if (login.password.size() > kMaxPasswordBytes) throw wrong_login();
   const auto& attempt = checked(context.db.execute(
       sql::query::login_attempt(login.company_id, login.username, kMaxLoginAttempts, kLoginWindowSeconds)));
   if (attempt.rows() == 0) {
     password_matches("", login.password);  // as long as a real check
-    throw invalid_grant("The username or password is wrong.");
+    throw wrong_login();
   }
   if (attempt.boolean(0, 6)) {
     Response refusal = render_error(ApiFamily::customers,
@@ -58,13 +59,13 @@ Response password_grant(const TokenRequest& login, HandlerContext& context) {
     return refusal;
   }
   bool matches = password_matches(attempt.text(0, 4), login.password);
-  if (!matches || attempt.text(0, 3) != "active") throw invalid_grant("The username or password is wrong.");
+  if (!matches || attempt.text(0, 3) != "active") throw wrong_login();
 
   int64_t user_id = attempt.int64(0, 0);
   std::string refresh_token = generate_refresh_token();
   const auto& issued = checked(
       context.db.execute(sql::query::login_issue(user_id, hash_secret(refresh_token), kRefreshTokenSeconds)));
-  if (issued.rows() != 1) throw invalid_grant("The username or password is wrong.");  // deleted meanwhile
+  if (issued.rows() != 1) throw wrong_login();  // deleted meanwhile
   return token_answer(keys,
                       claims_for(user_id, attempt.int64(0, 1), std::string(attempt.text(0, 2)), issued.int64(0, 0),
                                  attempt.int64(0, 5), issued.int64(0, 1)),
@@ -73,7 +74,7 @@ Response password_grant(const TokenRequest& login, HandlerContext& context) {
 
 Response refresh_grant(const TokenRequest& presented, HandlerContext& context) {
   const SigningKeys& keys = signing_keys(context);
-  if (presented.refresh_token.empty()) throw invalid_request("refresh_token is required.");
+  if (presented.refresh_token.empty()) throw invalid_token_request("refresh_token is required.");
   // The original sends the access token along: when it does, it must be
   // ours (expired or not) and of the same login.
   std::optional<AccessClaims> access;
@@ -112,7 +113,7 @@ Response issue(const Request& request, HandlerContext& context) {
   TokenRequest body = checked(token_request(request));
   if (body.grant_type == "password") return password_grant(body, context);
   if (body.grant_type == "refresh_token") return refresh_grant(body, context);
-  if (body.grant_type.empty()) throw invalid_request("grant_type is required.");
+  if (body.grant_type.empty()) throw invalid_token_request("grant_type is required.");
   throw ApiError{400, "unsupported_grant_type", "grant_type must be password or refresh_token."};
 }
 

@@ -3,8 +3,12 @@
 // nginx over real sockets, exactly as a client's would.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include "handlers/auth.hpp"
 
 #include "tests/support/database.hpp"
 #include "tests/support/fixtures.hpp"
@@ -30,5 +34,36 @@ inline std::string account_note_url(const std::string& account_id) {
     EXPECT_EQ(refused_.header("content-type"), "application/json") << refused_.body;               \
     EXPECT_EQ(::notes::test::database_fingerprint(), before_) << "a refused request changed data"; \
   } while (0)
+
+// Sleeps to the start of the next wall-clock second: nginx's auth cache
+// counts whole seconds, so an answer cached then is the worst case for a
+// revocation bound.
+inline void sleep_to_the_start_of_a_second() {
+  auto wall = std::chrono::system_clock::now();
+  std::this_thread::sleep_for(std::chrono::seconds(1) - (wall.time_since_epoch() % std::chrono::seconds(1)));
+}
+
+// Sends `request` (returning the status) every 20 ms until it is refused,
+// and checks the bound the docs state for a revoked credential: it is
+// refused with 401, no request sent kCacheSeconds or more after `revoked_at`
+// was accepted, and it stays refused.
+template <class Request>
+void expect_refused_within_the_cache_bound(Request request, std::chrono::steady_clock::time_point revoked_at) {
+  using Clock = std::chrono::steady_clock;
+  auto last_accepted = revoked_at;
+  long status = 200;
+  while (Clock::now() - revoked_at < std::chrono::seconds(8)) {
+    auto sent = Clock::now();
+    status = request();
+    if (status / 100 != 2) break;
+    last_accepted = sent;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(status, 401);
+  EXPECT_LT(last_accepted - revoked_at, std::chrono::seconds(auth::kCacheSeconds))
+      << "accepted " << std::chrono::duration_cast<std::chrono::milliseconds>(last_accepted - revoked_at).count()
+      << " ms after the revocation";
+  EXPECT_EQ(request(), 401);
+}
 
 }  // namespace notes::test
