@@ -11,7 +11,7 @@ namespace notes {
 namespace {
 
 constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-// An access token is about 300 characters (docs/api.md, "Tokens").
+// An access token is about 230 characters (docs/api.md, "Tokens").
 constexpr std::size_t kMaxKeyLength = 1024;
 
 bool is_key_character(char c) {
