@@ -194,6 +194,30 @@ void revoke(const std::vector<std::string>& args, const DbOpener& db) {
   }
 }
 
+// The language notes are searched in (docs/operations.md, "Search"). A new
+// one re-indexes every note in the same transaction: a note indexed in one
+// language does not match words parsed in another.
+void search_language(const std::vector<std::string>& args, const DbOpener& db) {
+  po::options_description options("options");
+  options.add_options()("set", po::value<std::string>(),
+                        "a PostgreSQL text search configuration: english, german, simple, ...");
+  auto values = parse_command(args, "search-language [--set LANGUAGE]", options);
+  if (!values) return;
+  if (values->count("set")) {
+    std::string language = (*values)["set"].as<std::string>();
+    if (db().exec_value("SELECT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = $1::text)", {language}) != "t") {
+      throw CommandError("PostgreSQL has no text search configuration named '" + language +
+                         "' (psql: \\dF lists them)");
+    }
+    db().exec("BEGIN");
+    db().exec("UPDATE search_settings SET language = $1::text::regconfig", {language});
+    std::string rebuilt = db().exec_value("SELECT notes_search_rebuild()");
+    db().exec("COMMIT");
+    std::cerr << "re-indexed " << rebuilt << " notes\n";
+  }
+  std::cout << db().exec_value("SELECT language::text FROM search_settings") << "\n";
+}
+
 }  // namespace
 
 const std::vector<Command>& commands() {
@@ -217,6 +241,8 @@ const std::vector<Command>& commands() {
       {"grant", "give a user read or modify on an account", grant},
       {"grant list", "list who has which right on which account", grant_list},
       {"revoke", "take a right on an account from a user", revoke},
+      {"search-language", "show the language notes are searched in, or --set it (re-indexes every note)",
+       search_language},
   };
   return table;
 }

@@ -6,6 +6,19 @@
 #include "sql/note_columns.hpp"
 
 namespace notes::customer_access {
+namespace {
+
+// The ids of the notes in rows [first_row, rows()) whose
+// NOTES_FULL_NOTE_COLUMNS start at column `base`.
+std::vector<int64_t> note_ids(const sql::Result& notes, int first_row, int base) {
+  std::vector<int64_t> ids;
+  for (int row = first_row; row < notes.rows(); ++row) {
+    ids.push_back(notes.int64(row, base + sql::full_note::note + sql::note_column::id));
+  }
+  return ids;
+}
+
+}  // namespace
 
 int64_t path_id(const Request& request, const char* name) {
   auto text = request.path_params.get(name);
@@ -31,6 +44,11 @@ std::vector<sql::Result> locked_write(sql::Connection& db, int64_t note_id, int6
 
 note_json::NoteParts note_parts(const std::vector<sql::Result>& results) {
   return {&results[results.size() - 2], &results[results.size() - 1]};
+}
+
+Response note_page_answer(sql::Connection& db, const sql::Result& page, int base, int64_t company_id) {
+  const auto& parts = checked(db.execute_pipeline(with_note_parts({}, note_ids(page, 0, base), company_id)));
+  return Response::json(200, note_json::note_array(page, 0, base, note_parts(parts)));
 }
 
 Response note_answer(int status, const sql::Result& notes, int base, note_json::NoteParts parts) {

@@ -38,6 +38,10 @@ std::vector<sql::Result> locked_write(sql::Connection& db, int64_t note_id, int6
 // results.
 note_json::NoteParts note_parts(const std::vector<sql::Result>& results);
 
+// 200 and the Note[] of every row of `page` (NOTES_FULL_NOTE_COLUMNS at
+// column `base`), their assignees and messages read in one more round trip.
+Response note_page_answer(sql::Connection& db, const sql::Result& page, int base, int64_t company_id);
+
 // A Note with its ETag: the NOTES_FULL_NOTE_COLUMNS at column `base` of the
 // first row of `notes`, with its assignees and messages from `parts`.
 Response note_answer(int status, const sql::Result& notes, int base, note_json::NoteParts parts);

@@ -14,16 +14,6 @@ namespace {
 
 ApiError no_note() { return ApiError::not_found("No such note."); }
 
-// The ids of the notes in rows [first_row, rows()) whose
-// NOTES_FULL_NOTE_COLUMNS start at column `base`.
-std::vector<int64_t> note_ids(const sql::Result& notes, int first_row, int base) {
-  std::vector<int64_t> ids;
-  for (int row = first_row; row < notes.rows(); ++row) {
-    ids.push_back(notes.int64(row, base + sql::full_note::note + sql::note_column::id));
-  }
-  return ids;
-}
-
 }  // namespace
 
 Response list(const Request& request, HandlerContext& context) {
@@ -45,11 +35,7 @@ Response list(const Request& request, HandlerContext& context) {
     set_pagination(response, paging, total);
     return response;
   }
-  // The page's assignees and messages: one more round trip for all of them.
-  const auto& parts = checked(context.db.execute_pipeline(
-      customer_access::with_note_parts({}, note_ids(page, 0, kNotesBase), context.caller.company_id)));
-  Response response =
-      Response::json(200, note_json::note_array(page, 0, kNotesBase, customer_access::note_parts(parts)));
+  Response response = customer_access::note_page_answer(context.db, page, kNotesBase, context.caller.company_id);
   set_pagination(response, paging, total);
   return response;
 }

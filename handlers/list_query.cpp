@@ -40,10 +40,50 @@ std::optional<ApiError> read_paging(const std::string& name, const std::string& 
   return std::nullopt;
 }
 
-// Applies paging parameters and the header; calls `other` for the rest.
-template <class Other>
-std::optional<ApiError> read_query(const QueryParams& query, const char* header_page_size, Paging& paging,
-                                   Other other) {
+}  // namespace
+
+ApiError bad_query_parameter(const std::string& name, const std::string& why) { return bad_parameter(name, why); }
+
+std::optional<ApiError> read_note_filter(const std::string& name, const std::string& value, int64_t caller_id,
+                                         NoteFilters& f, bool& known) {
+  known = true;
+  if (name == "status") {
+    if (!is_note_status(value)) return bad_parameter(name, std::string("must be one of ") + kNoteStatusList);
+    f.status = value;
+  } else if (name == "reference_type") {
+    if (!is_reference_type(value)) return bad_parameter(name, std::string("must be one of ") + kReferenceTypeList);
+    f.reference_type = value;
+  } else if (name == "reference_id") {
+    f.reference_id = parse_positive_id(value);
+    if (!f.reference_id) return bad_parameter(name, "must be a positive 64-bit integer");
+  } else if (name == "tag") {
+    if (value.empty()) return bad_parameter(name, "must not be empty");
+    f.tag = value;
+  } else if (name == "assignee") {
+    f.assignee = value == "me" ? std::optional<int64_t>(caller_id) : parse_positive_id(value);
+    if (!f.assignee) return bad_parameter(name, "must be a user id or me");
+  } else if (name == "priority") {
+    if (value != "true" && value != "false") return bad_parameter(name, "must be true or false");
+    f.priority = value == "true";
+  } else if (name == "created_from" || name == "created_to") {
+    if (!is_iso8601_date_or_datetime(value)) {
+      return bad_parameter(name, "must be an ISO 8601 date or date-time");
+    }
+    // A plain date covers its whole day, in UTC.
+    bool date_only = value.size() == 10;
+    if (name == "created_from") {
+      f.created_from = date_only ? value + "T00:00:00Z" : value;
+    } else {
+      f.created_to = date_only ? value + "T23:59:59.999999Z" : value;
+    }
+  } else {
+    known = false;
+  }
+  return std::nullopt;
+}
+
+std::optional<ApiError> read_list_query(const QueryParams& query, const char* header_page_size, Paging& paging,
+                                        const OtherParameter& other) {
   std::set<std::string> seen;
   std::optional<int64_t> page_given;
   if (header_page_size && *header_page_size) {
@@ -58,11 +98,9 @@ std::optional<ApiError> read_query(const QueryParams& query, const char* header_
   return std::nullopt;
 }
 
-}  // namespace
-
 std::variant<Paging, ApiError> paging_only(const QueryParams& query, const char* header_page_size) {
   Paging paging;
-  auto error = read_query(query, header_page_size, paging, [](const std::string& name, const std::string&) {
+  auto error = read_list_query(query, header_page_size, paging, [](const std::string& name, const std::string&) {
     return std::optional<ApiError>(bad_parameter(name, "is not known here"));
   });
   if (error) return *error;
@@ -74,41 +112,12 @@ std::variant<NoteListQuery, ApiError> note_list_query(const QueryParams& query, 
   NoteListQuery result;
   NoteFilters& f = result.filters;
   auto filter = [&](const std::string& name, const std::string& value) -> std::optional<ApiError> {
-    if (name == "status") {
-      if (!is_note_status(value)) return bad_parameter(name, std::string("must be one of ") + kNoteStatusList);
-      f.status = value;
-    } else if (name == "reference_type") {
-      if (!is_reference_type(value)) return bad_parameter(name, std::string("must be one of ") + kReferenceTypeList);
-      f.reference_type = value;
-    } else if (name == "reference_id") {
-      f.reference_id = parse_positive_id(value);
-      if (!f.reference_id) return bad_parameter(name, "must be a positive 64-bit integer");
-    } else if (name == "tag") {
-      if (value.empty()) return bad_parameter(name, "must not be empty");
-      f.tag = value;
-    } else if (name == "assignee") {
-      f.assignee = value == "me" ? std::optional<int64_t>(caller_id) : parse_positive_id(value);
-      if (!f.assignee) return bad_parameter(name, "must be a user id or me");
-    } else if (name == "priority") {
-      if (value != "true" && value != "false") return bad_parameter(name, "must be true or false");
-      f.priority = value == "true";
-    } else if (name == "created_from" || name == "created_to") {
-      if (!is_iso8601_date_or_datetime(value)) {
-        return bad_parameter(name, "must be an ISO 8601 date or date-time");
-      }
-      // A plain date covers its whole day, in UTC.
-      bool date_only = value.size() == 10;
-      if (name == "created_from") {
-        f.created_from = date_only ? value + "T00:00:00Z" : value;
-      } else {
-        f.created_to = date_only ? value + "T23:59:59.999999Z" : value;
-      }
-    } else {
-      return bad_parameter(name, "is not known here");
-    }
-    return std::nullopt;
+    bool known = false;
+    auto error = read_note_filter(name, value, caller_id, f, known);
+    if (!known) return bad_parameter(name, "is not known here");
+    return error;
   };
-  if (auto error = read_query(query, header_page_size, result.paging, filter)) return *error;
+  if (auto error = read_list_query(query, header_page_size, result.paging, filter)) return *error;
   return result;
 }
 
@@ -120,17 +129,18 @@ ListTotal list_total(const Paging& paging, int64_t counted, int rows_on_page, bo
   return {std::max(sql::kExactCountUpTo + 1, paging.offset() + rows_on_page + 1), true};
 }
 
-std::string pagination_json(const Paging& paging, ListTotal total) {
+std::string pagination_json(const Paging& paging, ListTotal total, std::string_view more_members) {
   int64_t total_pages = (total.count + paging.page_size - 1) / paging.page_size;
   return "{\"page_number\":" + std::to_string(paging.page) + ",\"page_size\":" + std::to_string(paging.page_size) +
          ",\"total_pages\":" + std::to_string(total_pages) + ",\"total_count\":" + std::to_string(total.count) +
          ",\"total_count_estimated\":" + (total.estimated ? "true" : "false") +
          ",\"has_previous_page\":" + (paging.page > 1 ? "true" : "false") +
-         ",\"has_next_page\":" + (paging.page < total_pages ? "true" : "false") + "}";
+         ",\"has_next_page\":" + (paging.page < total_pages ? "true" : "false") +
+         (more_members.empty() ? "" : ",") + std::string(more_members) + "}";
 }
 
-void set_pagination(Response& response, const Paging& paging, ListTotal total) {
-  std::string json = pagination_json(paging, total);
+void set_pagination(Response& response, const Paging& paging, ListTotal total, std::string_view more_members) {
+  std::string json = pagination_json(paging, total, more_members);
   response.header("Pagination", json);
   response.header("X-Pagination", std::move(json));
 }

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <variant>
@@ -31,6 +32,22 @@ struct NoteListQuery {
   NoteFilters filters;
 };
 
+// A list's query parameter other than paging: its refusal, or nothing.
+using OtherParameter = std::function<std::optional<ApiError>(const std::string& name, const std::string& value)>;
+
+// The 400 for query parameter `name`, which `why` ("must be ...").
+ApiError bad_query_parameter(const std::string& name, const std::string& why);
+
+// Reads the paging of a list query into `paging` and hands every other
+// parameter to `other`. A repeated parameter is refused.
+std::optional<ApiError> read_list_query(const QueryParams& query, const char* header_page_size, Paging& paging,
+                                        const OtherParameter& other);
+
+// One filter of the customer list (docs/api.md, "Lists") into `filters`;
+// `known` says whether `name` is one of them.
+std::optional<ApiError> read_note_filter(const std::string& name, const std::string& value, int64_t caller_id,
+                                         NoteFilters& filters, bool& known);
+
 // `page_number` (or its alias `page`; both given must agree) and `page_size`
 // from the query; `page_size` also from the page_size request header
 // (`header_page_size`, may be null), the query winning. Any other parameter
@@ -55,11 +72,12 @@ struct ListTotal {
 // kExactCountUpTo + 1 as `counted`, with `more` items after the page.
 ListTotal list_total(const Paging& paging, int64_t counted, int rows_on_page, bool more);
 
-// The paging JSON of a page of a list of `total` items.
-std::string pagination_json(const Paging& paging, ListTotal total);
+// The paging JSON of a page of a list of `total` items, with
+// `more_members` ("\"next_cursor\":...") added when not empty.
+std::string pagination_json(const Paging& paging, ListTotal total, std::string_view more_members = {});
 
 // That JSON under `Pagination` (what clients of the original read) and
 // `X-Pagination`.
-void set_pagination(Response& response, const Paging& paging, ListTotal total);
+void set_pagination(Response& response, const Paging& paging, ListTotal total, std::string_view more_members = {});
 
 }  // namespace notes

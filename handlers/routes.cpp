@@ -14,6 +14,7 @@
 #include "handlers/note_messages.hpp"
 #include "handlers/openapi.hpp"
 #include "handlers/tokens.hpp"
+#include "handlers/work_queue.hpp"
 #include "http/content_length.hpp"
 #include "log/log.hpp"
 
@@ -73,7 +74,9 @@ Router<Route> build_route_table() {
   router.add("PATCH", "/api/v2/account/{account_id}/note", account_notes_route(account_notes::update));
   router.add("DELETE", "/api/v2/account/{account_id}/note", account_notes_route(account_notes::remove));
 
-  // One note first: "/api/customers/notes/7" must not read as customer "notes".
+  // The company's queue and one note first: "/api/customers/notes/7" must
+  // not read as customer "notes".
+  router.add("GET", "/api/customers/notes", customer_notes_route(work_queue::list));
   router.add("GET", "/api/customers/notes/{note_id}", customer_notes_route(customer_notes::get));
   router.add("PATCH", "/api/customers/notes/{note_id}", customer_notes_route(customer_notes::update));
   router.add("DELETE", "/api/customers/notes/{note_id}", customer_notes_route(customer_notes::remove));

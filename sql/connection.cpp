@@ -38,6 +38,9 @@ Connection::~Connection() { drop(); }
 void Connection::drop() {
   if (conn_) PQfinish(conn_);
   conn_ = nullptr;
+  // Prepared statements live and die with their session.
+  shapes_.clear();
+  shapes_by_age_.clear();
 }
 
 bool Connection::connect() {
@@ -51,6 +54,9 @@ bool Connection::connect() {
                         // JIT compiles plans for big row estimates: 250 ms of
                         // compiling to save microseconds on a list page.
                         " -c jit=off"
+                        // A search of stop words only ("the") draws a NOTICE
+                        // that libpq would print to the journal per request.
+                        " -c client_min_messages=warning"
                         // Plan each prepared statement once. Left to choose,
                         // PostgreSQL re-plans most of ours on every call (a
                         // custom plan looks cheaper than the generic one), and
@@ -259,6 +265,45 @@ Result Connection::run_once(const Query& query) {
   PGresult* result = PQexecPrepared(conn_, statement.name, query.params.size(), values.data(), lengths.data(),
                                     formats.data(), static_cast<int>(statement.results));
   return classify(result);
+}
+
+Result Connection::execute(const ShapedQuery& query) {
+  Result result = run_shaped_once(query);
+  if (!result.ok() && may_retry(true)) result = run_shaped_once(query);
+  count(result.failure());
+  return result;
+}
+
+std::string Connection::prepared_shape(const std::string& sql, Result& failure) {
+  if (auto known = shapes_.find(sql); known != shapes_.end()) return known->second;
+  if (shapes_by_age_.size() >= kShapesKept) {
+    std::string oldest = shapes_.at(shapes_by_age_.front());
+    if (!simple(("DEALLOCATE " + oldest).c_str())) return {};
+    shapes_.erase(shapes_by_age_.front());
+    shapes_by_age_.pop_front();
+  }
+  std::string name = "shape_" + std::to_string(++shapes_prepared_);
+  Result prepared = classify(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr));
+  if (!prepared.ok()) {
+    failure = std::move(prepared);
+    return {};
+  }
+  shapes_.emplace(sql, name);
+  shapes_by_age_.push_back(sql);
+  return name;
+}
+
+Result Connection::run_shaped_once(const ShapedQuery& query) {
+  lost_ = false;
+  if (!ensure_ready()) return Result(nullptr, Failure::unavailable);
+  Result failure(nullptr, Failure::unavailable);
+  std::string name = prepared_shape(query.sql, failure);
+  if (name.empty()) return failure;
+  auto values = query.params.pointers();
+  auto lengths = query.params.lengths();
+  auto formats = query.params.formats();
+  return classify(PQexecPrepared(conn_, name.c_str(), query.params.size(), values.data(), lengths.data(),
+                                 formats.data(), 0));
 }
 
 std::vector<Result> Connection::pipeline_once(const std::vector<Query>& queries) {

@@ -4,7 +4,9 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "sql/queries.hpp"
@@ -35,6 +37,12 @@ class Connection {
   // making the connection ready first; a database out of reach is
   // Failure::unavailable.
   Result execute(const Query& query);
+
+  // Runs a read made for one request's shape: prepared the first time this
+  // connection sees its text, and kept for the next request of that shape
+  // (the kShapesKept most recent ones).
+  Result execute(const ShapedQuery& query);
+  static constexpr std::size_t kShapesKept = 64;
 
   // Runs the statements in one round trip and one implicit transaction
   // (libpq pipeline mode): a later statement sees what an earlier one
@@ -70,6 +78,9 @@ class Connection {
   bool connect();
   bool schema_is_current();
   Result run_once(const Query& query);
+  Result run_shaped_once(const ShapedQuery& query);
+  // The name a shaped statement is prepared under; empty when it could not be.
+  std::string prepared_shape(const std::string& sql, Result& failure);
   std::vector<Result> pipeline_once(const std::vector<Query>& queries);
   void drop();
   bool closed_by_server();
@@ -87,6 +98,9 @@ class Connection {
   std::array<std::uint64_t, static_cast<std::size_t>(Failure::other) + 1> failures_{};
   void count(Failure failure) { ++failures_[static_cast<std::size_t>(failure)]; }
   std::string schema_problem_;
+  std::unordered_map<std::string, std::string> shapes_;  // text -> prepared name, on this connection
+  std::deque<std::string> shapes_by_age_;                 // their texts, oldest first
+  unsigned shapes_prepared_ = 0;
   bool schema_unchecked_logged_ = false;
   bool in_transaction_ = false;  // begin() ran: ensure_ready() must not roll it back
   bool simple(const char* command);

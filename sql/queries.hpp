@@ -22,6 +22,13 @@ struct Query {
   Params params;
 };
 
+// A statement whose text was made for one shape of request (which filters,
+// which sort), with its arguments: sql/work_queue.hpp says why.
+struct ShapedQuery {
+  std::string sql;
+  Params params;
+};
+
 // Whom a statement acts for. Every statement that has a caller takes it as
 // $2 company, $3 user id, $4 role, after $1, what it acts on.
 struct Caller {

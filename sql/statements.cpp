@@ -1,6 +1,7 @@
 #include "sql/statements.hpp"
 
 #include "sql/note_columns.hpp"
+#include "sql/note_visibility.hpp"
 
 namespace notes::sql {
 namespace {
@@ -20,16 +21,6 @@ namespace {
   "  FROM accounts a"                                                             \
   "  LEFT JOIN account_grants g ON g.account_id = a.id AND g.user_id = $3::bigint" \
   "  WHERE a.id = $1::bigint AND a.company_id = $2::bigint) "
-
-// Whether caller `caller` with role `role` may see note `n`: confidential
-// notes only to their author, their assignees and owners. Spelled out, not
-// called (notes_visible): PostgreSQL cannot inline a function holding a
-// sub-select, and a SQL function it does not inline is parsed and started
-// afresh in every statement that calls it.
-#define NOTES_VISIBLE(n, caller, role)                                                         \
-  "(NOT " n ".confidential OR " role "::text = 'owner' OR " n ".user_id = " caller "::bigint"  \
-  " OR EXISTS (SELECT 1 FROM note_assignees va WHERE va.note_id = " n ".id"                    \
-  "            AND va.user_id = " caller "::bigint))"
 
 // The note $1 of company $2 as caller $3 with role $4 may see it, locked
 // against other writers of the same note, so concurrent changes to one note
@@ -433,7 +424,6 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
 
 #undef NOTES_ACCOUNT_ACCESS_CTE
 #undef NOTES_VISIBLE_NOTE_CTE
-#undef NOTES_VISIBLE
 #undef NOTES_NOTE_PEOPLE
 #undef NOTES_NOTE_LIST
 

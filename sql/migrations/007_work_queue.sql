@@ -1,0 +1,91 @@
+-- The company-wide work queue (docs/api.md, "The work queue"): full-text
+-- search over a note's subject, details and messages, and the indexes that
+-- let a company's queue be paged like one customer's list.
+
+-- The text-search configuration every note is indexed with, and every
+-- search parses its words with. One row; `notesctl search-language`
+-- changes it and re-indexes every note in the same transaction, because a
+-- vector made with one language does not match words parsed with another.
+CREATE TABLE search_settings (
+    only_row  boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    language  regconfig NOT NULL DEFAULT 'english'
+);
+INSERT INTO search_settings DEFAULT VALUES;
+
+CREATE FUNCTION notes_search_language() RETURNS regconfig
+  LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT language FROM search_settings $$;
+
+ALTER TABLE notes
+    -- The words of the note's messages, weight C, added as each is posted
+    -- (a posted message is never edited or removed on its own).
+    ADD COLUMN messages_search tsvector NOT NULL DEFAULT '',
+    -- What `q` searches: subject (weight A), details (B) and messages (C).
+    ADD COLUMN search tsvector NOT NULL DEFAULT '';
+
+CREATE FUNCTION notes_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  language regconfig := notes_search_language();
+BEGIN
+  NEW.search := setweight(to_tsvector(language, coalesce(NEW.subject, '')), 'A')
+             || setweight(to_tsvector(language, coalesce(NEW.details, '')), 'B')
+             || NEW.messages_search;
+  RETURN NEW;
+END $$;
+
+CREATE TRIGGER notes_search_insert BEFORE INSERT ON notes
+    FOR EACH ROW EXECUTE FUNCTION notes_search_vector();
+-- Every PATCH names every column (handlers set unchanged ones to
+-- themselves), so the WHEN, not UPDATE OF, decides whether to re-parse.
+CREATE TRIGGER notes_search_update BEFORE UPDATE ON notes
+    FOR EACH ROW
+    WHEN (OLD.subject IS DISTINCT FROM NEW.subject OR OLD.details IS DISTINCT FROM NEW.details
+          OR OLD.messages_search IS DISTINCT FROM NEW.messages_search)
+    EXECUTE FUNCTION notes_search_vector();
+
+-- A posted message's words join its note's vector. A tsvector holds at most
+-- 1 MB; a note whose vector would pass 512 KiB takes no more words, so that
+-- a stream of messages of made-up words cannot make posting fail
+-- (docs/api.md, "The work queue").
+CREATE FUNCTION notes_search_add_message() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  words tsvector := setweight(to_tsvector(notes_search_language(), NEW.message), 'C');
+BEGIN
+  UPDATE notes SET messages_search = messages_search || words
+   WHERE id = NEW.note_id AND pg_column_size(messages_search) + pg_column_size(words) < 512 * 1024;
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER note_messages_search AFTER INSERT ON note_messages
+    FOR EACH ROW EXECUTE FUNCTION notes_search_add_message();
+
+-- Every note's vectors made anew from its text, in the language of
+-- search_settings: for the notes written before this migration, and after
+-- `notesctl search-language --set` changed the language.
+CREATE FUNCTION notes_search_rebuild() RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  language regconfig := notes_search_language();
+  rebuilt bigint;
+BEGIN
+  UPDATE notes n
+     SET messages_search = coalesce(
+           (SELECT setweight(to_tsvector(language, string_agg(m.message, ' ' ORDER BY m.id)), 'C')
+              FROM note_messages m WHERE m.note_id = n.id), ''),
+         search = setweight(to_tsvector(language, coalesce(n.subject, '')), 'A')
+               || setweight(to_tsvector(language, coalesce(n.details, '')), 'B')
+               || coalesce((SELECT setweight(to_tsvector(language, string_agg(m.message, ' ' ORDER BY m.id)), 'C')
+                              FROM note_messages m WHERE m.note_id = n.id), '');
+  GET DIAGNOSTICS rebuilt = ROW_COUNT;
+  RETURN rebuilt;
+END $$;
+
+SELECT notes_search_rebuild();
+
+CREATE INDEX notes_search ON notes USING gin (search);
+
+-- The queue of a company, newest first (and oldest first, read backwards),
+-- with what visibility tests riding along.
+CREATE INDEX notes_company_newest ON notes (company_id, created_on DESC, id DESC) INCLUDE (confidential, user_id);
+
+-- What falls due, soonest first; notes without a reminder after them
+-- (sort=reminder's order, sql/work_queue.cpp).
+CREATE INDEX notes_company_reminder ON notes (company_id, coalesce(reminder, 'infinity'::timestamptz), id);

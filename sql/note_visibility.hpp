@@ -1,0 +1,13 @@
+#pragma once
+// The customer notes' visibility rule (docs/api.md, "Who may"), as SQL
+// text for the statements of sql/statements.cpp and sql/work_queue.cpp.
+
+// Whether caller `caller` with role `role` may see note `n`: confidential
+// notes only to their author, their assignees and owners. Spelled out, not
+// called (notes_visible): PostgreSQL cannot inline a function holding a
+// sub-select, and a SQL function it does not inline is parsed and started
+// afresh in every statement that calls it.
+#define NOTES_VISIBLE(n, caller, role)                                                         \
+  "(NOT " n ".confidential OR " role "::text = 'owner' OR " n ".user_id = " caller "::bigint"  \
+  " OR EXISTS (SELECT 1 FROM note_assignees va WHERE va.note_id = " n ".id"                    \
+  "            AND va.user_id = " caller "::bigint))"
