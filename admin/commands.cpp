@@ -204,18 +204,13 @@ void search_language(const std::vector<std::string>& args, const DbOpener& db) {
   auto values = parse_command(args, "search-language [--set LANGUAGE]", options);
   if (!values) return;
   if (values->count("set")) {
-    std::string language = (*values)["set"].as<std::string>();
-    if (db().exec_value("SELECT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = $1::text)", {language}) != "t") {
-      throw CommandError("PostgreSQL has no text search configuration named '" + language +
-                         "' (psql: \\dF lists them)");
-    }
     db().exec("BEGIN");
-    db().exec("UPDATE search_settings SET language = $1::text::regconfig", {language});
-    std::string rebuilt = db().exec_value("SELECT notes_search_rebuild()");
+    std::string rebuilt = db().exec_value("SELECT notes_set_search_language($1::text)",
+                                          {(*values)["set"].as<std::string>()});
     db().exec("COMMIT");
     std::cerr << "re-indexed " << rebuilt << " notes\n";
   }
-  std::cout << db().exec_value("SELECT language::text FROM search_settings") << "\n";
+  std::cout << db().exec_value("SELECT notes_search_language()::text") << "\n";
 }
 
 }  // namespace

@@ -57,6 +57,9 @@ bool Connection::connect() {
                         // A search of stop words only ("the") draws a NOTICE
                         // that libpq would print to the journal per request.
                         " -c client_min_messages=warning"
+                        // A parallel plan starts worker processes: 60 ms to
+                        // save a few on a 2-core machine serving many requests.
+                        " -c max_parallel_workers_per_gather=0"
                         // Plan each prepared statement once. Left to choose,
                         // PostgreSQL re-plans most of ours on every call (a
                         // custom plan looks cheaper than the generic one), and
@@ -299,29 +302,46 @@ Result Connection::run_shaped_once(const ShapedQuery& query) {
   Result failure(nullptr, Failure::unavailable);
   std::string name = prepared_shape(query.sql, failure);
   if (name.empty()) return failure;
-  auto values = query.params.pointers();
-  auto lengths = query.params.lengths();
-  auto formats = query.params.formats();
-  return classify(PQexecPrepared(conn_, name.c_str(), query.params.size(), values.data(), lengths.data(),
-                                 formats.data(), 0));
+  static const Params kNoParams;
+  PipelineStep statement{name.c_str(), nullptr, &query.params, ResultFormat::text};
+  if (!query.plan_for_values) return std::move(pipeline_steps({statement})[0]);
+  // Planned for this request's values, unlike the catalogue's statements
+  // (force_generic_plan, above). set_config(..., true) lasts until the
+  // pipeline's implicit transaction ends, with the statement.
+  auto results = pipeline_steps(
+      {{nullptr, "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)", &kNoParams, ResultFormat::text},
+       statement});
+  return results[0].ok() ? std::move(results[1]) : std::move(results[0]);
 }
 
 std::vector<Result> Connection::pipeline_once(const std::vector<Query>& queries) {
   lost_ = false;
-  std::vector<Result> results;
-  auto fail_remaining = [&](Failure failure) {
-    while (results.size() < queries.size()) results.emplace_back(nullptr, failure);
-    return results;
-  };
-  if (!ensure_ready()) return fail_remaining(Failure::unavailable);
-  if (PQenterPipelineMode(conn_) != 1) return fail_remaining(Failure::other);
+  if (!ensure_ready()) return std::vector<Result>(queries.size(), Result(nullptr, Failure::unavailable));
+  std::vector<PipelineStep> steps;
   for (const Query& query : queries) {
     const StatementText& statement = statement_text(query.statement);
-    auto values = query.params.pointers();
-    auto lengths = query.params.lengths();
-    auto formats = query.params.formats();
-    if (PQsendQueryPrepared(conn_, statement.name, query.params.size(), values.data(), lengths.data(),
-                            formats.data(), static_cast<int>(statement.results)) != 1) {
+    steps.push_back({statement.name, nullptr, &query.params, statement.results});
+  }
+  return pipeline_steps(steps);
+}
+
+std::vector<Result> Connection::pipeline_steps(const std::vector<PipelineStep>& steps) {
+  std::vector<Result> results;
+  auto fail_remaining = [&](Failure failure) {
+    while (results.size() < steps.size()) results.emplace_back(nullptr, failure);
+    return results;
+  };
+  if (PQenterPipelineMode(conn_) != 1) return fail_remaining(Failure::other);
+  for (const PipelineStep& step : steps) {
+    auto values = step.params->pointers();
+    auto lengths = step.params->lengths();
+    auto formats = step.params->formats();
+    int sent = step.prepared_name
+                   ? PQsendQueryPrepared(conn_, step.prepared_name, step.params->size(), values.data(),
+                                         lengths.data(), formats.data(), static_cast<int>(step.results))
+                   : PQsendQueryParams(conn_, step.sql, step.params->size(), nullptr, values.data(), lengths.data(),
+                                       formats.data(), static_cast<int>(step.results));
+    if (sent != 1) {
       lost_ = true;
       drop();
       return fail_remaining(Failure::unavailable);
@@ -333,7 +353,7 @@ std::vector<Result> Connection::pipeline_once(const std::vector<Query>& queries)
     return fail_remaining(Failure::unavailable);
   }
   Failure first_failure = Failure::none;
-  for (std::size_t i = 0; i < queries.size(); ++i) {
+  for (std::size_t i = 0; i < steps.size(); ++i) {
     PGresult* result = PQgetResult(conn_);
     if (result == nullptr) {
       lost_ = true;

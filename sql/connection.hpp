@@ -82,6 +82,16 @@ class Connection {
   // The name a shaped statement is prepared under; empty when it could not be.
   std::string prepared_shape(const std::string& sql, Result& failure);
   std::vector<Result> pipeline_once(const std::vector<Query>& queries);
+  // One statement of a pipeline: a prepared one by name, or SQL text.
+  struct PipelineStep {
+    const char* prepared_name;
+    const char* sql;
+    const Params* params;
+    ResultFormat results;
+  };
+  // Sends `steps` in one round trip and one implicit transaction; the
+  // connection is ready.
+  std::vector<Result> pipeline_steps(const std::vector<PipelineStep>& steps);
   void drop();
   bool closed_by_server();
   Result classify(PGresult* result);

@@ -27,6 +27,9 @@ struct Query {
 struct ShapedQuery {
   std::string sql;
   Params params;
+  // Plan it for each request's values (a custom plan) rather than once:
+  // for shapes whose best plan depends on how many rows a value matches.
+  bool plan_for_values = false;
 };
 
 // Whom a statement acts for. Every statement that has a caller takes it as

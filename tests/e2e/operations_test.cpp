@@ -209,6 +209,47 @@ TEST(Operations, PendingMigrationsRefuseToServeUntilMigrated) {
   run_sql("DROP DATABASE notes_unmigrated WITH (FORCE)");
 }
 
+// The search language is the database's (docs/operations.md, "Search"):
+// `notesctl search-language --set` changes it and re-indexes every note at
+// once, so that words are parsed as the notes were indexed. A database of
+// its own: the stack's other tests search in English meanwhile.
+TEST(Operations, SearchLanguageIsSetByNotesctlAndReindexesEveryNote) {
+  run_sql("DROP DATABASE IF EXISTS notes_language WITH (FORCE)");
+  run_sql("CREATE DATABASE notes_language");
+  std::string url = database_url_named("notes_language");
+  std::string ctl = NOTES_BUILD_DIR "/notesctl --database-url '" + url + "' ";
+  auto sql = [&](const std::string& statement) {
+    CommandExit result = run_command("psql '" + url + "' -v ON_ERROR_STOP=1 -Atqc \"" + statement + "\"");
+    EXPECT_EQ(result.status, 0) << statement << ": " << result.output;
+    return result.output.substr(0, result.output.find('\n'));
+  };
+  ASSERT_EQ(run_command(ctl + "migrate").status, 0);
+  sql("INSERT INTO companies (name) VALUES ('c'); INSERT INTO users (company_id, role, username) VALUES (1, 'owner', 'o');"
+      " INSERT INTO customers (company_id) VALUES (1);"
+      " INSERT INTO notes (company_id, customer_id, user_id, reference_type, subject) VALUES (1, 1, 1, 'customer', 'Lockers');"
+      " INSERT INTO note_messages (note_id, company_id, posted_by, message) VALUES (1, 1, 1, 'Running late')");
+  auto matches = [&](const std::string& words) {
+    return sql("SELECT count(*) FROM notes WHERE search @@ websearch_to_tsquery(notes_search_language(), '" + words + "')");
+  };
+  EXPECT_EQ(run_command(ctl + "search-language").output, "english\n");
+  EXPECT_EQ(matches("locker"), "1");  // English stems: lockers, locker -> locker
+  EXPECT_EQ(matches("run"), "1");     // running -> run, in a message
+
+  CommandExit set = run_command(ctl + "search-language --set simple");
+  EXPECT_EQ(set.status, 0) << set.output;
+  EXPECT_NE(set.output.find("re-indexed 1 notes"), std::string::npos) << set.output;
+  EXPECT_EQ(matches("locker"), "0");  // simple does not stem
+  EXPECT_EQ(matches("lockers"), "1");
+  EXPECT_EQ(matches("running"), "1");
+
+  CommandExit unknown = run_command(ctl + "search-language --set 'klingon'');drop table notes;--'");
+  EXPECT_NE(unknown.status, 0);
+  EXPECT_NE(unknown.output.find("no text search configuration named"), std::string::npos) << unknown.output;
+  EXPECT_EQ(run_command(ctl + "search-language").output, "simple\n");
+  EXPECT_EQ(matches("lockers"), "1");
+  run_sql("DROP DATABASE notes_language WITH (FORCE)");
+}
+
 }  // namespace notes::test
 
 namespace notes::test {

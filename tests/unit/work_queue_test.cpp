@@ -25,6 +25,11 @@ std::vector<sql::QueueFilters> every_filter_alone_and_all() {
   with([](sql::QueueFilters& f) { f.reference_id = 5; });
   with([](sql::QueueFilters& f) { f.tag = "vip"; });
   with([](sql::QueueFilters& f) { f.assignee = 9; });
+  sql::QueueFilters mine;  // the caller's own: no visibility test
+  mine.assignee = 11;
+  shapes.push_back(mine);
+  mine.q = "locker";
+  shapes.push_back(mine);
   with([](sql::QueueFilters& f) { f.priority = true; });
   with([](sql::QueueFilters& f) { f.created_from = "2026-01-01T00:00:00Z"; });
   with([](sql::QueueFilters& f) { f.created_to = "2026-02-01T00:00:00Z"; });
