@@ -216,6 +216,27 @@ TEST_F(WorkQueue, BadParametersAre400AndChangeNothing) {
   EXPECT_EQ(queue("?cursor=" + cursor + "&sort=-created_on").status, 200);
 }
 
+// PostgreSQL refuses a tsvector over 1 MiB. Messages of made-up words add
+// thousands of new words each; a note stops taking words at 512 KiB of
+// index, so posting never starts failing, and the early words stay found.
+TEST_F(WorkQueue, MessagesOfMadeUpWordsNeverMakePostingFail) {
+  int64_t note = create(first_customer, R"({"subject":"Flooded"})");
+  std::mt19937 random(7);
+  for (int message = 0; message < 16; ++message) {
+    std::string text;
+    while (text.size() < 60 * 1024) {
+      for (int letter = 0; letter < 9; ++letter) text += static_cast<char>('a' + random() % 26);
+      text += ' ';
+    }
+    post_message(note, message == 0 ? "zebracrossing " + text : text);
+  }
+  EXPECT_GT(std::stoll(query_value("SELECT pg_column_size(messages_search) FROM notes WHERE id = " +
+                                   std::to_string(note))),
+            400 * 1024);
+  EXPECT_EQ(ids("?q=zebracrossing"), std::vector<int64_t>{note});
+  EXPECT_EQ(ids("?q=flooded"), std::vector<int64_t>{note});
+}
+
 // Past kExactCountUpTo the count is a lower bound, and a cursor walk still
 // reaches every note exactly once, ending with next_cursor null.
 TEST_F(WorkQueue, CursorWalksPastTheExactCountToTheEnd) {
