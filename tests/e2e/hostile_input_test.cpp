@@ -113,6 +113,16 @@ std::vector<Case> corpus(const Company& c, const std::string& customer, const st
         "?" + std::string(3000, '&'), "?a=b", "?page=1&&&&page_size=2", "?=1", "?%3D=%3D", "?status=open;drop",
         "?tag='%20OR%201=1--", "?page[$gt]=1"}) {
     cases.push_back({"query " + query, "GET", notes + query, {bearer(c.owner_key)}, ""});
+    cases.push_back({"queue query " + query, "GET", "/api/customers/notes" + query, {bearer(c.owner_key)}, ""});
+  }
+  // What only the work queue takes: search words, sorts and cursors.
+  for (const std::string& query :
+       Strings{"?q=%27%29%20OR%201%3D1--", "?q=" + std::string(300, 'q'), "?q=%00", "?q=a%20%26%20b%20%7C%20!c",
+        "?q=%22%22%22", "?q=-", "?q=or", "?q=%3A*", "?sort=relevance", "?sort=-", "?sort=id", "?sort=created_on;drop",
+        "?cursor=", "?cursor=%00", "?cursor=cTF8LWNyZWF0ZWRfb258bm93KCl8MXwx", "?cursor=" + std::string(5000, 'A'),
+        "?cursor=cTF8LWNyZWF0ZWRfb258MjAyNi0xMS0yNCAxOTo0ODowMS44NzU4NjIrMDB8Mnwy&page_number=2",
+        "?reminder_before=2024-02-30", "?reminder_after=infinity", "?customer_id=-1"}) {
+    cases.push_back({"queue query " + query, "GET", "/api/customers/notes" + query, {bearer(c.owner_key)}, ""});
   }
   // Methods, known and not.
   for (const std::string& method : Strings{"PUT", "OPTIONS", "TRACE", "CONNECT", "PROPFIND", "FOO", "HEAD", "PATCH"}) {
