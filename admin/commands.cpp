@@ -194,7 +194,7 @@ void revoke(const std::vector<std::string>& args, const DbOpener& db) {
   }
 }
 
-// The language notes are searched in (docs/operations.md, "Search"). A new
+// The language notes are searched in (docs/reliability.md, "Operating it"). A new
 // one re-indexes every note in the same transaction: a note indexed in one
 // language does not match words parsed in another.
 void search_language(const std::vector<std::string>& args, const DbOpener& db) {

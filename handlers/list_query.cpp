@@ -10,14 +10,20 @@
 #include "sql/statements.hpp"
 
 namespace notes {
-namespace {
 
-constexpr int64_t kMaxPage = 1'000'000'000;
-
-ApiError bad_parameter(const std::string& name, const std::string& why) {
+ApiError bad_query_parameter(const std::string& name, const std::string& why) {
   return ApiError{400, "invalid_parameter", "Query parameter " + name + " " + why + ".",
                   "{\"parameter\":" + json_string(name) + "}"};
 }
+
+std::optional<std::string> instant_or_day(const std::string& value, const char* time_of_day) {
+  if (!is_iso8601_date_or_datetime(value)) return std::nullopt;
+  return value.size() == 10 ? value + time_of_day : value;
+}
+
+namespace {
+
+constexpr int64_t kMaxPage = 1'000'000'000;
 
 // `page_number` is the original's name for the page; `page` an alias of it.
 bool names_the_page(const std::string& name) { return name == "page_number" || name == "page"; }
@@ -28,12 +34,12 @@ std::optional<ApiError> read_paging(const std::string& name, const std::string& 
                                     std::optional<int64_t>& page_given) {
   auto number = parse_positive_id(value);
   if (names_the_page(name)) {
-    if (!number || *number > kMaxPage) return bad_parameter(name, "must be a whole number from 1");
-    if (page_given && *page_given != *number) return bad_parameter(name, "names another page than its alias");
+    if (!number || *number > kMaxPage) return bad_query_parameter(name, "must be a whole number from 1");
+    if (page_given && *page_given != *number) return bad_query_parameter(name, "names another page than its alias");
     page_given = paging.page = *number;
   } else {
     if (!number || *number > kMaxPageSize) {
-      return bad_parameter(name, "must be a whole number from 1 to " + std::to_string(kMaxPageSize));
+      return bad_query_parameter(name, "must be a whole number from 1 to " + std::to_string(kMaxPageSize));
     }
     paging.page_size = static_cast<int>(*number);
   }
@@ -42,40 +48,33 @@ std::optional<ApiError> read_paging(const std::string& name, const std::string& 
 
 }  // namespace
 
-ApiError bad_query_parameter(const std::string& name, const std::string& why) { return bad_parameter(name, why); }
-
 std::optional<ApiError> read_note_filter(const std::string& name, const std::string& value, int64_t caller_id,
                                          NoteFilters& f, bool& known) {
   known = true;
   if (name == "status") {
-    if (!is_note_status(value)) return bad_parameter(name, std::string("must be one of ") + kNoteStatusList);
+    if (!is_note_status(value)) return bad_query_parameter(name, std::string("must be one of ") + kNoteStatusList);
     f.status = value;
   } else if (name == "reference_type") {
-    if (!is_reference_type(value)) return bad_parameter(name, std::string("must be one of ") + kReferenceTypeList);
+    if (!is_reference_type(value)) return bad_query_parameter(name, std::string("must be one of ") + kReferenceTypeList);
     f.reference_type = value;
   } else if (name == "reference_id") {
     f.reference_id = parse_positive_id(value);
-    if (!f.reference_id) return bad_parameter(name, "must be a positive 64-bit integer");
+    if (!f.reference_id) return bad_query_parameter(name, "must be a positive 64-bit integer");
   } else if (name == "tag") {
-    if (value.empty()) return bad_parameter(name, "must not be empty");
+    if (value.empty()) return bad_query_parameter(name, "must not be empty");
     f.tag = value;
   } else if (name == "assignee") {
     f.assignee = value == "me" ? std::optional<int64_t>(caller_id) : parse_positive_id(value);
-    if (!f.assignee) return bad_parameter(name, "must be a user id or me");
+    if (!f.assignee) return bad_query_parameter(name, "must be a user id or me");
   } else if (name == "priority") {
-    if (value != "true" && value != "false") return bad_parameter(name, "must be true or false");
+    if (value != "true" && value != "false") return bad_query_parameter(name, "must be true or false");
     f.priority = value == "true";
   } else if (name == "created_from" || name == "created_to") {
-    if (!is_iso8601_date_or_datetime(value)) {
-      return bad_parameter(name, "must be an ISO 8601 date or date-time");
-    }
     // A plain date covers its whole day, in UTC.
-    bool date_only = value.size() == 10;
-    if (name == "created_from") {
-      f.created_from = date_only ? value + "T00:00:00Z" : value;
-    } else {
-      f.created_to = date_only ? value + "T23:59:59.999999Z" : value;
-    }
+    bool from = name == "created_from";
+    auto bound = instant_or_day(value, from ? kDayStart : "T23:59:59.999999Z");
+    if (!bound) return bad_query_parameter(name, "must be an ISO 8601 date or date-time");
+    (from ? f.created_from : f.created_to) = bound;
   } else {
     known = false;
   }
@@ -90,7 +89,7 @@ std::optional<ApiError> read_list_query(const QueryParams& query, const char* he
     if (auto error = read_paging("page_size", header_page_size, paging, page_given)) return error;
   }
   for (const auto& [name, value] : query) {
-    if (!seen.insert(name).second) return bad_parameter(name, "is given more than once");
+    if (!seen.insert(name).second) return bad_query_parameter(name, "is given more than once");
     std::optional<ApiError> error =
         is_paging(name) ? read_paging(name, value, paging, page_given) : other(name, value);
     if (error) return error;
@@ -101,7 +100,7 @@ std::optional<ApiError> read_list_query(const QueryParams& query, const char* he
 std::variant<Paging, ApiError> paging_only(const QueryParams& query, const char* header_page_size) {
   Paging paging;
   auto error = read_list_query(query, header_page_size, paging, [](const std::string& name, const std::string&) {
-    return std::optional<ApiError>(bad_parameter(name, "is not known here"));
+    return std::optional<ApiError>(bad_query_parameter(name, "is not known here"));
   });
   if (error) return *error;
   return paging;
@@ -114,7 +113,7 @@ std::variant<NoteListQuery, ApiError> note_list_query(const QueryParams& query, 
   auto filter = [&](const std::string& name, const std::string& value) -> std::optional<ApiError> {
     bool known = false;
     auto error = read_note_filter(name, value, caller_id, f, known);
-    if (!known) return bad_parameter(name, "is not known here");
+    if (!known) return bad_query_parameter(name, "is not known here");
     return error;
   };
   if (auto error = read_list_query(query, header_page_size, result.paging, filter)) return *error;

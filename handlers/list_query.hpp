@@ -38,6 +38,12 @@ using OtherParameter = std::function<std::optional<ApiError>(const std::string& 
 // The 400 for query parameter `name`, which `why` ("must be ...").
 ApiError bad_query_parameter(const std::string& name, const std::string& why);
 
+// An instant parameter's value: an ISO 8601 date-time as it is, or a date
+// YYYY-MM-DD with `time_of_day` ("T00:00:00Z") appended; nothing when it is
+// neither (docs/api.md, "Lists").
+inline constexpr const char* kDayStart = "T00:00:00Z";
+std::optional<std::string> instant_or_day(const std::string& value, const char* time_of_day);
+
 // Reads the paging of a list query into `paging` and hands every other
 // parameter to `other`. A repeated parameter is refused.
 std::optional<ApiError> read_list_query(const QueryParams& query, const char* header_page_size, Paging& paging,

@@ -1,7 +1,6 @@
 #include "handlers/queue_query.hpp"
 
 #include "handlers/queue_cursor.hpp"
-#include "http/iso8601.hpp"
 #include "http/request.hpp"
 #include "http/utf8.hpp"
 
@@ -13,12 +12,6 @@ bool given(const QueryParams& query, const char* name) {
     if (key == name) return true;
   }
   return false;
-}
-
-// A reminder bound: a date-time, or a date meaning its first instant (UTC).
-std::optional<std::string> reminder_bound(const std::string& value) {
-  if (!is_iso8601_date_or_datetime(value)) return std::nullopt;
-  return value.size() == 10 ? value + "T00:00:00Z" : value;
 }
 
 }  // namespace
@@ -40,7 +33,8 @@ std::variant<QueueQuery, ApiError> queue_query(const QueryParams& query, const c
       f.customer_id = parse_positive_id(value);
       if (!f.customer_id) return bad_query_parameter(name, "must be a positive 64-bit integer");
     } else if (name == "reminder_before" || name == "reminder_after") {
-      auto bound = reminder_bound(value);
+      // A date means its first instant, for either bound.
+      auto bound = instant_or_day(value, kDayStart);
       if (!bound) return bad_query_parameter(name, "must be an ISO 8601 date or date-time");
       (name == "reminder_before" ? f.reminder_before : f.reminder_after) = bound;
     } else if (name == "sort") {

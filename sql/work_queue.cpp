@@ -193,10 +193,12 @@ ShapedQuery queue_page(const Caller& caller, const QueueFilters& filters, QueueS
   // a date or how common a word is decide the plan: one generic plan was a
   // hundred times slower than the right one for some (docs/performance.md,
   // "The work queue"), and planning costs about a millisecond.
-  bool walks_an_index = sort.key == QueueSortKey::created_on && !filters.q && !filters.reminder_before &&
-                        !filters.reminder_after && !filters.status && !filters.reference_type &&
-                        !filters.reference_id && !filters.tag && !filters.priority && !filters.created_from &&
-                        !filters.created_to;
+  // An assignee or a customer picks the index walked; every other filter
+  // narrows it by an amount only the values tell.
+  NoteFilters narrowing = filters;
+  narrowing.assignee.reset();
+  bool walks_an_index = sort.key == QueueSortKey::created_on && !narrowing.any() && !filters.q &&
+                        !filters.reminder_before && !filters.reminder_after;
   bool one_plan = walks_an_index || (ranked && !filters.assignee);
   return {std::move(sql), std::move(shape.params), !one_plan};
 }

@@ -18,13 +18,21 @@ ALTER TABLE notes
     -- What `q` searches: subject (weight A), details (B) and messages (C).
     ADD COLUMN search tsvector NOT NULL DEFAULT '';
 
+-- How a note's text is indexed, in one place for the triggers and the
+-- rebuild below: a message's words (weight C), and what `q` searches, the
+-- subject (A) and details (B) with the messages' words.
+CREATE FUNCTION notes_message_words(message text) RETURNS tsvector
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT setweight(to_tsvector(notes_search_language(), message), 'C') $$;
+
+CREATE FUNCTION notes_search_of(subject text, details text, messages_search tsvector) RETURNS tsvector
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT setweight(to_tsvector(notes_search_language(), coalesce(subject, '')), 'A')
+      || setweight(to_tsvector(notes_search_language(), coalesce(details, '')), 'B')
+      || messages_search $$;
+
 CREATE FUNCTION notes_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  language regconfig := notes_search_language();
 BEGIN
-  NEW.search := setweight(to_tsvector(language, coalesce(NEW.subject, '')), 'A')
-             || setweight(to_tsvector(language, coalesce(NEW.details, '')), 'B')
-             || NEW.messages_search;
+  NEW.search := notes_search_of(NEW.subject, NEW.details, NEW.messages_search);
   RETURN NEW;
 END $$;
 
@@ -44,7 +52,7 @@ CREATE TRIGGER notes_search_update BEFORE UPDATE ON notes
 -- (docs/api.md, "The work queue").
 CREATE FUNCTION notes_search_add_message() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  words tsvector := setweight(to_tsvector(notes_search_language(), NEW.message), 'C');
+  words tsvector := notes_message_words(NEW.message);
 BEGIN
   UPDATE notes SET messages_search = messages_search || words
    WHERE id = NEW.note_id AND pg_column_size(messages_search) + pg_column_size(words) < 512 * 1024;
@@ -59,17 +67,14 @@ CREATE TRIGGER note_messages_search AFTER INSERT ON note_messages
 -- `notesctl search-language --set` changed the language.
 CREATE FUNCTION notes_search_rebuild() RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
-  language regconfig := notes_search_language();
   rebuilt bigint;
 BEGIN
-  UPDATE notes n
-     SET messages_search = coalesce(
-           (SELECT setweight(to_tsvector(language, string_agg(m.message, ' ' ORDER BY m.id)), 'C')
-              FROM note_messages m WHERE m.note_id = n.id), ''),
-         search = setweight(to_tsvector(language, coalesce(n.subject, '')), 'A')
-               || setweight(to_tsvector(language, coalesce(n.details, '')), 'B')
-               || coalesce((SELECT setweight(to_tsvector(language, string_agg(m.message, ' ' ORDER BY m.id)), 'C')
-                              FROM note_messages m WHERE m.note_id = n.id), '');
+  -- Both columns from one reading of the messages (a note without any
+  -- gets the empty vector).
+  UPDATE notes n SET (messages_search, search) = (
+    SELECT words, notes_search_of(n.subject, n.details, words)
+      FROM (SELECT coalesce((SELECT notes_message_words(string_agg(m.message, ' ' ORDER BY m.id))
+                               FROM note_messages m WHERE m.note_id = n.id), '') AS words) w);
   GET DIAGNOSTICS rebuilt = ROW_COUNT;
   RETURN rebuilt;
 END $$;
