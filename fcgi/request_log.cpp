@@ -3,25 +3,11 @@
 #include <cstdio>
 
 namespace notes {
-namespace {
-
-// nginx's $request_id is 32 hex digits; anything else is not written as it is.
-std::string_view printable_id(std::string_view id) {
-  if (id.empty() || id.size() > 64) return "-";
-  for (char c : id) {
-    bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    if (!hex) return "-";
-  }
-  return id;
-}
-
-}  // namespace
-
 std::string request_line(const Request& request, std::string_view route, int status,
                          std::chrono::steady_clock::duration took) {
   double ms = std::chrono::duration<double, std::milli>(took).count();
   auto caller = request.identity();
-  std::string id(printable_id(request.param_or_empty("REQUEST_ID")));
+  std::string id(request.request_id().empty() ? "-" : request.request_id());
   char text[512];
   std::snprintf(text, sizeof text, "request id=%s route=\"%.*s\" status=%d ms=%.2f user=%s company=%s", id.c_str(),
                 static_cast<int>(route.size()), route.data(), status, ms,

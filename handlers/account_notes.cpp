@@ -4,6 +4,8 @@
 
 #include "handlers/account_note_body.hpp"
 #include "handlers/error_envelope.hpp"
+#include "handlers/history_json.hpp"
+#include "handlers/list_query.hpp"
 #include "handlers/request_body.hpp"
 
 namespace notes::account_notes {
@@ -87,6 +89,21 @@ Response remove(const Request& request, HandlerContext& context) {
   return answer_write(
       context.db.execute(sql::query::account_note_remove(account_id, context.sql_caller())),
       "This account has no note.", 404);
+}
+
+Response history(const Request& request, HandlerContext& context) {
+  int64_t account_id = path_account_id(request);
+  Paging page = requested_page(request);
+  const auto& result = checked(
+      context.db.execute(sql::query::account_note_history_list(account_id, context.sql_caller(), page.window())));
+  if (result.rows() == 0) throw ApiError::not_found("No such account.");
+  if (!result.boolean(0, 0)) throw ApiError::forbidden("You need the read right on this account.");
+  constexpr int kEntriesBase = 2;  // after may_read and the total
+  std::string entries =
+      result.is_null(0, kEntriesBase) ? std::string("[]") : history_json::account_note_changes(result, kEntriesBase);
+  Response response = Response::json(200, "{\"result\":\"success\",\"history\":" + entries + "}");
+  set_pagination(response, page, ListTotal{result.int64(0, 1), false});
+  return response;
 }
 
 }  // namespace notes::account_notes

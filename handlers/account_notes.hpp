@@ -11,5 +11,7 @@ Response get(const Request& request, HandlerContext& context);     // GET    /ap
 Response create(const Request& request, HandlerContext& context);  // POST   /api/v2/account/{id}/note
 Response update(const Request& request, HandlerContext& context);  // PATCH  /api/v2/account/{id}/note
 Response remove(const Request& request, HandlerContext& context);  // DELETE /api/v2/account/{id}/note
+// GET /api/v2/account/{id}/note/history (docs/api.md, "History")
+Response history(const Request& request, HandlerContext& context);
 
 }  // namespace notes::account_notes

@@ -17,15 +17,17 @@ namespace {
 // needs the status.
 Response unauthorized() { return Response::json(401, ""); }
 
-// 200 naming the caller, cacheable by nginx through that second (none: not
-// cached).
+// 200 naming the caller and the credential it presented ("key:<id>" or
+// "token:<family id>", which history records), cacheable by nginx through
+// that second (none: not cached).
 Response caller_named(std::string_view user_id, std::string_view company_id, std::string_view role,
-                      std::optional<int64_t> cache_through_second) {
+                      std::string credential, std::optional<int64_t> cache_through_second) {
   Response response = Response::no_content();
   response.status = 200;
   response.header("X-Notes-User-Id", std::string(user_id))
       .header("X-Notes-Company-Id", std::string(company_id))
       .header("X-Notes-Role", std::string(role))
+      .header("X-Notes-Credential", std::move(credential))
       // "@" + Unix time: fresh through that second; "0": not cached.
       .header("X-Accel-Expires",
               cache_through_second ? "@" + std::to_string(*cache_through_second) : std::string("0"));
@@ -55,6 +57,7 @@ Response check_access_token(std::string_view token, HandlerContext& context) {
   constexpr int kTokenCacheSeconds = kCacheSeconds - 1;
   static_assert(TokenRevocations::kFreshFor.count() <= 1000, "the token cache bound assumes 1 s");
   return caller_named(std::to_string(claims->user_id), std::to_string(claims->company_id), claims->role,
+                      "token:" + std::to_string(claims->family_id),
                       cache_through(now_seconds, static_cast<double>(claims->expires_at), kTokenCacheSeconds));
 }
 }  // namespace
@@ -79,7 +82,8 @@ Response check(const Request& request, HandlerContext& context) {
   std::optional<double> expires;
   if (!result.is_null(0, 4)) expires = std::strtod(std::string(result.text(0, 4)).c_str(), nullptr);
   auto through = cache_through(std::strtod(std::string(result.text(0, 3)).c_str(), nullptr), expires);
-  return caller_named(result.text(0, 0), result.text(0, 1), result.text(0, 2), through);
+  return caller_named(result.text(0, 0), result.text(0, 1), result.text(0, 2),
+                      "key:" + std::string(result.text(0, 5)), through);
 }
 
 }  // namespace notes::auth

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "handlers/etag.hpp"
+#include "handlers/list_query.hpp"
 #include "sql/note_columns.hpp"
 
 namespace notes::customer_access {
@@ -54,6 +55,18 @@ Response note_page_answer(sql::Connection& db, const sql::Result& page, int base
 Response note_answer(int status, const sql::Result& notes, int base, note_json::NoteParts parts) {
   Response response = Response::json(status, note_json::note(notes, 0, base, parts));
   response.header("ETag", note_etag(notes.text(0, base + sql::full_note::note + sql::note_column::revision)));
+  return response;
+}
+
+Response one_notes_list(const Request& request, HandlerContext& context, OneNotesList statement, RowsJson to_json) {
+  int64_t note_id = path_id(request, "note_id");
+  Paging page = requested_page(request);
+  const auto& result = checked(context.db.execute(statement(note_id, context.sql_caller(), page.window())));
+  if (result.rows() == 0) throw ApiError::not_found("No such note.");
+  constexpr int kRowsBase = 1;  // after the total
+  Response response =
+      result.is_null(0, kRowsBase) ? Response::no_content() : Response::json(200, to_json(result, kRowsBase));
+  set_pagination(response, page, ListTotal{result.int64(0, 0), false});
   return response;
 }
 

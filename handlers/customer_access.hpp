@@ -10,6 +10,7 @@
 #include "http/request.hpp"
 #include "http/response.hpp"
 #include "handlers/error_envelope.hpp"
+#include "handlers/handler_context.hpp"
 #include "handlers/note_json.hpp"
 #include "sql/connection.hpp"
 #include "sql/queries.hpp"
@@ -41,6 +42,14 @@ note_json::NoteParts note_parts(const std::vector<sql::Result>& results);
 // 200 and the Note[] of every row of `page` (NOTES_FULL_NOTE_COLUMNS at
 // column `base`), their assignees and messages read in one more round trip.
 Response note_page_answer(sql::Connection& db, const sql::Result& page, int base, int64_t company_id);
+
+// GET of a list one note has (its messages, its history): `statement` for
+// the page the request asks for; 404 when the caller may not see the note,
+// else `to_json` of the page's rows (204 when it is empty). Such a list is
+// counted exactly: it is read from one note's index.
+using OneNotesList = sql::Query (*)(int64_t note_id, const sql::Caller& caller, sql::Window window);
+using RowsJson = std::string (*)(const sql::Result& rows, int base);
+Response one_notes_list(const Request& request, HandlerContext& context, OneNotesList statement, RowsJson to_json);
 
 // A Note with its ETag: the NOTES_FULL_NOTE_COLUMNS at column `base` of the
 // first row of `notes`, with its assignees and messages from `parts`.

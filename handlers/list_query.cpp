@@ -106,6 +106,12 @@ std::variant<Paging, ApiError> paging_only(const QueryParams& query, const char*
   return paging;
 }
 
+Paging requested_page(const Request& request) {
+  auto query = parse_query_string(request.query_string());
+  if (!query) throw ApiError::bad_request("The query string is malformed.");
+  return checked(paging_only(*query, request.param("HTTP_PAGE_SIZE")));
+}
+
 std::variant<NoteListQuery, ApiError> note_list_query(const QueryParams& query, const char* header_page_size,
                                                       int64_t caller_id) {
   NoteListQuery result;

@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "http/query_string.hpp"
+#include "http/request.hpp"
 #include "handlers/error_envelope.hpp"
 #include "sql/note_fields.hpp"
 #include "sql/queries.hpp"
@@ -59,6 +60,10 @@ std::optional<ApiError> read_note_filter(const std::string& name, const std::str
 // (`header_page_size`, may be null), the query winning. Any other parameter
 // is refused: a list route that allows none.
 std::variant<Paging, ApiError> paging_only(const QueryParams& query, const char* header_page_size);
+
+// paging_only() of a request's query string and page_size header; throws
+// the 400.
+Paging requested_page(const Request& request);
 
 // The customer note list's query: paging plus the filters of docs/api.md, "Lists".
 // `assignee=me` names the caller. Unknown, repeated or malformed parameters

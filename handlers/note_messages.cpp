@@ -2,10 +2,8 @@
 
 #include <string_view>
 
-#include "http/query_string.hpp"
 #include "handlers/base64.hpp"
 #include "handlers/customer_access.hpp"
-#include "handlers/list_query.hpp"
 #include "handlers/note_json.hpp"
 #include "handlers/request_body.hpp"
 
@@ -57,21 +55,7 @@ std::variant<NewMessage, ApiError> new_message(const rapidjson::Value& body) {
 }  // namespace
 
 Response list(const Request& request, HandlerContext& context) {
-  int64_t note_id = customer_access::path_id(request, "note_id");
-  auto query = parse_query_string(request.query_string());
-  if (!query) throw ApiError::bad_request("The query string is malformed.");
-  Paging page = checked(paging_only(*query, request.param("HTTP_PAGE_SIZE")));
-
-  const auto& result =
-      checked(context.db.execute(sql::query::note_messages_list(note_id, context.sql_caller(), page.window())));
-  if (result.rows() == 0) throw ApiError::not_found("No such note.");
-  constexpr int kMessagesBase = 1;  // after the total
-  Response response = result.is_null(0, kMessagesBase)
-                          ? Response::no_content()
-                          : Response::json(200, note_json::message_array(result, kMessagesBase));
-  // A note's thread is counted exactly: it is read from one note's index.
-  set_pagination(response, page, ListTotal{result.int64(0, 0), false});
-  return response;
+  return customer_access::one_notes_list(request, context, sql::query::note_messages_list, note_json::message_array);
 }
 
 Response create(const Request& request, HandlerContext& context) {

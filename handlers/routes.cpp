@@ -11,6 +11,7 @@
 #include "handlers/health.hpp"
 #include "handlers/idempotency.hpp"
 #include "handlers/note_assignees.hpp"
+#include "handlers/note_history.hpp"
 #include "handlers/note_messages.hpp"
 #include "handlers/openapi.hpp"
 #include "handlers/tokens.hpp"
@@ -73,6 +74,7 @@ Router<Route> build_route_table() {
   router.add("POST", "/api/v2/account/{account_id}/note", idempotent(account_notes_route(account_notes::create)));
   router.add("PATCH", "/api/v2/account/{account_id}/note", account_notes_route(account_notes::update));
   router.add("DELETE", "/api/v2/account/{account_id}/note", account_notes_route(account_notes::remove));
+  router.add("GET", "/api/v2/account/{account_id}/note/history", account_notes_route(account_notes::history));
 
   // The company's queue and one note first: "/api/customers/notes/7" must
   // not read as customer "notes".
@@ -86,6 +88,9 @@ Router<Route> build_route_table() {
              body_up_to(8u << 20, idempotent(customer_notes_route(note_messages::create))));
   router.add("GET", "/api/customers/notes/{note_id}/messages/{message_id}/attachment",
              customer_notes_route(note_messages::attachment));
+  router.add("GET", "/api/customers/notes/{note_id}/history", customer_notes_route(note_history::list));
+  router.add("POST", "/api/customers/notes/{note_id}/history/{revision}/restore",
+             customer_notes_route(note_history::restore));
   router.add("POST", "/api/customers/notes/{note_id}/assignees", idempotent(customer_notes_route(note_assignees::add)));
   router.add("DELETE", "/api/customers/notes/{note_id}/assignees/{user_id}",
              customer_notes_route(note_assignees::remove));
@@ -104,6 +109,23 @@ Identity caller_for(const Route& route, const Request& request) {
   }
   return *caller;
 }
+
+// Tells the connection whom the request's writes act for, and forgets it
+// when the request is answered, however it ends.
+class ActingFor {
+ public:
+  ActingFor(sql::Connection& db, const Identity& caller, const Request& request) : db_(db) {
+    if (caller.user_id != 0) {
+      db.act_for(sql::Actor{caller.user_id, caller.credential, std::string(request.request_id())});
+    }
+  }
+  ~ActingFor() { db_.act_for(std::nullopt); }
+  ActingFor(const ActingFor&) = delete;
+  ActingFor& operator=(const ActingFor&) = delete;
+
+ private:
+  sql::Connection& db_;
+};
 
 // Reads the body, within `limit` bytes.
 void read_body_within(Request& request, const BodyReader& read_body, std::size_t limit) {
@@ -136,6 +158,7 @@ Response answer(Request& request, sql::Connection& db, const WorkerServices& ser
     }
     const Route& route = *match.route;
     HandlerContext context{db, caller_for(route, request), services};
+    ActingFor acting(db, context.caller, request);
     if (route.idempotent) return idempotency::run(request, context, route.handler);
     return route.handler(request, context);
   } catch (const ApiError& refusal) {

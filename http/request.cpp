@@ -37,13 +37,34 @@ bool Request::has_content_type(std::string_view media_type) const {
 
 bool Request::has_json_content_type() const { return has_content_type("application/json"); }
 
+namespace {
+// NOTES_CREDENTIAL as the auth responder writes it, "key:<id>" or
+// "token:<id>"; anything else is dropped rather than recorded.
+std::string credential_named(std::string_view text) {
+  for (std::string_view kind : {std::string_view("key:"), std::string_view("token:")}) {
+    if (text.substr(0, kind.size()) == kind && parse_positive_id(text.substr(kind.size()))) return std::string(text);
+  }
+  return {};
+}
+}  // namespace
+
+std::string_view Request::request_id() const {
+  std::string_view id = param_or_empty("REQUEST_ID");
+  if (id.size() > 64) return {};
+  for (char c : id) {
+    bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (!hex) return {};
+  }
+  return id;
+}
+
 std::optional<Identity> Request::identity() const {
   auto user_id = parse_positive_id(param_or_empty("NOTES_USER_ID"));
   auto company_id = parse_positive_id(param_or_empty("NOTES_COMPANY_ID"));
   std::string_view role = param_or_empty("NOTES_ROLE");
   if (!user_id || !company_id) return std::nullopt;
   if (role != "owner" && role != "admin" && role != "staff") return std::nullopt;
-  return Identity{*user_id, *company_id, std::string(role)};
+  return Identity{*user_id, *company_id, std::string(role), credential_named(param_or_empty("NOTES_CREDENTIAL"))};
 }
 
 std::optional<int64_t> parse_positive_id(std::string_view text) {

@@ -15,6 +15,9 @@ struct Identity {
   int64_t user_id = 0;
   int64_t company_id = 0;
   std::string role;  // "owner", "admin" or "staff"
+  // The credential presented, "key:<id>" or "token:<family id>"; empty when
+  // nginx passed none (history records it: docs/api.md, "History").
+  std::string credential;
 
 };
 
@@ -47,6 +50,9 @@ class Request {
   std::string_view path() const { return param_or_empty("DOCUMENT_URI"); }
   std::string_view query_string() const { return param_or_empty("QUERY_STRING"); }
   std::string_view content_type() const { return param_or_empty("CONTENT_TYPE"); }
+  // nginx's $request_id (32 hex digits) when REQUEST_ID is hex of at most
+  // 64 digits; empty otherwise, so that nothing else reaches a log or history.
+  std::string_view request_id() const;
   // True when the media type is `media_type` (lower case), parameters and
   // case aside.
   bool has_content_type(std::string_view media_type) const;

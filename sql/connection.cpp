@@ -220,6 +220,10 @@ bool Connection::simple(const char* command) {
 bool Connection::begin() {
   if (!ensure_ready() || !simple("BEGIN")) return false;
   in_transaction_ = true;
+  if (actor_ && !run_once(query::actor_set(*actor_)).ok()) {
+    rollback();
+    return false;
+  }
   return true;
 }
 
@@ -262,6 +266,8 @@ Result Connection::run_once(const Query& query) {
   lost_ = false;
   if (!ensure_ready()) return Result(nullptr, Failure::unavailable);
   const StatementText& statement = statement_text(query.statement);
+  // A write of its own transaction goes after the actor, in one round trip.
+  if (tells_actor(statement.access == Access::write)) return std::move(pipeline_once({query})[0]);
   auto values = query.params.pointers();
   auto lengths = query.params.lengths();
   auto formats = query.params.formats();
@@ -317,12 +323,23 @@ Result Connection::run_shaped_once(const ShapedQuery& query) {
 std::vector<Result> Connection::pipeline_once(const std::vector<Query>& queries) {
   lost_ = false;
   if (!ensure_ready()) return std::vector<Result>(queries.size(), Result(nullptr, Failure::unavailable));
+  bool writes = std::any_of(queries.begin(), queries.end(), [](const Query& query) {
+    return statement_text(query.statement).access == Access::write;
+  });
   std::vector<PipelineStep> steps;
+  std::optional<Query> actor_step;
+  if (tells_actor(writes)) {
+    actor_step = query::actor_set(*actor_);
+    steps.push_back({statement_text(Statement::actor_set).name, nullptr, &actor_step->params, ResultFormat::text});
+  }
   for (const Query& query : queries) {
     const StatementText& statement = statement_text(query.statement);
     steps.push_back({statement.name, nullptr, &query.params, statement.results});
   }
-  return pipeline_steps(steps);
+  auto results = pipeline_steps(steps);
+  // The actor's result is ours; a failure of it fails every statement.
+  if (actor_step) results.erase(results.begin());
+  return results;
 }
 
 std::vector<Result> Connection::pipeline_steps(const std::vector<PipelineStep>& steps) {

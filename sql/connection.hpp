@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -49,6 +50,12 @@ class Connection {
   // wrote, and if any fails, none of them changes anything.
   std::vector<Result> execute_pipeline(const std::vector<Query>& queries);
 
+  // Whom the writes that follow act for, until cleared (nothing): every
+  // transaction that writes tells the database first, in the same round
+  // trip, so that the history triggers record who made the change
+  // (sql/migrations/008_history.sql).
+  void act_for(std::optional<Actor> actor) { actor_ = std::move(actor); }
+
   // An explicit transaction spanning several statements. While it is open,
   // the statements run inside it; commit() reports whether it committed.
   bool begin();
@@ -82,6 +89,9 @@ class Connection {
   // The name a shaped statement is prepared under; empty when it could not be.
   std::string prepared_shape(const std::string& sql, Result& failure);
   std::vector<Result> pipeline_once(const std::vector<Query>& queries);
+  // Whether a transaction of its own running `writes` must first be told
+  // the actor (an explicit transaction was told at begin()).
+  bool tells_actor(bool writes) const { return writes && actor_ && !in_transaction_; }
   // One statement of a pipeline: a prepared one by name, or SQL text.
   struct PipelineStep {
     const char* prepared_name;
@@ -113,6 +123,7 @@ class Connection {
   unsigned shapes_prepared_ = 0;
   bool schema_unchecked_logged_ = false;
   bool in_transaction_ = false;  // begin() ran: ensure_ready() must not roll it back
+  std::optional<Actor> actor_;
   bool simple(const char* command);
 };
 

@@ -87,6 +87,13 @@ Params users_key(int64_t user_id, std::string_view key) {
 
 Query ready_check() { return {Statement::ready_check, {}}; }
 
+Query actor_set(const Actor& actor) {
+  Params params;
+  params.add(actor.user_id).add(std::string_view(actor.credential))
+      .add(std::string_view(actor.request_id));
+  return {Statement::actor_set, std::move(params)};
+}
+
 Query auth_by_key_hash(std::string_view key_sha256) {
   Params params;
   params.add_binary(key_sha256);
@@ -192,6 +199,31 @@ Query note_message_attachment(int64_t note_id, const Caller& caller, int64_t mes
   Params params = acting_for(note_id, caller);
   params.add(message_id);
   return {Statement::note_message_attachment, std::move(params)};
+}
+
+Query note_restore_mark(int64_t revision) {
+  Params params;
+  params.add(revision);
+  return {Statement::note_restore_mark, std::move(params)};
+}
+
+Query note_restore(int64_t note_id, const Caller& caller, const Revisions& if_match, int64_t revision) {
+  Params params = acting_for(note_id, caller);
+  add_revisions(params, if_match);
+  params.add(revision);
+  return {Statement::note_restore, std::move(params)};
+}
+
+Query note_history_list(int64_t note_id, const Caller& caller, Window window) {
+  Params params = acting_for(note_id, caller);
+  add_window(params, window);
+  return {Statement::note_history_list, std::move(params)};
+}
+
+Query account_note_history_list(int64_t account_id, const Caller& caller, Window window) {
+  Params params = acting_for(account_id, caller);
+  add_window(params, window);
+  return {Statement::account_note_history_list, std::move(params)};
 }
 
 Query idempotency_expire(int64_t user_id, std::string_view key) {

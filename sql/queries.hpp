@@ -40,6 +40,16 @@ struct Caller {
   std::string_view role;  // "owner", "admin" or "staff"
 };
 
+// Whom a write acts for, as history records it
+// (sql/migrations/008_history.sql): the user, the credential it presented
+// ("key:<id>" or "token:<family id>", empty when not known) and nginx's
+// request id.
+struct Actor {
+  int64_t user_id = 0;
+  std::string credential;
+  std::string request_id;
+};
+
 // One page of a list: at most `limit` rows, from row `offset`.
 struct Window {
   int limit = 0;
@@ -52,6 +62,8 @@ using Revisions = std::optional<std::vector<int64_t>>;
 namespace query {
 
 Query ready_check();
+// Tells the transaction whom its writes act for (Connection::act_for).
+Query actor_set(const Actor& actor);
 Query auth_by_key_hash(std::string_view key_sha256);
 
 Query account_note_get(int64_t account_id, const Caller& caller);
@@ -77,6 +89,12 @@ Query note_messages_list(int64_t note_id, const Caller& caller, Window window);
 Query note_message_create(int64_t note_id, const Caller& caller, std::string_view message,
                           const std::optional<std::string>& attachment);
 Query note_message_attachment(int64_t note_id, const Caller& caller, int64_t message_id);
+// History (docs/api.md, "History"). note_restore_mark goes before
+// note_restore in its transaction, so the change is recorded as a restore.
+Query note_restore_mark(int64_t revision);
+Query note_restore(int64_t note_id, const Caller& caller, const Revisions& if_match, int64_t revision);
+Query note_history_list(int64_t note_id, const Caller& caller, Window window);
+Query account_note_history_list(int64_t account_id, const Caller& caller, Window window);
 
 Query idempotency_expire(int64_t user_id, std::string_view key);
 Query idempotency_claim(int64_t user_id, int64_t company_id, std::string_view key, std::string_view request_sha256);

@@ -66,12 +66,20 @@ namespace {
 constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCatalogue = {{
     {Statement::ready_check, "ready_check", Access::read, "SELECT 1"},
 
+    // $1 user id, $2 credential, $3 request id: whom the transaction's
+    // writes act for, read by the history triggers
+    // (sql/migrations/008_history.sql). Local to the transaction.
+    {Statement::actor_set, "actor_set", Access::read,
+     "SELECT set_config('notes.actor_user_id', $1::text, true),"
+     "       set_config('notes.actor_credential', $2::text, true),"
+     "       set_config('notes.request_id', $3::text, true)"},
+
     // $1 SHA-256 of the presented key (binary). One row for a live key of an
     // active user: id, company, role, now and the key's expiry (NULL when it
-    // never does) as Unix time with fractions.
+    // never does) as Unix time with fractions, the key's id.
     {Statement::auth_by_key_hash, "auth_by_key_hash", Access::read,
      "SELECT u.id, u.company_id, u.role, extract(epoch FROM now())::text,"
-     "       extract(epoch FROM k.expires_at)::text"
+     "       extract(epoch FROM k.expires_at)::text, k.id"
      " FROM api_keys k JOIN users u ON u.id = k.user_id"
      " WHERE k.key_hash = $1::bytea AND k.revoked_at IS NULL"
      "   AND (k.expires_at IS NULL OR k.expires_at > now())"
@@ -309,6 +317,88 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
      " WHERE m.id = $5::bigint AND m.note_id = $1::bigint AND n.company_id = $2::bigint"
      "   AND m.attachment IS NOT NULL AND " NOTES_VISIBLE("n", "$3", "$4"),
      ResultFormat::binary},
+
+    // $1 the revision a restore brings back: the history trigger records
+    // the transaction's change to the note's fields as that restore.
+    {Statement::note_restore_mark, "note_restore_mark", Access::read,
+     "SELECT set_config('notes.restoring', $1::text, true)"},
+
+    // $1 note, $2 company, $3 caller, $4 role, $5 If-Match revisions,
+    // $6 revision. Sets the note's fields to what they were at revision $6:
+    // for each field, the value its newest recorded change at or before $6
+    // left. A restore that changes nothing keeps the revision, as an empty
+    // PATCH does. Row: note found (0/1), revision known (0/1), then
+    // NOTES_FULL_NOTE_COLUMNS of the note (NULL: If-Match failed or no
+    // such revision).
+    {Statement::note_restore, "note_restore", Access::write,
+     NOTES_VISIBLE_NOTE_CTE
+     ", known AS (SELECT 1 FROM note_history h, target t"
+     "            WHERE h.note_id = t.id AND h.revision = $6::bigint LIMIT 1),"
+     " restored AS ("
+     "  SELECT jsonb_object_agg(latest.key, latest.value) AS fields FROM ("
+     "    SELECT DISTINCT ON (f.key) f.key, f.value"
+     "    FROM target t JOIN note_history h ON h.note_id = t.id, jsonb_each(h.after) f"
+     "    WHERE h.revision <= $6::bigint AND h.change IN ('recorded', 'created', 'updated', 'restored')"
+     "    ORDER BY f.key, h.id DESC) latest"
+     "  HAVING count(*) = 10 AND EXISTS (SELECT 1 FROM known)),"
+     " changed AS ("
+     "  UPDATE notes n SET"
+     "   reference_type = r.fields ->> 'reference_type',"
+     "   reference_id = (r.fields ->> 'reference_id')::bigint,"
+     "   type = r.fields ->> 'type',"
+     "   details = r.fields ->> 'details',"
+     "   status = r.fields ->> 'status',"
+     "   reminder = (r.fields ->> 'reminder')::timestamptz,"
+     "   confidential = (r.fields ->> 'confidential')::boolean,"
+     "   priority = (r.fields ->> 'priority')::boolean,"
+     "   tags = CASE WHEN jsonb_typeof(r.fields -> 'tags') = 'array'"
+     "               THEN ARRAY(SELECT jsonb_array_elements_text(r.fields -> 'tags')) END,"
+     "   subject = r.fields ->> 'subject',"
+     "   revision = n.revision + CASE WHEN notes_fields_json(n) = r.fields THEN 0 ELSE 1 END"
+     "  FROM target t, restored r"
+     "  WHERE n.id = t.id AND ($5::bigint[] IS NULL OR t.revision = ANY ($5::bigint[]))"
+     "  RETURNING n.*)"
+     " SELECT (SELECT count(*) FROM target), (SELECT count(*) FROM known), " NOTES_FULL_NOTE_COLUMNS
+     " FROM (SELECT 1) one LEFT JOIN (changed n" NOTES_NOTE_PEOPLE ") ON true"},
+
+    // $1 note, $2 company, $3 caller, $4 role, $5 limit, $6 offset. The
+    // note's history, newest first: of a note the caller may see, or, to an
+    // owner, of a deleted note of the company. No row: 404. Rows: total,
+    // then id, change, changed_at, actor user id, credential, request id,
+    // revision, before, after (JSON), restored_from
+    // (handlers/history_json.hpp); a single row with a NULL id when the
+    // page is empty.
+    {Statement::note_history_list, "note_history_list", Access::read,
+     "WITH target AS ("
+     "  SELECT $1::bigint AS id"
+     "  WHERE EXISTS (SELECT 1 FROM notes n WHERE n.id = $1::bigint AND n.company_id = $2::bigint"
+     "                AND " NOTES_VISIBLE("n", "$3", "$4") ")"
+     "     OR ($4::text = 'owner' AND NOT EXISTS (SELECT 1 FROM notes WHERE id = $1::bigint)"
+     "         AND EXISTS (SELECT 1 FROM note_history WHERE note_id = $1::bigint AND company_id = $2::bigint)))"
+     " SELECT (SELECT count(*) FROM note_history c WHERE c.note_id = t.id),"
+     "        h.id, h.change, h.changed_at, h.actor_user_id, h.actor_credential, h.request_id,"
+     "        h.revision, h.before::text, h.after::text, h.restored_from"
+     " FROM target t LEFT JOIN LATERAL (SELECT * FROM note_history WHERE note_id = t.id"
+     "                                  ORDER BY id DESC LIMIT $5::int OFFSET $6::bigint) h ON true"
+     " ORDER BY h.id DESC"},
+
+    // $1 account, $2 company, $3 caller, $4 role, $5 limit, $6 offset. The
+    // history of the account's notes, removed ones included, newest first.
+    // No row: no such account. Rows: may_read, total (0 when not may_read),
+    // then id, change, changed_at, actor user id, credential, request id,
+    // account note id, note before, note after (handlers/history_json.hpp);
+    // NULL id when the page is empty or may_read is false.
+    {Statement::account_note_history_list, "account_note_history_list", Access::read,
+     NOTES_ACCOUNT_ACCESS_CTE
+     "SELECT a.may_read,"
+     "       CASE WHEN a.may_read THEN (SELECT count(*) FROM account_note_history c WHERE c.account_id = a.id)"
+     "            ELSE 0 END,"
+     "       h.id, h.change, h.changed_at, h.actor_user_id, h.actor_credential, h.request_id,"
+     "       h.account_note_id, h.note_before, h.note_after"
+     " FROM account a LEFT JOIN LATERAL (SELECT * FROM account_note_history"
+     "                                   WHERE a.may_read AND account_id = a.id"
+     "                                   ORDER BY id DESC LIMIT $5::int OFFSET $6::bigint) h ON true"
+     " ORDER BY h.id DESC"},
 
     // $1 user, $2 key: forget that key's answer if it is older than the
     // keys' lifetime (24 hours), and with it up to 10 other expired answers

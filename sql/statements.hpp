@@ -9,6 +9,7 @@ namespace notes::sql {
 // connect and again after a reconnect, and executed by name.
 enum class Statement {
   ready_check,
+  actor_set,
   auth_by_key_hash,
   account_note_get,
   account_note_create,
@@ -29,6 +30,10 @@ enum class Statement {
   note_messages_list,
   note_message_create,
   note_message_attachment,
+  note_restore_mark,
+  note_restore,
+  note_history_list,
+  account_note_history_list,
   idempotency_expire,
   idempotency_claim,
   idempotency_find,

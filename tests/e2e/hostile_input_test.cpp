@@ -104,6 +104,14 @@ std::vector<Case> corpus(const Company& c, const std::string& customer, const st
         "/api/customers/notes/" + note + "%0d%0aX-Injected:%201"}) {
     cases.push_back({"path " + path, "GET", path, {bearer(c.owner_key)}, ""});
   }
+  // History: odd revisions to restore, paging of both histories.
+  for (const std::string& revision : Strings{"0", "-1", "1e3", "%2e%2e", "9223372036854775808", "1;drop", "1%27%20OR%201=1"}) {
+    cases.push_back({"restore " + revision, "POST", one + "/history/" + revision + "/restore", {bearer(c.owner_key)}, ""});
+  }
+  for (const std::string& query : Strings{"?page=0", "?page_size=101", "?page_number=1&page=2", "?since=1", "?%00"}) {
+    cases.push_back({"history " + query, "GET", one + "/history" + query, {bearer(c.owner_key)}, ""});
+    cases.push_back({"account history " + query, "GET", account + "/history" + query, {raw_key(c.owner_key)}, ""});
+  }
   // Query strings on the list route.
   for (const std::string& query :
        Strings{"?page=99999999999999999999", "?page=1.5", "?page=%31", "?page_size=-5", "?page_size=1e2", "?page=",

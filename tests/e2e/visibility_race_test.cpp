@@ -75,6 +75,11 @@ TEST_F(VisibilityRace, PatchOfANoteNoLongerVisibleIs404) {
   EXPECT_EQ(query_value("SELECT subject FROM notes WHERE id = " + note_id), "secret");
 }
 
+TEST_F(VisibilityRace, RestoreOfANoteNoLongerVisibleIs404) {
+  expect_not_found(write_while_unassigned(
+      [&] { return http("POST", note_url() + "/history/1/restore", {bearer(club->admin_key)}); }));
+}
+
 TEST_F(VisibilityRace, DeleteOfANoteNoLongerVisibleIs404) {
   expect_not_found(write_while_unassigned([&] { return http("DELETE", note_url(), {bearer(club->admin_key)}); }));
   EXPECT_EQ(query_value("SELECT count(*) FROM notes WHERE id = " + note_id), "1");

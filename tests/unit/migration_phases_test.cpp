@@ -28,6 +28,9 @@ TEST(MigrationPhases, AddingStatementsAndCommentsAreNot) {
   // Relaxing a column takes nothing from an old binary.
   EXPECT_FALSE(removes_something("ALTER TABLE notes ALTER COLUMN status DROP DEFAULT;"));
   EXPECT_FALSE(removes_something("ALTER TABLE notes ALTER COLUMN reminder DROP NOT NULL;"));
+  EXPECT_FALSE(removes_something("CREATE TRIGGER t BEFORE TRUNCATE ON h FOR EACH STATEMENT EXECUTE FUNCTION f();"));
+  EXPECT_FALSE(removes_something("CREATE TRIGGER t AFTER INSERT OR TRUNCATE ON h EXECUTE FUNCTION f();"));
+  EXPECT_TRUE(removes_something("TRUNCATE note_history;"));
 }
 
 TEST(MigrationPhases, EveryRemovingMigrationIsNamedContract) {

@@ -1,0 +1,80 @@
+#include "handlers/history_json.hpp"
+
+#include "handlers/json_cells.hpp"
+
+namespace notes::history_json {
+namespace {
+
+using namespace json_cells;
+
+// {"user_id": ..., "credential": ...}: who made a change; both null for a
+// change made outside the service (a migration, psql).
+void changed_by(JsonWriter& out, const Cells& cells, int user_id, int credential) {
+  out.StartObject();
+  key(out, "user_id");
+  number_or_null(out, cells, user_id);
+  key(out, "credential");
+  string_or_null(out, cells, credential);
+  out.EndObject();
+}
+
+// What every history entry has after its id; the customer family names
+// instants "..._on", the account family "..._at".
+void change_and_who(JsonWriter& out, const Cells& c, const char* when_name) {
+  key(out, "change");
+  string_or_null(out, c, column::change);
+  out.Key(when_name);
+  timestamp_or_null(out, c, column::changed_at);
+  key(out, "changed_by");
+  changed_by(out, c, column::actor_user_id, column::credential);
+  key(out, "request_id");
+  string_or_null(out, c, column::request_id);
+}
+
+// A JSON array of `write_entry`'s object for each row.
+template <class WriteEntry>
+std::string entries(const sql::Result& rows, int base, WriteEntry write_entry) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter out(buffer);
+  out.StartArray();
+  for (int row = 0; row < rows.rows(); ++row) {
+    Cells c(rows, row, base);
+    out.StartObject();
+    key(out, "id");
+    number_or_null(out, c, column::id);
+    write_entry(out, c);
+    out.EndObject();
+  }
+  out.EndArray();
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+}  // namespace
+
+std::string note_revisions(const sql::Result& rows, int base) {
+  return entries(rows, base, [](JsonWriter& out, const Cells& c) {
+    key(out, "revision");
+    number_or_null(out, c, note_column::revision);
+    change_and_who(out, c, "changed_on");
+    key(out, "before");
+    raw_or_null(out, c, note_column::before, rapidjson::kObjectType);
+    key(out, "after");
+    raw_or_null(out, c, note_column::after, rapidjson::kObjectType);
+    key(out, "restored_from");
+    number_or_null(out, c, note_column::restored_from);
+  });
+}
+
+std::string account_note_changes(const sql::Result& rows, int base) {
+  return entries(rows, base, [](JsonWriter& out, const Cells& c) {
+    key(out, "account_note_id");
+    number_or_null(out, c, account_column::account_note_id);
+    change_and_who(out, c, "changed_at");
+    key(out, "note_before");
+    string_or_null(out, c, account_column::note_before);
+    key(out, "note_after");
+    string_or_null(out, c, account_column::note_after);
+  });
+}
+
+}  // namespace notes::history_json

@@ -1,0 +1,28 @@
+#pragma once
+// The JSON of history entries (docs/api.md, "History"), written from the
+// rows of note_history_list and account_note_history_list.
+#include <string>
+
+#include "sql/result.hpp"
+
+namespace notes::history_json {
+
+// The columns of a note_history_list or account_note_history_list row from
+// `base` on: what both kinds of entry have, then each one's own.
+namespace column {
+enum { id, change, changed_at, actor_user_id, credential, request_id, own };
+}
+namespace note_column {
+enum { revision = column::own, before, after, restored_from };
+}
+namespace account_column {
+enum { account_note_id = column::own, note_before, note_after };
+}
+
+// A JSON array of the NoteRevisions in rows [0, rows()) of `rows`.
+std::string note_revisions(const sql::Result& rows, int base);
+
+// A JSON array of the AccountNoteChanges in rows [0, rows()) of `rows`.
+std::string account_note_changes(const sql::Result& rows, int base);
+
+}  // namespace notes::history_json
