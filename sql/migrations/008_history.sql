@@ -49,37 +49,78 @@ CREATE TABLE note_history (
 );
 CREATE INDEX note_history_note ON note_history (note_id, id DESC);
 
-CREATE FUNCTION note_history_add(note notes, change text, before jsonb, after jsonb,
-                                 restored_from bigint DEFAULT NULL) RETURNS void LANGUAGE sql AS $$
+-- One trigger function per table, each with its INSERT written out: a
+-- plpgsql function keeps its statements' plans for the session, where a
+-- shared SQL helper was planned again on every call (a PATCH cost twice
+-- what it did without history; docs/performance.md, "History").
+CREATE FUNCTION notes_history_of_note() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  note notes;
+  change text;
+  before jsonb;
+  after jsonb;
+  -- A restore says which revision it brought back (sql/statements.cpp,
+  -- note_restore); any other change of the fields is an update.
+  restoring text := current_setting('notes.restoring', true);
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    note := NEW;
+    change := 'created';
+    after := notes_fields_json(NEW);
+  ELSIF TG_OP = 'DELETE' THEN
+    note := OLD;
+    change := 'deleted';
+    before := notes_fields_json(OLD);
+  ELSE
+    note := NEW;
+    change := CASE WHEN restoring <> '' THEN 'restored' ELSE 'updated' END;
+    before := '{}';
+    after := '{}';
+    IF OLD.reference_type IS DISTINCT FROM NEW.reference_type THEN
+      before := before || jsonb_build_object('reference_type', OLD.reference_type);
+      after := after || jsonb_build_object('reference_type', NEW.reference_type);
+    END IF;
+    IF OLD.reference_id IS DISTINCT FROM NEW.reference_id THEN
+      before := before || jsonb_build_object('reference_id', OLD.reference_id);
+      after := after || jsonb_build_object('reference_id', NEW.reference_id);
+    END IF;
+    IF OLD.type IS DISTINCT FROM NEW.type THEN
+      before := before || jsonb_build_object('type', OLD.type);
+      after := after || jsonb_build_object('type', NEW.type);
+    END IF;
+    IF OLD.details IS DISTINCT FROM NEW.details THEN
+      before := before || jsonb_build_object('details', OLD.details);
+      after := after || jsonb_build_object('details', NEW.details);
+    END IF;
+    IF OLD.status IS DISTINCT FROM NEW.status THEN
+      before := before || jsonb_build_object('status', OLD.status);
+      after := after || jsonb_build_object('status', NEW.status);
+    END IF;
+    IF OLD.reminder IS DISTINCT FROM NEW.reminder THEN
+      before := before || jsonb_build_object('reminder', notes_api_instant(OLD.reminder));
+      after := after || jsonb_build_object('reminder', notes_api_instant(NEW.reminder));
+    END IF;
+    IF OLD.confidential IS DISTINCT FROM NEW.confidential THEN
+      before := before || jsonb_build_object('confidential', OLD.confidential);
+      after := after || jsonb_build_object('confidential', NEW.confidential);
+    END IF;
+    IF OLD.priority IS DISTINCT FROM NEW.priority THEN
+      before := before || jsonb_build_object('priority', OLD.priority);
+      after := after || jsonb_build_object('priority', NEW.priority);
+    END IF;
+    IF OLD.tags IS DISTINCT FROM NEW.tags THEN
+      before := before || jsonb_build_object('tags', to_jsonb(OLD.tags));
+      after := after || jsonb_build_object('tags', to_jsonb(NEW.tags));
+    END IF;
+    IF OLD.subject IS DISTINCT FROM NEW.subject THEN
+      before := before || jsonb_build_object('subject', OLD.subject);
+      after := after || jsonb_build_object('subject', NEW.subject);
+    END IF;
+  END IF;
   INSERT INTO note_history (company_id, note_id, revision, change, actor_user_id, actor_credential,
                             request_id, before, after, restored_from)
   VALUES (note.company_id, note.id, note.revision, change, notes_actor_user_id(), notes_actor_credential(),
-          notes_request_id(), before, after, restored_from) $$;
-
--- Of two field sets, the keys whose values differ, from `fields`.
-CREATE FUNCTION notes_fields_changed(fields jsonb, other jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
-  SELECT coalesce(jsonb_object_agg(f.key, f.value), '{}')
-  FROM jsonb_each(fields) f WHERE f.value IS DISTINCT FROM other -> f.key $$;
-
-CREATE FUNCTION notes_history_of_note() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  old_fields jsonb;
-  new_fields jsonb;
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    PERFORM note_history_add(NEW, 'created', NULL, notes_fields_json(NEW));
-  ELSIF TG_OP = 'DELETE' THEN
-    PERFORM note_history_add(OLD, 'deleted', notes_fields_json(OLD), NULL);
-  ELSE
-    old_fields := notes_fields_json(OLD);
-    new_fields := notes_fields_json(NEW);
-    -- A restore says which revision it brought back (sql/statements.cpp,
-    -- note_restore); any other change is an update.
-    PERFORM note_history_add(NEW,
-      CASE WHEN current_setting('notes.restoring', true) <> '' THEN 'restored' ELSE 'updated' END,
-      notes_fields_changed(old_fields, new_fields), notes_fields_changed(new_fields, old_fields),
-      nullif(current_setting('notes.restoring', true), '')::bigint);
-  END IF;
+          notes_request_id(), before, after, CASE WHEN change = 'restored' THEN restoring::bigint END);
   RETURN NULL;
 END $$;
 
@@ -104,17 +145,25 @@ CREATE TRIGGER notes_history_update AFTER UPDATE ON notes
 -- their note was deleted are part of the deletion.
 CREATE FUNCTION notes_history_of_assignee() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  note notes;
+  revision bigint;
+  assignee note_assignees;
 BEGIN
-  SELECT * INTO note FROM notes WHERE id = coalesce(NEW.note_id, OLD.note_id);
+  IF TG_OP = 'INSERT' THEN
+    assignee := NEW;
+  ELSE
+    assignee := OLD;
+  END IF;
+  SELECT n.revision INTO revision FROM notes n WHERE n.id = assignee.note_id;
   IF NOT FOUND THEN
     RETURN NULL;
   END IF;
-  IF TG_OP = 'INSERT' THEN
-    PERFORM note_history_add(note, 'assignee_added', NULL, jsonb_build_object('user_id', NEW.user_id));
-  ELSE
-    PERFORM note_history_add(note, 'assignee_removed', jsonb_build_object('user_id', OLD.user_id), NULL);
-  END IF;
+  INSERT INTO note_history (company_id, note_id, revision, change, actor_user_id, actor_credential,
+                            request_id, before, after)
+  VALUES (assignee.company_id, assignee.note_id, revision,
+          CASE WHEN TG_OP = 'INSERT' THEN 'assignee_added' ELSE 'assignee_removed' END,
+          notes_actor_user_id(), notes_actor_credential(), notes_request_id(),
+          CASE WHEN TG_OP = 'DELETE' THEN jsonb_build_object('user_id', OLD.user_id) END,
+          CASE WHEN TG_OP = 'INSERT' THEN jsonb_build_object('user_id', NEW.user_id) END);
   RETURN NULL;
 END $$;
 
@@ -122,12 +171,13 @@ CREATE TRIGGER note_assignees_history AFTER INSERT OR DELETE ON note_assignees
     FOR EACH ROW EXECUTE FUNCTION notes_history_of_assignee();
 
 CREATE FUNCTION notes_history_of_message() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  note notes;
 BEGIN
-  SELECT * INTO note FROM notes WHERE id = NEW.note_id;
-  PERFORM note_history_add(note, 'message_posted', NULL,
-    jsonb_build_object('id', NEW.id, 'message', NEW.message, 'has_attachment', NEW.attachment IS NOT NULL));
+  INSERT INTO note_history (company_id, note_id, revision, change, actor_user_id, actor_credential,
+                            request_id, after)
+  SELECT NEW.company_id, NEW.note_id, n.revision, 'message_posted', notes_actor_user_id(),
+         notes_actor_credential(), notes_request_id(),
+         jsonb_build_object('id', NEW.id, 'message', NEW.message, 'has_attachment', NEW.attachment IS NOT NULL)
+  FROM notes n WHERE n.id = NEW.note_id;
   RETURN NULL;
 END $$;
 
