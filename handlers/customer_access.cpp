@@ -19,7 +19,26 @@ std::vector<int64_t> note_ids(const sql::Result& notes, int first_row, int base)
   return ids;
 }
 
+// The notes of rows [first_row, rows()) of `notes` (NOTES_FULL_NOTE_COLUMNS
+// at `base`) that are confidential and not `caller`'s own.
+std::vector<int64_t> confidential_of_others(const sql::Result& notes, int first_row, int base, int64_t caller) {
+  namespace nc = sql::note_column;
+  const int note = base + sql::full_note::note;
+  std::vector<int64_t> ids;
+  for (int row = first_row; row < notes.rows(); ++row) {
+    if (notes.boolean(row, note + nc::confidential) && notes.int64(row, note + nc::user_id) != caller) {
+      ids.push_back(notes.int64(row, note + nc::id));
+    }
+  }
+  return ids;
+}
+
 }  // namespace
+
+void record_confidential_reads(HandlerContext& context, const std::vector<int64_t>& note_ids, std::string_view via) {
+  if (note_ids.empty()) return;
+  checked(context.db.execute(sql::query::note_reads_record(note_ids, context.caller.company_id, via)));
+}
 
 int64_t path_id(const Request& request, const char* name) {
   auto text = request.path_params.get(name);
@@ -47,23 +66,39 @@ note_json::NoteParts note_parts(const std::vector<sql::Result>& results) {
   return {&results[results.size() - 2], &results[results.size() - 1]};
 }
 
-Response note_page_answer(sql::Connection& db, const sql::Result& page, int base, int64_t company_id) {
-  const auto& parts = checked(db.execute_pipeline(with_note_parts({}, note_ids(page, 0, base), company_id)));
-  return Response::json(200, note_json::note_array(page, 0, base, note_parts(parts)));
+Response note_page_answer(HandlerContext& context, std::string_view via, const sql::Result& page, int base) {
+  int64_t company_id = context.caller.company_id;
+  std::vector<sql::Query> queries = with_note_parts({}, note_ids(page, 0, base), company_id);
+  // The page's confidential notes of others are recorded in the same
+  // round trip and transaction as their parts are read.
+  auto audited = confidential_of_others(page, 0, base, context.caller.user_id);
+  if (!audited.empty()) queries.insert(queries.begin(), sql::query::note_reads_record(audited, company_id, via));
+  auto results = context.db.execute_pipeline(queries);
+  for (const auto& result : results) checked(result);
+  return Response::json(200, note_json::note_array(page, 0, base, note_parts(results)));
 }
 
-Response note_answer(int status, const sql::Result& notes, int base, note_json::NoteParts parts) {
+Response note_answer(HandlerContext& context, std::string_view via, int status, const sql::Result& notes, int base,
+                     note_json::NoteParts parts) {
+  record_confidential_reads(context, confidential_of_others(notes, 0, base, context.caller.user_id), via);
   Response response = Response::json(status, note_json::note(notes, 0, base, parts));
   response.header("ETag", note_etag(notes.text(0, base + sql::full_note::note + sql::note_column::revision)));
   return response;
 }
 
-Response one_notes_list(const Request& request, HandlerContext& context, OneNotesList statement, RowsJson to_json) {
+Response one_notes_list(const Request& request, HandlerContext& context, OneNotesList statement, RowsJson to_json,
+                        std::string_view via) {
   int64_t note_id = path_id(request, "note_id");
   Paging page = requested_page(request);
   const auto& result = checked(context.db.execute(statement(note_id, context.sql_caller(), page.window())));
   if (result.rows() == 0) throw ApiError::not_found("No such note.");
-  constexpr int kRowsBase = 1;  // after the total
+  // After the total: whether the note is confidential, and its author
+  // (NULL once it is deleted).
+  bool confidential = result.boolean(0, 1);
+  if (confidential && (result.is_null(0, 2) || result.int64(0, 2) != context.caller.user_id)) {
+    record_confidential_reads(context, {note_id}, via);
+  }
+  constexpr int kRowsBase = 3;
   Response response =
       result.is_null(0, kRowsBase) ? Response::no_content() : Response::json(200, to_json(result, kRowsBase));
   set_pagination(response, page, ListTotal{result.int64(0, 0), false});

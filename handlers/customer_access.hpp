@@ -39,20 +39,30 @@ std::vector<sql::Result> locked_write(sql::Connection& db, int64_t note_id, int6
 // results.
 note_json::NoteParts note_parts(const std::vector<sql::Result>& results);
 
+// What carries a confidential note's content to whom (docs/api.md, "Who
+// read a confidential note"): every answer below records, before it
+// leaves, which confidential notes of others it holds, and how (`via`:
+// "note", "list", "queue", "search", "messages", "history", "write"). An
+// answer whose reads could not be recorded is a 503 instead.
+void record_confidential_reads(HandlerContext& context, const std::vector<int64_t>& note_ids, std::string_view via);
+
 // 200 and the Note[] of every row of `page` (NOTES_FULL_NOTE_COLUMNS at
 // column `base`), their assignees and messages read in one more round trip.
-Response note_page_answer(sql::Connection& db, const sql::Result& page, int base, int64_t company_id);
+Response note_page_answer(HandlerContext& context, std::string_view via, const sql::Result& page, int base);
 
 // GET of a list one note has (its messages, its history): `statement` for
 // the page the request asks for; 404 when the caller may not see the note,
 // else `to_json` of the page's rows (204 when it is empty). Such a list is
-// counted exactly: it is read from one note's index.
+// counted exactly: it is read from one note's index. The statement's row
+// starts with the total, whether the note is confidential and its author.
 using OneNotesList = sql::Query (*)(int64_t note_id, const sql::Caller& caller, sql::Window window);
 using RowsJson = std::string (*)(const sql::Result& rows, int base);
-Response one_notes_list(const Request& request, HandlerContext& context, OneNotesList statement, RowsJson to_json);
+Response one_notes_list(const Request& request, HandlerContext& context, OneNotesList statement, RowsJson to_json,
+                        std::string_view via);
 
 // A Note with its ETag: the NOTES_FULL_NOTE_COLUMNS at column `base` of the
 // first row of `notes`, with its assignees and messages from `parts`.
-Response note_answer(int status, const sql::Result& notes, int base, note_json::NoteParts parts);
+Response note_answer(HandlerContext& context, std::string_view via, int status, const sql::Result& notes, int base,
+                     note_json::NoteParts parts);
 
 }  // namespace notes::customer_access

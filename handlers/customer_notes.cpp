@@ -35,7 +35,7 @@ Response list(const Request& request, HandlerContext& context) {
     set_pagination(response, paging, total);
     return response;
   }
-  Response response = customer_access::note_page_answer(context.db, page, kNotesBase, context.caller.company_id);
+  Response response = customer_access::note_page_answer(context, "list", page, kNotesBase);
   set_pagination(response, paging, total);
   return response;
 }
@@ -49,7 +49,7 @@ Response create(const Request& request, HandlerContext& context) {
   const auto& result = checked(context.db.execute(sql::query::note_create(customer_id, context.sql_caller(), f)));
   if (result.rows() == 0) throw ApiError::not_found("No such customer.");
   // A new note has no assignees or messages yet: nothing more to fetch.
-  Response response = customer_access::note_answer(201, result, 0, {});
+  Response response = customer_access::note_answer(context, "write", 201, result, 0, {});
   response.header("Location", "/api/customers/notes/" +
                                   std::string(result.text(0, sql::full_note::note + sql::note_column::id)));
   return response;
@@ -64,7 +64,7 @@ Response get(const Request& request, HandlerContext& context) {
       {sql::query::note_get(id, context.sql_caller())}, {id},
       context.caller.company_id)));
   if (results[0].rows() == 0) throw no_note();
-  return customer_access::note_answer(200, results[0], 0, customer_access::note_parts(results));
+  return customer_access::note_answer(context, "note", 200, results[0], 0, customer_access::note_parts(results));
 }
 
 Response update(const Request& request, HandlerContext& context) {
@@ -87,7 +87,7 @@ Response update(const Request& request, HandlerContext& context) {
   constexpr int kNoteBase = 1;  // after "found"
   // Nothing changed: If-Match named another revision.
   if (updated.is_null(0, kNoteBase)) throw ApiError::precondition_failed();
-  return customer_access::note_answer(200, updated, kNoteBase, customer_access::note_parts(results));
+  return customer_access::note_answer(context, "write", 200, updated, kNoteBase, customer_access::note_parts(results));
 }
 
 Response remove(const Request& request, HandlerContext& context) {

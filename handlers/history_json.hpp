@@ -1,6 +1,7 @@
 #pragma once
-// The JSON of history entries (docs/api.md, "History"), written from the
-// rows of note_history_list and account_note_history_list.
+// The JSON of the audit trail (docs/api.md, "History" and "Who read a
+// confidential note"), written from the rows of note_history_list,
+// account_note_history_list and note_reads_list.
 #include <string>
 
 #include "sql/result.hpp"
@@ -19,10 +20,18 @@ namespace account_column {
 enum { account_note_id = column::own, note_before, note_after };
 }
 
+// The columns of a note_reads_list row from `base` on.
+namespace read_column {
+enum { id, read_at, user_id, credential, request_id, via };
+}
+
 // A JSON array of the NoteRevisions in rows [0, rows()) of `rows`.
 std::string note_revisions(const sql::Result& rows, int base);
 
 // A JSON array of the AccountNoteChanges in rows [0, rows()) of `rows`.
 std::string account_note_changes(const sql::Result& rows, int base);
+
+// A JSON array of the NoteReads in rows [0, rows()) of `rows`.
+std::string note_reads(const sql::Result& rows, int base);
 
 }  // namespace notes::history_json

@@ -42,10 +42,10 @@ std::vector<sql::Result> change_and_note(HandlerContext& context, sql::Query cha
 }
 
 // Answers the Note of change_and_note().
-Response answer(const std::vector<sql::Result>& results) {
+Response answer(HandlerContext& context, const std::vector<sql::Result>& results) {
   checked(results);
   if (results[1].rows() == 0) throw ApiError::internal();
-  return customer_access::note_answer(200, results[1], 0, customer_access::note_parts(results));
+  return customer_access::note_answer(context, "write", 200, results[1], 0, customer_access::note_parts(results));
 }
 
 }  // namespace
@@ -69,7 +69,7 @@ Response add(const Request& request, HandlerContext& context) {
                    "A note has at most " + std::to_string(kMaxAssigneesPerNote) + " assignees; nobody was added.",
                    "{\"field\":\"assignees\",\"limit\":" + std::to_string(kMaxAssigneesPerNote) + "}"};
   }
-  return answer(results);
+  return answer(context, results);
 }
 
 Response remove(const Request& request, HandlerContext& context) {
@@ -80,7 +80,7 @@ Response remove(const Request& request, HandlerContext& context) {
   const sql::Result& removed = checked(results[0]);
   if (removed.int64(0, 0) == 0) throw ApiError::not_found("No such note.");
   if (removed.int64(0, 1) == 0) throw ApiError::not_found("That user is not assigned to this note.");
-  return answer(results);
+  return answer(context, results);
 }
 
 }  // namespace notes::note_assignees

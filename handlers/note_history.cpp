@@ -8,7 +8,7 @@ namespace notes::note_history {
 
 Response list(const Request& request, HandlerContext& context) {
   return customer_access::one_notes_list(request, context, sql::query::note_history_list,
-                                         history_json::note_revisions);
+                                         history_json::note_revisions, "history");
 }
 
 Response restore(const Request& request, HandlerContext& context) {
@@ -27,7 +27,7 @@ Response restore(const Request& request, HandlerContext& context) {
   if (restored.int64(0, 1) == 0) throw ApiError::not_found("This note has no such revision.");
   constexpr int kNoteBase = 2;  // after "found" and "revision known"
   if (restored.is_null(0, kNoteBase)) throw ApiError::precondition_failed();
-  return customer_access::note_answer(200, restored, kNoteBase, customer_access::note_parts(results));
+  return customer_access::note_answer(context, "write", 200, restored, kNoteBase, customer_access::note_parts(results));
 }
 
 }  // namespace notes::note_history

@@ -55,7 +55,8 @@ std::variant<NewMessage, ApiError> new_message(const rapidjson::Value& body) {
 }  // namespace
 
 Response list(const Request& request, HandlerContext& context) {
-  return customer_access::one_notes_list(request, context, sql::query::note_messages_list, note_json::message_array);
+  return customer_access::one_notes_list(request, context, sql::query::note_messages_list, note_json::message_array,
+                                         "messages");
 }
 
 Response create(const Request& request, HandlerContext& context) {

@@ -12,6 +12,7 @@
 #include "handlers/idempotency.hpp"
 #include "handlers/note_assignees.hpp"
 #include "handlers/note_history.hpp"
+#include "handlers/note_reads.hpp"
 #include "handlers/note_messages.hpp"
 #include "handlers/openapi.hpp"
 #include "handlers/tokens.hpp"
@@ -89,6 +90,7 @@ Router<Route> build_route_table() {
   router.add("GET", "/api/customers/notes/{note_id}/messages/{message_id}/attachment",
              customer_notes_route(note_messages::attachment));
   router.add("GET", "/api/customers/notes/{note_id}/history", customer_notes_route(note_history::list));
+  router.add("GET", "/api/customers/notes/{note_id}/reads", customer_notes_route(note_reads::list));
   router.add("POST", "/api/customers/notes/{note_id}/history/{revision}/restore",
              customer_notes_route(note_history::restore));
   router.add("POST", "/api/customers/notes/{note_id}/assignees", idempotent(customer_notes_route(note_assignees::add)));

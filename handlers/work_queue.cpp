@@ -35,8 +35,8 @@ Response list(const Request& request, HandlerContext& context) {
   }
   // An empty page answers 204 with no body, as every list does.
   Response response = empty ? Response::no_content()
-                            : customer_access::note_page_answer(context.db, page, kNotesBase,
-                                                                context.caller.company_id);
+                            : customer_access::note_page_answer(context, queue.filters.q ? "search" : "queue", page,
+                                                                kNotesBase);
   set_pagination(response, queue.paging, total, next_cursor);
   return response;
 }

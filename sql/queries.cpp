@@ -226,6 +226,18 @@ Query account_note_history_list(int64_t account_id, const Caller& caller, Window
   return {Statement::account_note_history_list, std::move(params)};
 }
 
+Query note_reads_record(const std::vector<int64_t>& note_ids, int64_t company_id, std::string_view via) {
+  Params params = notes_of_company(note_ids, company_id);
+  params.add(via);
+  return {Statement::note_reads_record, std::move(params)};
+}
+
+Query note_reads_list(int64_t note_id, const Caller& caller, Window window) {
+  Params params = acting_for(note_id, caller);
+  add_window(params, window);
+  return {Statement::note_reads_list, std::move(params)};
+}
+
 Query idempotency_expire(int64_t user_id, std::string_view key) {
   return {Statement::idempotency_expire, users_key(user_id, key)};
 }

@@ -95,6 +95,9 @@ Query note_restore_mark(int64_t revision);
 Query note_restore(int64_t note_id, const Caller& caller, const Revisions& if_match, int64_t revision);
 Query note_history_list(int64_t note_id, const Caller& caller, Window window);
 Query account_note_history_list(int64_t account_id, const Caller& caller, Window window);
+// Reads of confidential notes (docs/api.md, "Who read a confidential note").
+Query note_reads_record(const std::vector<int64_t>& note_ids, int64_t company_id, std::string_view via);
+Query note_reads_list(int64_t note_id, const Caller& caller, Window window);
 
 Query idempotency_expire(int64_t user_id, std::string_view key);
 Query idempotency_claim(int64_t user_id, int64_t company_id, std::string_view key, std::string_view request_sha256);

@@ -287,13 +287,15 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
      " SELECT (SELECT count(*) FROM target), (SELECT count(*) FROM removed), (SELECT count(*) FROM bumped)"},
 
     // $1 note, $2 company, $3 caller, $4 role, $5 limit, $6 offset.
-    // No row: no such note. Rows: total messages, then NOTES_MESSAGE_COLUMNS,
-    // oldest first; a single row with a NULL message when the page is empty.
+    // No row: no such note. Rows: total messages, whether the note is
+    // confidential, its author, then NOTES_MESSAGE_COLUMNS, oldest first; a
+    // single row with a NULL message when the page is empty.
     {Statement::note_messages_list, "note_messages_list", Access::read,
-     "WITH target AS (SELECT n.id FROM notes n WHERE n.id = $1::bigint AND n.company_id = $2::bigint"
+     "WITH target AS (SELECT n.id, n.confidential, n.user_id FROM notes n"
+     "                WHERE n.id = $1::bigint AND n.company_id = $2::bigint"
      "                AND " NOTES_VISIBLE("n", "$3", "$4") ")"
-     " SELECT (SELECT count(*) FROM note_messages c WHERE c.note_id = (SELECT id FROM target)), "
-     NOTES_MESSAGE_COLUMNS
+     " SELECT (SELECT count(*) FROM note_messages c WHERE c.note_id = (SELECT id FROM target)),"
+     "        t.confidential, t.user_id, " NOTES_MESSAGE_COLUMNS
      " FROM target t LEFT JOIN ((SELECT * FROM note_messages m WHERE m.note_id = (SELECT id FROM target)"
      "                          ORDER BY m.created_on, m.id LIMIT $5::int OFFSET $6::bigint) m"
      "                         JOIN users u ON u.id = m.posted_by) ON true"
@@ -311,11 +313,20 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
      " SELECT " NOTES_MESSAGE_COLUMNS " FROM posted m JOIN users u ON u.id = m.posted_by"},
 
     // $1 note, $2 company, $3 caller, $4 role, $5 message. Row: the
-    // attachment's bytes (fetch in binary). No row: 404.
-    {Statement::note_message_attachment, "note_message_attachment", Access::read,
-     "SELECT m.attachment FROM note_messages m JOIN notes n ON n.id = m.note_id"
-     " WHERE m.id = $5::bigint AND m.note_id = $1::bigint AND n.company_id = $2::bigint"
-     "   AND m.attachment IS NOT NULL AND " NOTES_VISIBLE("n", "$3", "$4"),
+    // attachment's bytes (fetch in binary). No row: 404. The download of a
+    // confidential note's attachment by someone other than its author is
+    // recorded in the same statement (actor from Connection::act_for).
+    {Statement::note_message_attachment, "note_message_attachment", Access::write,
+     "WITH found AS ("
+     "  SELECT m.attachment, n.id, n.company_id, n.confidential AND n.user_id <> $3::bigint AS audited"
+     "  FROM note_messages m JOIN notes n ON n.id = m.note_id"
+     "  WHERE m.id = $5::bigint AND m.note_id = $1::bigint AND n.company_id = $2::bigint"
+     "    AND m.attachment IS NOT NULL AND " NOTES_VISIBLE("n", "$3", "$4") "),"
+     " recorded AS ("
+     "  INSERT INTO note_reads (company_id, note_id, user_id, credential, request_id, via)"
+     "  SELECT company_id, id, notes_actor_user_id(), notes_actor_credential(), notes_request_id(), 'attachment'"
+     "  FROM found WHERE audited RETURNING 1)"
+     " SELECT attachment FROM found",
      ResultFormat::binary},
 
     // $1 the revision a restore brings back: the history trigger records
@@ -364,18 +375,23 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // $1 note, $2 company, $3 caller, $4 role, $5 limit, $6 offset. The
     // note's history, newest first: of a note the caller may see, or, to an
     // owner, of a deleted note of the company. No row: 404. Rows: total,
+    // whether the note is confidential, its author (NULL once deleted),
     // then id, change, changed_at, actor user id, credential, request id,
     // revision, before, after (JSON), restored_from
     // (handlers/history_json.hpp); a single row with a NULL id when the
     // page is empty.
     {Statement::note_history_list, "note_history_list", Access::read,
      "WITH target AS ("
-     "  SELECT $1::bigint AS id"
-     "  WHERE EXISTS (SELECT 1 FROM notes n WHERE n.id = $1::bigint AND n.company_id = $2::bigint"
-     "                AND " NOTES_VISIBLE("n", "$3", "$4") ")"
-     "     OR ($4::text = 'owner' AND NOT EXISTS (SELECT 1 FROM notes WHERE id = $1::bigint)"
-     "         AND EXISTS (SELECT 1 FROM note_history WHERE note_id = $1::bigint AND company_id = $2::bigint)))"
-     " SELECT (SELECT count(*) FROM note_history c WHERE c.note_id = t.id),"
+     "  SELECT n.id, n.confidential, n.user_id FROM notes n"
+     "  WHERE n.id = $1::bigint AND n.company_id = $2::bigint AND " NOTES_VISIBLE("n", "$3", "$4")
+     "  UNION ALL"
+     // A deleted note: confidential as it was deleted; its author is gone
+     // with it.
+     "  SELECT $1::bigint, coalesce((SELECT (d.before ->> 'confidential')::boolean FROM note_history d"
+     "                               WHERE d.note_id = $1::bigint AND d.change = 'deleted'), false), NULL::bigint"
+     "  WHERE $4::text = 'owner' AND NOT EXISTS (SELECT 1 FROM notes WHERE id = $1::bigint)"
+     "    AND EXISTS (SELECT 1 FROM note_history WHERE note_id = $1::bigint AND company_id = $2::bigint))"
+     " SELECT (SELECT count(*) FROM note_history c WHERE c.note_id = t.id), t.confidential, t.user_id,"
      "        h.id, h.change, h.changed_at, h.actor_user_id, h.actor_credential, h.request_id,"
      "        h.revision, h.before::text, h.after::text, h.restored_from"
      " FROM target t LEFT JOIN LATERAL (SELECT * FROM note_history WHERE note_id = t.id"
@@ -399,6 +415,29 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
      "                                   WHERE a.may_read AND account_id = a.id"
      "                                   ORDER BY id DESC LIMIT $5::int OFFSET $6::bigint) h ON true"
      " ORDER BY h.id DESC"},
+
+    // $1 note ids, $2 company, $3 how they were read: records that the
+    // acting user (Connection::act_for) read these confidential notes.
+    {Statement::note_reads_record, "note_reads_record", Access::write,
+     "INSERT INTO note_reads (company_id, note_id, user_id, credential, request_id, via)"
+     " SELECT $2::bigint, unnest($1::bigint[]), notes_actor_user_id(), notes_actor_credential(),"
+     "        notes_request_id(), $3::text"},
+
+    // $1 note, $2 company, $3 caller, $4 role, $5 limit, $6 offset. Who
+    // read the note while confidential, newest first, for an owner: of a
+    // note of the company, or one deleted since. No row: 404. Rows: total,
+    // then id, read_at, user id, credential, request id, via; a single row
+    // with a NULL id when the page is empty.
+    {Statement::note_reads_list, "note_reads_list", Access::read,
+     "WITH target AS ("
+     "  SELECT $1::bigint AS id WHERE $4::text = 'owner' AND $3::bigint > 0"
+     "    AND (EXISTS (SELECT 1 FROM notes WHERE id = $1::bigint AND company_id = $2::bigint)"
+     "         OR EXISTS (SELECT 1 FROM note_history WHERE note_id = $1::bigint AND company_id = $2::bigint)))"
+     " SELECT (SELECT count(*) FROM note_reads c WHERE c.note_id = t.id),"
+     "        r.id, r.read_at, r.user_id, r.credential, r.request_id, r.via"
+     " FROM target t LEFT JOIN LATERAL (SELECT * FROM note_reads WHERE note_id = t.id"
+     "                                  ORDER BY id DESC LIMIT $5::int OFFSET $6::bigint) r ON true"
+     " ORDER BY r.id DESC"},
 
     // $1 user, $2 key: forget that key's answer if it is older than the
     // keys' lifetime (24 hours), and with it up to 10 other expired answers

@@ -34,6 +34,8 @@ enum class Statement {
   note_restore,
   note_history_list,
   account_note_history_list,
+  note_reads_record,
+  note_reads_list,
   idempotency_expire,
   idempotency_claim,
   idempotency_find,

@@ -45,7 +45,14 @@ CREATE TABLE note_history (
     before           jsonb,
     after            jsonb,
     -- 'restored': the revision whose fields came back.
-    restored_from    bigint
+    restored_from    bigint,
+    -- The transaction that wrote the row. Ids are taken in start order but
+    -- committed in any order, so a reader that follows history (a change
+    -- feed) must go by transaction, up to the oldest one still running
+    -- (pg_current_snapshot()), to never skip a change committed late.
+    -- Defined with the table: a volatile default added later would rewrite
+    -- the whole table.
+    written_by_xact  xid8 NOT NULL DEFAULT pg_current_xact_id()
 );
 CREATE INDEX note_history_note ON note_history (note_id, id DESC);
 

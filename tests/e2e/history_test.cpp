@@ -227,7 +227,9 @@ TEST_F(History, NoRoleOfTheServiceCanChangeOrRemoveIt) {
   for (const std::string& sql :
        {"UPDATE note_history SET after = '{}' WHERE note_id = " + id, "DELETE FROM note_history WHERE note_id = " + id,
         std::string("TRUNCATE note_history"), std::string("UPDATE account_note_history SET note_after = ''"),
-        std::string("DELETE FROM account_note_history"), std::string("TRUNCATE account_note_history")}) {
+        std::string("DELETE FROM account_note_history"), std::string("TRUNCATE account_note_history"),
+        std::string("UPDATE note_reads SET via = 'note'"), std::string("DELETE FROM note_reads"),
+        std::string("TRUNCATE note_reads")}) {
     PGresult* result = PQexec(conn, sql.c_str());
     EXPECT_EQ(PQresultStatus(result), PGRES_FATAL_ERROR) << sql;
     EXPECT_NE(std::string(PQresultErrorMessage(result)).find("append-only"), std::string::npos)

@@ -111,6 +111,7 @@ std::vector<Case> corpus(const Company& c, const std::string& customer, const st
   for (const std::string& query : Strings{"?page=0", "?page_size=101", "?page_number=1&page=2", "?since=1", "?%00"}) {
     cases.push_back({"history " + query, "GET", one + "/history" + query, {bearer(c.owner_key)}, ""});
     cases.push_back({"account history " + query, "GET", account + "/history" + query, {raw_key(c.owner_key)}, ""});
+    cases.push_back({"reads " + query, "GET", one + "/reads" + query, {bearer(c.owner_key)}, ""});
   }
   // Query strings on the list route.
   for (const std::string& query :

@@ -62,7 +62,7 @@ std::string database_fingerprint_query() {
   bool first = true;
   for (const char* table : {"companies", "users", "api_keys", "customers", "notes", "note_assignees",
                             "note_messages", "accounts", "account_notes", "account_grants", "token_families",
-                            "refresh_tokens", "note_history", "account_note_history"}) {
+                            "refresh_tokens", "note_history", "account_note_history", "note_reads"}) {
     if (!first) sql += " UNION ALL ";
     first = false;
     // A note's search vectors are made from its other columns and its

@@ -1,0 +1,25 @@
+#include "handlers/note_reads.hpp"
+
+#include "handlers/customer_access.hpp"
+#include "handlers/history_json.hpp"
+#include "handlers/list_query.hpp"
+
+namespace notes::note_reads {
+
+Response list(const Request& request, HandlerContext& context) {
+  int64_t note_id = customer_access::path_id(request, "note_id");
+  if (context.caller.role != "owner") throw ApiError::forbidden("Only owners may see who read a note.");
+  Paging page = requested_page(request);
+  const auto& result =
+      checked(context.db.execute(sql::query::note_reads_list(note_id, context.sql_caller(), page.window())));
+  if (result.rows() == 0) throw ApiError::not_found("No such note.");
+  constexpr int kReadsBase = 1;  // after the total
+  Response response = result.is_null(0, kReadsBase)
+                          ? Response::no_content()
+                          : Response::json(200, history_json::note_reads(result, kReadsBase));
+  // One note's reads are counted exactly: they are read from one note's index.
+  set_pagination(response, page, ListTotal{result.int64(0, 0), false});
+  return response;
+}
+
+}  // namespace notes::note_reads
