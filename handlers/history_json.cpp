@@ -78,15 +78,7 @@ std::string account_note_changes(const sql::Result& rows, int base) {
 }
 
 std::string note_reads(const sql::Result& rows, int base) {
-  // Its columns are not those of a history entry (column::): written here.
-  rapidjson::StringBuffer buffer;
-  JsonWriter out(buffer);
-  out.StartArray();
-  for (int row = 0; row < rows.rows(); ++row) {
-    Cells c(rows, row, base);
-    out.StartObject();
-    key(out, "id");
-    number_or_null(out, c, read_column::id);
+  return entries(rows, base, [](JsonWriter& out, const Cells& c) {
     key(out, "read_on");
     timestamp_or_null(out, c, read_column::read_at);
     key(out, "read_by");
@@ -95,10 +87,7 @@ std::string note_reads(const sql::Result& rows, int base) {
     string_or_null(out, c, read_column::request_id);
     key(out, "via");
     string_or_null(out, c, read_column::via);
-    out.EndObject();
-  }
-  out.EndArray();
-  return {buffer.GetString(), buffer.GetSize()};
+  });
 }
 
 }  // namespace notes::history_json

@@ -20,9 +20,10 @@ namespace account_column {
 enum { account_note_id = column::own, note_before, note_after };
 }
 
-// The columns of a note_reads_list row from `base` on.
+// The columns of a note_reads_list row from `base` on (its id first, as
+// every entry's).
 namespace read_column {
-enum { id, read_at, user_id, credential, request_id, via };
+enum { id = column::id, read_at, user_id, credential, request_id, via };
 }
 
 // A JSON array of the NoteRevisions in rows [0, rows()) of `rows`.

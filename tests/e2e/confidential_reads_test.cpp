@@ -2,7 +2,6 @@
 // end to end through nginx: every answer that carries one to someone other
 // than its author is recorded before it leaves, owners list them, and an
 // answer whose read cannot be recorded is not given.
-#include "http/json_body.hpp"
 #include "tests/e2e/e2e.hpp"
 #include "tests/support/cli.hpp"
 #include "tests/support/club_suite.hpp"
@@ -10,12 +9,6 @@
 
 namespace notes::test {
 namespace {
-
-rapidjson::Document parse(const HttpResponse& response) {
-  rapidjson::Document document;
-  EXPECT_FALSE(parse_json_body(response.body, document)) << response.status << " " << response.body;
-  return document;
-}
 
 class ConfidentialReads : public ClubSuite {
  protected:
@@ -29,7 +22,7 @@ class ConfidentialReads : public ClubSuite {
     auto created = http("POST", base_url() + "/api/customers/" + customer + "/notes", {bearer(club->admin_key), kJson},
                         R"({"subject":")" + word + R"(","confidential":true})");
     ASSERT_EQ(created.status, 201) << created.body;
-    note = std::to_string(parse(created)["id"].GetInt64());
+    note = std::to_string(json_of(created)["id"].GetInt64());
     ASSERT_EQ(http("POST", note_url() + "/assignees", {bearer(club->admin_key), kJson},
                    R"({"assignees":[)" + reader + "]}")
                   .status,
@@ -37,7 +30,7 @@ class ConfidentialReads : public ClubSuite {
     auto posted = http("POST", note_url() + "/messages", {bearer(club->admin_key), kJson},
                        R"({"message":"m","attachment":"aGVsbG8="})");
     ASSERT_EQ(posted.status, 201) << posted.body;
-    message = std::to_string(parse(posted)["id"].GetInt64());
+    message = std::to_string(json_of(posted)["id"].GetInt64());
   }
 
   std::string note_url() const { return base_url() + "/api/customers/notes/" + note; }
@@ -71,7 +64,7 @@ TEST_F(ConfidentialReads, EveryAnswerCarryingItToAnotherUserIsRecorded) {
 
   auto page = reads(club->owner_key);
   ASSERT_EQ(page.status, 200) << page.body;
-  auto entries = parse(page);
+  auto entries = json_of(page);
   ASSERT_EQ(entries.Size(), sent.size()) << page.body;
   // Newest first, each with the request that carried it.
   for (rapidjson::SizeType i = 0; i < entries.Size(); ++i) {
@@ -87,7 +80,7 @@ TEST_F(ConfidentialReads, EveryAnswerCarryingItToAnotherUserIsRecorded) {
   auto open = http("POST", base_url() + "/api/customers/" + customer + "/notes", {bearer(club->admin_key), kJson},
                    R"({"subject":"open"})");
   ASSERT_EQ(open.status, 201);
-  std::string open_id = std::to_string(parse(open)["id"].GetInt64());
+  std::string open_id = std::to_string(json_of(open)["id"].GetInt64());
   ASSERT_EQ(http("GET", base_url() + "/api/customers/notes/" + open_id, {bearer(reader_key)}).status, 200);
   EXPECT_EQ(query_value("SELECT count(*) FROM note_reads WHERE note_id = " + open_id), "0");
 }
@@ -104,7 +97,7 @@ TEST_F(ConfidentialReads, OnlyOwnersListThemAndTheyOutliveTheNote) {
   ASSERT_EQ(http("DELETE", note_url(), {bearer(club->admin_key)}).status, 204);
   auto page = reads(club->owner_key);
   ASSERT_EQ(page.status, 200) << page.body;
-  EXPECT_EQ(parse(page).Size(), 1u);
+  EXPECT_EQ(json_of(page).Size(), 1u);
   // The owner reads the deleted note's history: a read of its content too.
   ASSERT_EQ(http("GET", note_url() + "/history", {bearer(club->owner_key)}).status, 200);
   EXPECT_EQ(reads_count(), "2");

@@ -9,12 +9,21 @@
 #include <vector>
 
 #include "handlers/auth.hpp"
+#include "http/json_body.hpp"
 
 #include "tests/support/database.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/http_client.hpp"
 
 namespace notes::test {
+
+// The JSON body of `response`, parsed as the service parses bodies (which
+// takes at most 1,000 values: large pages need RapidJSON's own Parse).
+inline rapidjson::Document json_of(const HttpResponse& response) {
+  rapidjson::Document document;
+  EXPECT_FALSE(parse_json_body(response.body, document)) << response.status << " " << response.body;
+  return document;
+}
 
 inline std::string bearer(const std::string& key) { return "Authorization: Bearer " + key; }
 inline std::string raw_key(const std::string& key) { return "Authorization: " + key; }

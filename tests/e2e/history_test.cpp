@@ -3,7 +3,6 @@
 // read it, and that nothing can change it afterwards.
 #include <libpq-fe.h>
 
-#include "http/json_body.hpp"
 #include "tests/e2e/e2e.hpp"
 #include "tests/support/cli.hpp"
 #include "tests/support/club_suite.hpp"
@@ -11,12 +10,6 @@
 
 namespace notes::test {
 namespace {
-
-rapidjson::Document parse(const HttpResponse& response) {
-  rapidjson::Document document;
-  EXPECT_FALSE(parse_json_body(response.body, document)) << response.status << " " << response.body;
-  return document;
-}
 
 // A JSON value as compact text, to compare whole objects.
 std::string text_of(const rapidjson::Value& value) {
@@ -37,7 +30,7 @@ class History : public ClubSuite {
   static std::string new_note(const std::string& body, const std::string& key) {
     auto created = http("POST", notes_url(customer), {bearer(key), kJson}, body);
     EXPECT_EQ(created.status, 201) << created.body;
-    return std::to_string(parse(created)["id"].GetInt64());
+    return std::to_string(json_of(created)["id"].GetInt64());
   }
   static HttpResponse history(const std::string& id, const std::string& key, const std::string& query = "") {
     return http("GET", note_url(id) + "/history" + query, {bearer(key)});
@@ -69,7 +62,7 @@ TEST_F(History, EveryChangeIsRecordedWithWhoMadeItAndTheRequest) {
   auto page = history(id, club->admin_key);
   ASSERT_EQ(page.status, 200) << page.body;
   EXPECT_NE(page.header("pagination").find("\"total_count\":5"), std::string::npos) << page.header("pagination");
-  auto entries = parse(page);
+  auto entries = json_of(page);
   ASSERT_TRUE(entries.IsArray());
   ASSERT_EQ(entries.Size(), 5u) << page.body;
   // Newest first, each under the revision it left.
@@ -99,7 +92,7 @@ TEST_F(History, EveryChangeIsRecordedWithWhoMadeItAndTheRequest) {
   // Paged like every list.
   auto second = history(id, club->admin_key, "?page_number=2&page_size=2");
   ASSERT_EQ(second.status, 200);
-  auto middle = parse(second);
+  auto middle = json_of(second);
   ASSERT_EQ(middle.Size(), 2u);
   EXPECT_STREQ(middle[0]["change"].GetString(), "assignee_added");
 }
@@ -111,9 +104,9 @@ TEST_F(History, AChangeMadeWithAnAccessTokenNamesItsLogin) {
                          R"({"grant_type":"password","username":"history-token","password":"a long enough secret",)"
                          R"("company_id":)" + club->id + "}");
   ASSERT_EQ(login.status, 200) << login.body;
-  std::string access = parse(login)["access_token"].GetString();
+  std::string access = json_of(login)["access_token"].GetString();
   std::string id = new_note(R"({"subject":"by token"})", access);
-  auto entries = parse(history(id, club->admin_key));
+  auto entries = json_of(history(id, club->admin_key));
   ASSERT_EQ(entries.Size(), 1u);
   std::string family = query_value("SELECT id FROM token_families WHERE user_id = " + user);
   EXPECT_EQ(entries[0]["changed_by"]["credential"].GetString(), "token:" + family);
@@ -123,7 +116,7 @@ TEST_F(History, AChangeMadeWithAnAccessTokenNamesItsLogin) {
 TEST_F(History, AChangeMadeOutsideTheServiceIsRecordedWithoutAnActor) {
   std::string id = new_note(R"({"subject":"before psql"})", club->admin_key);
   run_sql("UPDATE notes SET subject = 'by psql', revision = revision + 1 WHERE id = " + id);
-  auto entries = parse(history(id, club->admin_key));
+  auto entries = json_of(history(id, club->admin_key));
   ASSERT_EQ(entries.Size(), 2u);
   EXPECT_STREQ(entries[0]["change"].GetString(), "updated");
   EXPECT_TRUE(entries[0]["changed_by"]["user_id"].IsNull());
@@ -144,12 +137,12 @@ TEST_F(History, RestoreBringsBackTheFieldsOfARevision) {
             201);
   ASSERT_EQ(http("PATCH", note_url(id), {bearer(club->admin_key), kJson}, R"({"details":"second details"})").status,
             200);
-  auto original = parse(http("GET", note_url(id), {bearer(club->admin_key)}));
+  auto original = json_of(http("GET", note_url(id), {bearer(club->admin_key)}));
 
   auto restored = restore(id, "1", club->admin_key, "\"4\"");
   ASSERT_EQ(restored.status, 200) << restored.body;
   EXPECT_EQ(restored.header("etag"), "\"5\"");
-  auto note = parse(restored);
+  auto note = json_of(restored);
   EXPECT_STREQ(note["subject"].GetString(), "one");
   EXPECT_STREQ(note["details"].GetString(), "first details");
   EXPECT_EQ(text_of(note["tags"]), R"(["x","y"])");
@@ -158,7 +151,7 @@ TEST_F(History, RestoreBringsBackTheFieldsOfARevision) {
   // Messages are a thread: a restore keeps them.
   EXPECT_EQ(note["messages"].Size(), original["messages"].Size());
 
-  auto entries = parse(history(id, club->admin_key));
+  auto entries = json_of(history(id, club->admin_key));
   EXPECT_STREQ(entries[0]["change"].GetString(), "restored");
   EXPECT_EQ(entries[0]["restored_from"].GetInt64(), 1);
   EXPECT_EQ(entries[0]["revision"].GetInt64(), 5);
@@ -168,8 +161,8 @@ TEST_F(History, RestoreBringsBackTheFieldsOfARevision) {
   // The fields of revision 3 (after the message) are those revision 2 left.
   auto back = restore(id, "3", club->admin_key);
   ASSERT_EQ(back.status, 200) << back.body;
-  EXPECT_STREQ(parse(back)["subject"].GetString(), "two");
-  EXPECT_STREQ(parse(back)["details"].GetString(), "first details");
+  EXPECT_STREQ(json_of(back)["subject"].GetString(), "two");
+  EXPECT_STREQ(json_of(back)["details"].GetString(), "first details");
 
   // Restoring what the note already is changes nothing, not even its ETag.
   std::string etag = back.header("etag");
@@ -209,7 +202,7 @@ TEST_F(History, ReadableByWhoeverMayReadTheNoteAndOfADeletedNoteByOwners) {
   EXPECT_EQ(history(gone, rival.owner_key).status, 404);
   auto page = history(gone, club->owner_key);
   ASSERT_EQ(page.status, 200) << page.body;
-  auto entries = parse(page);
+  auto entries = json_of(page);
   ASSERT_EQ(entries.Size(), 2u);
   EXPECT_STREQ(entries[0]["change"].GetString(), "deleted");
   EXPECT_STREQ(entries[0]["before"]["subject"].GetString(), "to delete");
@@ -264,7 +257,7 @@ TEST_F(AccountNoteHistory, CreateModifyAndRemoveAreRecordedAndRemovedNotesStay) 
 
   auto page = history(reader_key);
   ASSERT_EQ(page.status, 200) << page.body;
-  auto answer = parse(page);
+  auto answer = json_of(page);
   EXPECT_STREQ(answer["result"].GetString(), "success");
   const auto& entries = answer["history"];
   ASSERT_EQ(entries.Size(), 4u) << page.body;
