@@ -1,5 +1,7 @@
 #include "handlers/history_json.hpp"
 
+#include <stdexcept>
+
 #include "handlers/json_cells.hpp"
 
 namespace notes::history_json {
@@ -16,6 +18,20 @@ void changed_by(JsonWriter& out, const Cells& cells, int user_id, int credential
   key(out, "credential");
   string_or_null(out, cells, credential);
   out.EndObject();
+}
+
+// A jsonb cell rewritten compact, as every body is (PostgreSQL prints
+// jsonb with spaces), or null.
+void compact_json_or_null(JsonWriter& out, const Cells& cells, int column) {
+  if (cells.null(column)) {
+    out.Null();
+    return;
+  }
+  auto text = cells.text(column);
+  rapidjson::Document value;
+  value.Parse(text.data(), text.size());
+  if (value.HasParseError()) throw std::runtime_error("history holds JSON that does not parse");
+  value.Accept(out);
 }
 
 // What every history entry has after its id; the customer family names
@@ -57,9 +73,9 @@ std::string note_revisions(const sql::Result& rows, int base) {
     number_or_null(out, c, note_column::revision);
     change_and_who(out, c, "changed_on");
     key(out, "before");
-    raw_or_null(out, c, note_column::before, rapidjson::kObjectType);
+    compact_json_or_null(out, c, note_column::before);
     key(out, "after");
-    raw_or_null(out, c, note_column::after, rapidjson::kObjectType);
+    compact_json_or_null(out, c, note_column::after);
     key(out, "restored_from");
     number_or_null(out, c, note_column::restored_from);
   });
