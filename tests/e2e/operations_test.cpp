@@ -66,14 +66,6 @@ int notesd_connections() {
   return std::stoi(query_value("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'notesd'"));
 }
 
-// The stack's database URL with another database name.
-std::string database_url_named(const std::string& name) {
-  std::string url = stack_value("NOTES_DATABASE_URL");
-  auto slash = url.find('/', url.find("://") + 3);
-  auto query = url.find('?', slash);
-  return url.substr(0, slash + 1) + name + (query == std::string::npos ? "" : url.substr(query));
-}
-
 }  // namespace
 
 TEST(Operations, CheckConfigSaysValidOrNamesTheFaultWithExit78) {

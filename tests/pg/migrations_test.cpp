@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <libpq-fe.h>
+
 #include "sql/migrator.hpp"
+#include "sql/statements.hpp"
 #include "tests/support/cli.hpp"
 #include "tests/support/database.hpp"
 
@@ -34,6 +37,60 @@ TEST(Migrations, KeysAreStoredOnlyAsHashes) {
   EXPECT_EQ(query_value("SELECT string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.columns"
                         " WHERE table_name = 'refresh_tokens'"),
             "company_id,expires_at,family_id,issued_at,token_hash,used_at");
+}
+
+
+// An upgrade to history (migration 008) over notes that already exist:
+// each gets a 'recorded' entry, the earliest state a restore can bring
+// back, and account notes get theirs. A database of its own, migrated in
+// two steps as a release upgrade would.
+TEST(Migrations, AnUpgradeToHistoryRecordsWhatExistedAndCanRestoreIt) {
+  run_sql("DROP DATABASE IF EXISTS notes_upgrade WITH (FORCE)");
+  run_sql("CREATE DATABASE notes_upgrade");
+  PGconn* conn = PQconnectdb(database_url_named("notes_upgrade").c_str());
+  ASSERT_EQ(PQstatus(conn), CONNECTION_OK) << PQerrorMessage(conn);
+  auto value = [&](const std::string& statement, std::vector<const char*> params = {}) {
+    PGresult* result = PQexecParams(conn, statement.c_str(), static_cast<int>(params.size()), nullptr, params.data(),
+                                    nullptr, nullptr, 0);
+    auto status = PQresultStatus(result);
+    EXPECT_TRUE(status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) << statement << ": "
+                                                                         << PQresultErrorMessage(result);
+    std::string first = PQntuples(result) > 0 && PQnfields(result) > 0 ? PQgetvalue(result, 0, 0) : "";
+    PQclear(result);
+    return first;
+  };
+  std::vector<sql::Migration> before_history;
+  for (const auto& migration : sql::embedded_migrations()) {
+    if (migration.name < std::string_view("008")) before_history.push_back(migration);
+  }
+  sql::migrate(conn, before_history);
+  value("INSERT INTO companies (name) VALUES ('c')");
+  value("INSERT INTO users (company_id, role, username) VALUES (1, 'owner', 'o')");
+  value("INSERT INTO customers (company_id) VALUES (1)");
+  value("INSERT INTO notes (company_id, customer_id, user_id, reference_type, subject, tags, revision)"
+        " VALUES (1, 1, 1, 'customer', 'as it was', '{a}', 3)");
+  value("INSERT INTO accounts (id, company_id) VALUES (77, 1)");
+  value("INSERT INTO account_notes (account_id, company_id, note) VALUES (77, 1, 'door code')");
+
+  sql::migrate(conn, sql::embedded_migrations());
+  EXPECT_EQ(value("SELECT change || ' ' || revision || ' ' || (after ->> 'subject') || ' ' || (after -> 'tags')::text"
+                  " FROM note_history WHERE note_id = 1"),
+            "recorded 3 as it was [\"a\"]");
+  EXPECT_EQ(value("SELECT change || ' ' || note_after FROM account_note_history WHERE account_id = 77"),
+            "recorded door code");
+
+  // Changed since, and brought back to what it was at the upgrade, with the
+  // service's own restore statement.
+  value("UPDATE notes SET subject = 'changed', tags = NULL, revision = 4 WHERE id = 1");
+  value("SELECT set_config('notes.restoring', '3', false)");
+  std::vector<const char*> restore = {"1", "1", "1", "owner", nullptr, "3"};
+  EXPECT_EQ(value(sql::statement_text(sql::Statement::note_restore).sql, restore), "1");
+  EXPECT_EQ(value("SELECT subject || ' ' || tags::text || ' ' || revision FROM notes WHERE id = 1"),
+            "as it was {a} 5");
+  EXPECT_EQ(value("SELECT change || ' ' || restored_from FROM note_history WHERE note_id = 1 ORDER BY id DESC LIMIT 1"),
+            "restored 3");
+  PQfinish(conn);
+  run_sql("DROP DATABASE notes_upgrade WITH (FORCE)");
 }
 
 }  // namespace notes::test

@@ -77,4 +77,11 @@ std::string database_fingerprint_query() {
   return sql;
 }
 
+std::string database_url_named(const std::string& name) {
+  std::string url = stack_value("NOTES_DATABASE_URL");
+  auto slash = url.find('/', url.find("://") + 3);
+  auto query = url.find('?', slash);
+  return url.substr(0, slash + 1) + name + (query == std::string::npos ? "" : url.substr(query));
+}
+
 }  // namespace notes::test

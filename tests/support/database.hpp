@@ -18,4 +18,8 @@ std::string database_fingerprint();
 // that sees its own uncommitted changes).
 std::string database_fingerprint_query();
 
+// The stack's database URL with another database name, for a test that
+// needs a database of its own.
+std::string database_url_named(const std::string& name);
+
 }  // namespace notes::test
