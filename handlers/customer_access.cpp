@@ -19,14 +19,20 @@ std::vector<int64_t> note_ids(const sql::Result& notes, int first_row, int base)
   return ids;
 }
 
+// Whether `caller` reading a note is recorded: when it is confidential and
+// not the caller's own (`author` NULL: deleted, its author unknown).
+bool read_is_recorded(const sql::Result& rows, int row, int confidential, int author, int64_t caller) {
+  return rows.boolean(row, confidential) && (rows.is_null(row, author) || rows.int64(row, author) != caller);
+}
+
 // The notes of rows [first_row, rows()) of `notes` (NOTES_FULL_NOTE_COLUMNS
-// at `base`) that are confidential and not `caller`'s own.
+// at `base`) whose reading by `caller` is recorded.
 std::vector<int64_t> confidential_of_others(const sql::Result& notes, int first_row, int base, int64_t caller) {
   namespace nc = sql::note_column;
   const int note = base + sql::full_note::note;
   std::vector<int64_t> ids;
   for (int row = first_row; row < notes.rows(); ++row) {
-    if (notes.boolean(row, note + nc::confidential) && notes.int64(row, note + nc::user_id) != caller) {
+    if (read_is_recorded(notes, row, note + nc::confidential, note + nc::user_id, caller)) {
       ids.push_back(notes.int64(row, note + nc::id));
     }
   }
@@ -94,15 +100,9 @@ Response one_notes_list(const Request& request, HandlerContext& context, OneNote
   if (result.rows() == 0) throw ApiError::not_found("No such note.");
   // After the total: whether the note is confidential, and its author
   // (NULL once it is deleted).
-  bool confidential = result.boolean(0, 1);
-  if (confidential && (result.is_null(0, 2) || result.int64(0, 2) != context.caller.user_id)) {
-    record_confidential_reads(context, {note_id}, via);
-  }
+  if (read_is_recorded(result, 0, 1, 2, context.caller.user_id)) record_confidential_reads(context, {note_id}, via);
   constexpr int kRowsBase = 3;
-  Response response =
-      result.is_null(0, kRowsBase) ? Response::no_content() : Response::json(200, to_json(result, kRowsBase));
-  set_pagination(response, page, ListTotal{result.int64(0, 0), false});
-  return response;
+  return exact_page_answer(result, kRowsBase, to_json, page, result.int64(0, 0));
 }
 
 }  // namespace notes::customer_access

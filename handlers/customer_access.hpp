@@ -11,6 +11,7 @@
 #include "http/response.hpp"
 #include "handlers/error_envelope.hpp"
 #include "handlers/handler_context.hpp"
+#include "handlers/list_query.hpp"
 #include "handlers/note_json.hpp"
 #include "sql/connection.hpp"
 #include "sql/queries.hpp"
@@ -56,7 +57,6 @@ Response note_page_answer(HandlerContext& context, std::string_view via, const s
 // counted exactly: it is read from one note's index. The statement's row
 // starts with the total, whether the note is confidential and its author.
 using OneNotesList = sql::Query (*)(int64_t note_id, const sql::Caller& caller, sql::Window window);
-using RowsJson = std::string (*)(const sql::Result& rows, int base);
 Response one_notes_list(const Request& request, HandlerContext& context, OneNotesList statement, RowsJson to_json,
                         std::string_view via);
 

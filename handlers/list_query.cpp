@@ -150,4 +150,10 @@ void set_pagination(Response& response, const Paging& paging, ListTotal total, s
   response.header("X-Pagination", std::move(json));
 }
 
+Response exact_page_answer(const sql::Result& rows, int base, RowsJson to_json, const Paging& paging, int64_t total) {
+  Response response = rows.is_null(0, base) ? Response::no_content() : Response::json(200, to_json(rows, base));
+  set_pagination(response, paging, ListTotal{total, false});
+  return response;
+}
+
 }  // namespace notes

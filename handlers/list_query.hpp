@@ -10,6 +10,7 @@
 #include "handlers/error_envelope.hpp"
 #include "sql/note_fields.hpp"
 #include "sql/queries.hpp"
+#include "sql/result.hpp"
 
 namespace notes {
 
@@ -86,6 +87,13 @@ ListTotal list_total(const Paging& paging, int64_t counted, int rows_on_page, bo
 // The paging JSON of a page of a list of `total` items, with
 // `more_members` ("\"next_cursor\":...") added when not empty.
 std::string pagination_json(const Paging& paging, ListTotal total, std::string_view more_members = {});
+
+// The page of an exactly counted list of `total` items whose rows start at
+// column `base` of `rows`: 204 when it is empty (that column of its first
+// row is NULL), else 200 with `to_json` of its rows; the paging JSON in
+// either case.
+using RowsJson = std::string (*)(const sql::Result& rows, int base);
+Response exact_page_answer(const sql::Result& rows, int base, RowsJson to_json, const Paging& paging, int64_t total);
 
 // That JSON under `Pagination` (what clients of the original read) and
 // `X-Pagination`.

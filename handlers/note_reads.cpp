@@ -11,15 +11,11 @@ Response list(const Request& request, HandlerContext& context) {
   if (context.caller.role != "owner") throw ApiError::forbidden("Only owners may see who read a note.");
   Paging page = requested_page(request);
   const auto& result =
-      checked(context.db.execute(sql::query::note_reads_list(note_id, context.sql_caller(), page.window())));
+      checked(context.db.execute(sql::query::note_reads_list(note_id, context.caller.company_id, page.window())));
   if (result.rows() == 0) throw ApiError::not_found("No such note.");
   constexpr int kReadsBase = 1;  // after the total
-  Response response = result.is_null(0, kReadsBase)
-                          ? Response::no_content()
-                          : Response::json(200, history_json::note_reads(result, kReadsBase));
   // One note's reads are counted exactly: they are read from one note's index.
-  set_pagination(response, page, ListTotal{result.int64(0, 0), false});
-  return response;
+  return exact_page_answer(result, kReadsBase, history_json::note_reads, page, result.int64(0, 0));
 }
 
 }  // namespace notes::note_reads

@@ -232,8 +232,8 @@ Query note_reads_record(const std::vector<int64_t>& note_ids, int64_t company_id
   return {Statement::note_reads_record, std::move(params)};
 }
 
-Query note_reads_list(int64_t note_id, const Caller& caller, Window window) {
-  Params params = acting_for(note_id, caller);
+Query note_reads_list(int64_t note_id, int64_t company_id, Window window) {
+  Params params = of_company(note_id, company_id);
   add_window(params, window);
   return {Statement::note_reads_list, std::move(params)};
 }

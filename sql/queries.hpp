@@ -97,7 +97,8 @@ Query note_history_list(int64_t note_id, const Caller& caller, Window window);
 Query account_note_history_list(int64_t account_id, const Caller& caller, Window window);
 // Reads of confidential notes (docs/api.md, "Who read a confidential note").
 Query note_reads_record(const std::vector<int64_t>& note_ids, int64_t company_id, std::string_view via);
-Query note_reads_list(int64_t note_id, const Caller& caller, Window window);
+// Owners only: the caller checks the role.
+Query note_reads_list(int64_t note_id, int64_t company_id, Window window);
 
 Query idempotency_expire(int64_t user_id, std::string_view key);
 Query idempotency_claim(int64_t user_id, int64_t company_id, std::string_view key, std::string_view request_sha256);

@@ -53,7 +53,7 @@ TEST(Queries, EveryFunctionBindsWhatItsStatementNumbers) {
       query::note_history_list(1, caller, {25, 0}),
       query::account_note_history_list(1, caller, {25, 0}),
       query::note_reads_record({1, 2}, 7, "list"),
-      query::note_reads_list(1, caller, {25, 0}),
+      query::note_reads_list(1, 7, {25, 0}),
       query::idempotency_expire(11, "k"),
       query::idempotency_claim(11, 7, "k", "hash"),
       query::idempotency_find(11, "k"),
