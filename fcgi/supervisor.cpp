@@ -81,6 +81,7 @@ Supervisor::Supervisor(ServiceConfig config, ListenSocket socket,
                        std::function<std::optional<ServiceConfig>()> reload_config, metrics::ServiceMetrics& metrics)
     : config_(std::move(config)),
       socket_(std::move(socket)),
+      change_listeners_(std::max(1u, config_.workers / 2)),
       reload_config_(std::move(reload_config)),
       metrics_(metrics) {}
 
@@ -93,7 +94,7 @@ pid_t Supervisor::fork_worker(int* ready_fd) {
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     if (ready_fd) close(pipe_fds[0]);
-    run_worker(config_, socket_.fd, handoff_, ready_fd ? pipe_fds[1] : -1, metrics_);
+    run_worker(config_, socket_.fd, handoff_, change_listeners_, ready_fd ? pipe_fds[1] : -1, metrics_);
   }
   if (ready_fd) {
     close(pipe_fds[1]);
@@ -120,6 +121,7 @@ void Supervisor::reap() {
   int status = 0;
   pid_t pid;
   while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+    change_listeners_.forget(pid);  // a worker that died while its feed reader waited
     if (retiring_.erase(pid) > 0) continue;  // a replaced worker finished
     log_exit(pid, status);
     for (Slot& slot : slots_) {

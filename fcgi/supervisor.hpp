@@ -9,6 +9,7 @@
 
 #include "fcgi/config.hpp"
 #include "fcgi/connection_handoff.hpp"
+#include "sql/change_listeners.hpp"
 #include "fcgi/listen_socket.hpp"
 #include "metrics/service_metrics.hpp"
 
@@ -62,6 +63,10 @@ class Supervisor {
   ServiceConfig config_;
   ListenSocket socket_;
   ConnectionHandoff handoff_;  // made before the first fork, shared by every worker
+  // Made before the first fork, shared by every worker: half of the
+  // workers at most may wait for a feed reader (docs/api.md, "Change
+  // feed"), so that the others answer everyone else.
+  sql::ChangeListeners change_listeners_;
   std::function<std::optional<ServiceConfig>()> reload_config_;
   metrics::ServiceMetrics& metrics_;
   std::vector<Slot> slots_;

@@ -67,6 +67,17 @@ void notice_pending_stop() {
   }
 }
 
+// Whether a stop signal waits (blocked while a request runs): a feed
+// reader's long wait ends early for it.
+bool stop_is_pending() {
+  sigset_t pending;
+  sigpending(&pending);
+  for (int signal : kStopSignals) {
+    if (sigismember(&pending, signal)) return true;
+  }
+  return stop_requested != kRunning;
+}
+
 // What the worker's connection has counted so far, in the metrics' terms.
 metrics::DatabaseCounts database_counts(const sql::Connection& db) {
   using sql::Failure;
@@ -76,13 +87,14 @@ metrics::DatabaseCounts database_counts(const sql::Connection& db) {
 
 }  // namespace
 
-void run_worker(const ServiceConfig& config, int listen_fd, const ConnectionHandoff& handoff, int ready_fd,
-                metrics::ServiceMetrics& metrics) {
+void run_worker(const ServiceConfig& config, int listen_fd, const ConnectionHandoff& handoff,
+                const sql::ChangeListeners& change_listeners, int ready_fd, metrics::ServiceMetrics& metrics) {
   prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the supervisor
   sigset_t waiting_mask = install_signal_handlers();
   FCGX_Init();
 
   sql::Connection db(config.database);
+  db.announce_changes_while_listened(&change_listeners);
   // Connect now. If the database is down, requests get a quick 503 until it
   // is back. The supervisor, which waits for this worker at start and on a
   // reload, hears what it found (the reports of fcgi/worker.hpp).
@@ -97,7 +109,8 @@ void run_worker(const ServiceConfig& config, int listen_fd, const ConnectionHand
   }
 
   TokenRevocations token_revocations;
-  const WorkerServices services{&metrics, &config.token_keys, &token_revocations};
+  const WorkerServices services{&metrics, &config.token_keys, &token_revocations, &change_listeners,
+                                stop_is_pending};
   ConnectionSet connections(listen_fd, &handoff);
   // Reads the request waiting on `fcgi`'s connection, answers it, counts it;
   // forgets the connection once closed (by nginx, or after its answer).

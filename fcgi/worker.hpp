@@ -3,6 +3,7 @@
 
 #include "fcgi/config.hpp"
 #include "fcgi/connection_handoff.hpp"
+#include "sql/change_listeners.hpp"
 #include "metrics/service_metrics.hpp"
 
 namespace notes {
@@ -21,10 +22,11 @@ inline constexpr int kRetireSignal = SIGUSR2;
 // PostgreSQL connection (after the fork), writes its report to `ready_fd`
 // (-1: none wanted), then
 // answers FastCGI requests one at a time from connections it takes from
-// `listen_fd` or from `handoff` (shared with every other worker, as is
-// `metrics`, where each request is counted). A request already begun is
+// `listen_fd` or from `handoff` (shared with every other worker, as are
+// `metrics`, where each request is counted, and `change_listeners`). A request already begun is
 // always finished before the worker exits. Never returns.
 [[noreturn]] void run_worker(const ServiceConfig& config, int listen_fd, const ConnectionHandoff& handoff,
-                             int ready_fd, metrics::ServiceMetrics& metrics);
+                             const sql::ChangeListeners& change_listeners, int ready_fd,
+                             metrics::ServiceMetrics& metrics);
 
 }  // namespace notes

@@ -1,5 +1,6 @@
 #include "handlers/customer_access.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "handlers/etag.hpp"
@@ -11,11 +12,16 @@ namespace {
 
 // The ids of the notes in rows [first_row, rows()) whose
 // NOTES_FULL_NOTE_COLUMNS start at column `base`.
+// A row whose note is NULL (a feed's tombstone) is skipped; each note is
+// named once.
 std::vector<int64_t> note_ids(const sql::Result& notes, int first_row, int base) {
+  const int id = base + sql::full_note::note + sql::note_column::id;
   std::vector<int64_t> ids;
   for (int row = first_row; row < notes.rows(); ++row) {
-    ids.push_back(notes.int64(row, base + sql::full_note::note + sql::note_column::id));
+    if (!notes.is_null(row, id)) ids.push_back(notes.int64(row, id));
   }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   return ids;
 }
 
@@ -32,10 +38,13 @@ std::vector<int64_t> confidential_of_others(const sql::Result& notes, int first_
   const int note = base + sql::full_note::note;
   std::vector<int64_t> ids;
   for (int row = first_row; row < notes.rows(); ++row) {
-    if (read_is_recorded(notes, row, note + nc::confidential, note + nc::user_id, caller)) {
+    if (!notes.is_null(row, note + nc::id) &&
+        read_is_recorded(notes, row, note + nc::confidential, note + nc::user_id, caller)) {
       ids.push_back(notes.int64(row, note + nc::id));
     }
   }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   return ids;
 }
 
@@ -72,15 +81,19 @@ note_json::NoteParts note_parts(const std::vector<sql::Result>& results) {
   return {&results[results.size() - 2], &results[results.size() - 1]};
 }
 
-Response note_page_answer(HandlerContext& context, std::string_view via, const sql::Result& page, int base) {
+std::vector<sql::Result> page_parts(HandlerContext& context, std::string_view via, const sql::Result& page,
+                                    int base) {
   int64_t company_id = context.caller.company_id;
   std::vector<sql::Query> queries = with_note_parts({}, note_ids(page, 0, base), company_id);
   // The page's confidential notes of others are recorded in the same
   // round trip and transaction as their parts are read.
   auto audited = confidential_of_others(page, 0, base, context.caller.user_id);
   if (!audited.empty()) queries.insert(queries.begin(), sql::query::note_reads_record(audited, company_id, via));
-  auto results = context.db.execute_pipeline(queries);
-  for (const auto& result : results) checked(result);
+  return checked(context.db.execute_pipeline(queries));
+}
+
+Response note_page_answer(HandlerContext& context, std::string_view via, const sql::Result& page, int base) {
+  auto results = page_parts(context, via, page, base);
   return Response::json(200, note_json::note_array(page, 0, base, note_parts(results)));
 }
 

@@ -47,6 +47,12 @@ note_json::NoteParts note_parts(const std::vector<sql::Result>& results);
 // answer whose reads could not be recorded is a 503 instead.
 void record_confidential_reads(HandlerContext& context, const std::vector<int64_t>& note_ids, std::string_view via);
 
+// The assignees and messages (a with_note_parts() pipeline's results) of
+// the notes of `page` whose NOTES_FULL_NOTE_COLUMNS start at column `base`
+// (rows without a note skipped), read in one round trip that also records
+// which of them are confidential notes of others, as `via`.
+std::vector<sql::Result> page_parts(HandlerContext& context, std::string_view via, const sql::Result& page, int base);
+
 // 200 and the Note[] of every row of `page` (NOTES_FULL_NOTE_COLUMNS at
 // column `base`), their assignees and messages read in one more round trip.
 Response note_page_answer(HandlerContext& context, std::string_view via, const sql::Result& page, int base);

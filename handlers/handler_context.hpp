@@ -6,6 +6,7 @@
 #include "http/request.hpp"
 #include "http/response.hpp"
 #include "metrics/service_metrics.hpp"
+#include "sql/change_listeners.hpp"
 #include "sql/connection.hpp"
 
 namespace notes {
@@ -18,6 +19,11 @@ struct WorkerServices {
   // The keys access tokens are signed with; null or empty: token login is off.
   const SigningKeys* token_keys = nullptr;
   TokenRevocations* token_revocations = nullptr;
+  // The places where feed readers wait (handlers/change_feed.hpp); null:
+  // readers never wait.
+  const sql::ChangeListeners* change_listeners = nullptr;
+  // Whether the worker has been asked to stop: a waiting reader is answered.
+  bool (*stop_pending)() = nullptr;
 };
 
 // What a handler gets besides the request.

@@ -5,6 +5,7 @@
 
 #include "handlers/account_notes.hpp"
 #include "handlers/auth.hpp"
+#include "handlers/change_feed.hpp"
 #include "handlers/error_envelope.hpp"
 #include "handlers/handler_context.hpp"
 #include "handlers/customer_notes.hpp"
@@ -76,10 +77,12 @@ Router<Route> build_route_table() {
   router.add("PATCH", "/api/v2/account/{account_id}/note", account_notes_route(account_notes::update));
   router.add("DELETE", "/api/v2/account/{account_id}/note", account_notes_route(account_notes::remove));
   router.add("GET", "/api/v2/account/{account_id}/note/history", account_notes_route(account_notes::history));
+  router.add("GET", "/api/v2/account_notes/changes", account_notes_route(change_feed::account_note_changes));
 
   // The company's queue and one note first: "/api/customers/notes/7" must
   // not read as customer "notes".
   router.add("GET", "/api/customers/notes", customer_notes_route(work_queue::list));
+  router.add("GET", "/api/customers/notes/changes", customer_notes_route(change_feed::note_changes));
   router.add("GET", "/api/customers/notes/{note_id}", customer_notes_route(customer_notes::get));
   router.add("PATCH", "/api/customers/notes/{note_id}", customer_notes_route(customer_notes::update));
   router.add("DELETE", "/api/customers/notes/{note_id}", customer_notes_route(customer_notes::remove));

@@ -1,6 +1,9 @@
 #include "sql/connection.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <string>
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
@@ -220,7 +223,7 @@ bool Connection::simple(const char* command) {
 bool Connection::begin() {
   if (!ensure_ready() || !simple("BEGIN")) return false;
   in_transaction_ = true;
-  if (actor_ && !run_once(query::actor_set(*actor_)).ok()) {
+  if (actor_ && !run_once(actor_step()).ok()) {
     rollback();
     return false;
   }
@@ -240,6 +243,49 @@ bool Connection::commit() {
 void Connection::rollback() {
   in_transaction_ = false;
   simple("ROLLBACK");
+}
+
+bool Connection::listen(const char* channel) {
+  if (!ensure_ready()) return false;
+  char* quoted = PQescapeIdentifier(conn_, channel, std::strlen(channel));
+  if (quoted == nullptr) return false;
+  bool ok = simple((std::string("LISTEN ") + quoted).c_str());
+  PQfreemem(quoted);
+  return ok;
+}
+
+bool Connection::unlisten_all() {
+  bool ok = simple("UNLISTEN *");
+  // Whatever arrived before the UNLISTEN took effect is read with its
+  // answer; none comes after it.
+  drain_notifications({});
+  return ok;
+}
+
+bool Connection::drain_notifications(std::string_view payload) {
+  bool found = false;
+  while (PGnotify* notice = conn_ ? PQnotifies(conn_) : nullptr) {
+    if (!payload.empty() && payload == notice->extra) found = true;
+    PQfreemem(notice);
+  }
+  return found;
+}
+
+bool Connection::await_notification(std::string_view payload, std::chrono::steady_clock::time_point deadline) {
+  using namespace std::chrono;
+  while (conn_) {
+    if (drain_notifications(payload)) return true;
+    auto left = duration_cast<milliseconds>(deadline - steady_clock::now()).count();
+    if (left <= 0) return false;
+    pollfd socket{PQsocket(conn_), POLLIN, 0};
+    int ready = poll(&socket, 1, static_cast<int>(left));
+    if (ready < 0 && errno != EINTR) return false;
+    if (ready > 0 && PQconsumeInput(conn_) != 1) {
+      lost_ = true;
+      drop();
+    }
+  }
+  return false;
 }
 
 Result Connection::execute(const Query& query) {
@@ -329,7 +375,7 @@ std::vector<Result> Connection::pipeline_once(const std::vector<Query>& queries)
   std::vector<PipelineStep> steps;
   std::optional<Query> actor_step;
   if (tells_actor(writes)) {
-    actor_step = query::actor_set(*actor_);
+    actor_step = this->actor_step();
     steps.push_back({statement_text(Statement::actor_set).name, nullptr, &actor_step->params, ResultFormat::text});
   }
   for (const Query& query : queries) {

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "sql/change_listeners.hpp"
 #include "sql/queries.hpp"
 #include "sql/result.hpp"
 #include "sql/settings.hpp"
@@ -55,6 +56,19 @@ class Connection {
   // trip, so that the history triggers record who made the change
   // (sql/migrations/008_history.sql).
   void act_for(std::optional<Actor> actor) { actor_ = std::move(actor); }
+
+  // Writes that tell the actor also tell whether to announce their changes
+  // to feed readers (sql/migrations/010_change_feed.sql): only while one of
+  // `listeners` waits. Without listeners, always.
+  void announce_changes_while_listened(const ChangeListeners* listeners) { listeners_ = listeners; }
+
+  // Listening for notifications on `channel` (LISTEN), and no longer on
+  // any (UNLISTEN *); false when the connection failed.
+  bool listen(const char* channel);
+  bool unlisten_all();
+  // Waits until a notification whose payload is `payload` arrives or
+  // `deadline` passes; true when one arrived. Others are dropped.
+  bool await_notification(std::string_view payload, std::chrono::steady_clock::time_point deadline);
 
   // An explicit transaction spanning several statements. While it is open,
   // the statements run inside it; commit() reports whether it committed.
@@ -124,6 +138,12 @@ class Connection {
   bool schema_unchecked_logged_ = false;
   bool in_transaction_ = false;  // begin() ran: ensure_ready() must not roll it back
   std::optional<Actor> actor_;
+  const ChangeListeners* listeners_ = nullptr;
+  Query actor_step() const {
+    return query::actor_set(*actor_, listeners_ == nullptr || listeners_->anyone_listening());
+  }
+  // Drops the notifications libpq has read; true when one had `payload`.
+  bool drain_notifications(std::string_view payload);
   bool simple(const char* command);
 };
 

@@ -87,10 +87,10 @@ Params users_key(int64_t user_id, std::string_view key) {
 
 Query ready_check() { return {Statement::ready_check, {}}; }
 
-Query actor_set(const Actor& actor) {
+Query actor_set(const Actor& actor, bool announce) {
   Params params;
   params.add(actor.user_id).add(std::string_view(actor.credential))
-      .add(std::string_view(actor.request_id));
+      .add(std::string_view(actor.request_id)).add(std::string_view(announce ? "on" : "off"));
   return {Statement::actor_set, std::move(params)};
 }
 
@@ -236,6 +236,23 @@ Query note_reads_list(int64_t note_id, int64_t company_id, Window window) {
   Params params = of_company(note_id, company_id);
   add_window(params, window);
   return {Statement::note_reads_list, std::move(params)};
+}
+
+namespace {
+Query feed(Statement statement, const Caller& caller, const FeedPosition& after, int limit) {
+  Params params;
+  params.add(caller.company_id).add(caller.user_id).add(std::string_view(caller.role))
+      .add(std::string_view(after.transaction)).add(after.id).add(static_cast<int64_t>(limit));
+  return {statement, std::move(params)};
+}
+}  // namespace
+
+Query note_changes(const Caller& caller, const FeedPosition& after, int limit) {
+  return feed(Statement::note_changes, caller, after, limit);
+}
+
+Query account_note_changes(const Caller& caller, const FeedPosition& after, int limit) {
+  return feed(Statement::account_note_changes, caller, after, limit);
 }
 
 Query idempotency_expire(int64_t user_id, std::string_view key) {

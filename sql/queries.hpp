@@ -50,6 +50,13 @@ struct Actor {
   std::string request_id;
 };
 
+// A place in a change feed: after the history entry `id` of transaction
+// `transaction` (a PostgreSQL xid8, as text). The start: {"0", 0}.
+struct FeedPosition {
+  std::string transaction = "0";
+  int64_t id = 0;
+};
+
 // One page of a list: at most `limit` rows, from row `offset`.
 struct Window {
   int limit = 0;
@@ -63,7 +70,8 @@ namespace query {
 
 Query ready_check();
 // Tells the transaction whom its writes act for (Connection::act_for).
-Query actor_set(const Actor& actor);
+// `announce`: whether its changes are announced to feed readers.
+Query actor_set(const Actor& actor, bool announce);
 Query auth_by_key_hash(std::string_view key_sha256);
 
 Query account_note_get(int64_t account_id, const Caller& caller);
@@ -99,6 +107,10 @@ Query account_note_history_list(int64_t account_id, const Caller& caller, Window
 Query note_reads_record(const std::vector<int64_t>& note_ids, int64_t company_id, std::string_view via);
 // Owners only: the caller checks the role.
 Query note_reads_list(int64_t note_id, int64_t company_id, Window window);
+// The change feeds (docs/api.md, "Change feed"): up to `limit` changes
+// after `after`.
+Query note_changes(const Caller& caller, const FeedPosition& after, int limit);
+Query account_note_changes(const Caller& caller, const FeedPosition& after, int limit);
 
 Query idempotency_expire(int64_t user_id, std::string_view key);
 Query idempotency_claim(int64_t user_id, int64_t company_id, std::string_view key, std::string_view request_sha256);

@@ -68,11 +68,14 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
 
     // $1 user id, $2 credential, $3 request id: whom the transaction's
     // writes act for, read by the history triggers
-    // (sql/migrations/008_history.sql). Local to the transaction.
+    // (sql/migrations/008_history.sql); $4 'on' or 'off': whether its
+    // changes are announced to feed readers (010_change_feed.sql). Local to
+    // the transaction.
     {Statement::actor_set, "actor_set", Access::read,
      "SELECT set_config('notes.actor_user_id', $1::text, true),"
      "       set_config('notes.actor_credential', $2::text, true),"
-     "       set_config('notes.request_id', $3::text, true)"},
+     "       set_config('notes.request_id', $3::text, true),"
+     "       set_config('notes.announce', $4::text, true)"},
 
     // $1 SHA-256 of the presented key (binary). One row for a live key of an
     // active user: id, company, role, now and the key's expiry (NULL when it
@@ -439,6 +442,42 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
      " FROM target t LEFT JOIN LATERAL (SELECT * FROM note_reads WHERE note_id = t.id"
      "                                  ORDER BY id DESC LIMIT $3::int OFFSET $4::bigint) r ON true"
      " ORDER BY r.id DESC"},
+
+    // The change feeds (docs/api.md, "Change feed"): $1 company, $2 caller,
+    // $3 role, after position ($4 transaction, $5 history id), $6 limit.
+    // History in the order of the transactions that wrote it, only of
+    // those older than every transaction still running: one still running
+    // may yet commit history of a lower transaction id, and a reader that
+    // went past it would never see it. What the page names is read as it
+    // is now.
+#define NOTES_FEED_PAGE(history)                                                                \
+  "(SELECT * FROM " history                                                                      \
+  "  WHERE company_id = $1::bigint AND (written_by_xact, id) > ($4::xid8, $5::bigint)"           \
+  "    AND written_by_xact < pg_snapshot_xmin(pg_current_snapshot())"                            \
+  "  ORDER BY written_by_xact, id LIMIT $6::int) h"
+
+    // Rows: transaction, id, note id, change, revision, changed_at, then
+    // NOTES_FULL_NOTE_COLUMNS of the note if the caller may see it now
+    // (NULL: deleted, or confidential to the caller).
+    {Statement::note_changes, "note_changes", Access::read,
+     "SELECT h.written_by_xact::text, h.id, h.note_id, h.change, h.revision, h.changed_at, "
+     NOTES_FULL_NOTE_COLUMNS
+     " FROM " NOTES_FEED_PAGE("note_history")
+     " LEFT JOIN (notes n" NOTES_NOTE_PEOPLE ")"
+     "   ON n.id = h.note_id AND n.company_id = $1::bigint AND " NOTES_VISIBLE("n", "$2", "$3")
+     " ORDER BY h.written_by_xact, h.id"},
+
+    // Rows: transaction, id, account id, change, changed_at, then the
+    // account's live note if the caller may read it now (NULL: removed, or
+    // no grant).
+    {Statement::account_note_changes, "account_note_changes", Access::read,
+     "SELECT h.written_by_xact::text, h.id, h.account_id, h.change, h.changed_at, live.note"
+     " FROM " NOTES_FEED_PAGE("account_note_history")
+     " LEFT JOIN LATERAL (SELECT n.note FROM account_notes n"
+     "                    WHERE n.account_id = h.account_id AND n.company_id = $1::bigint AND NOT n.removed"
+     "                      AND ($3::text = 'owner' OR EXISTS (SELECT 1 FROM account_grants g"
+     "                           WHERE g.account_id = h.account_id AND g.user_id = $2::bigint))) live ON true"
+     " ORDER BY h.written_by_xact, h.id"},
 
     // $1 user, $2 key: forget that key's answer if it is older than the
     // keys' lifetime (24 hours), and with it up to 10 other expired answers

@@ -36,6 +36,8 @@ enum class Statement {
   account_note_history_list,
   note_reads_record,
   note_reads_list,
+  note_changes,
+  account_note_changes,
   idempotency_expire,
   idempotency_claim,
   idempotency_find,

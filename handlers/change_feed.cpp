@@ -1,0 +1,236 @@
+#include "handlers/change_feed.hpp"
+
+#include <charconv>
+#include <cstdint>
+
+#include "handlers/customer_access.hpp"
+#include "handlers/json_cells.hpp"
+#include "handlers/list_query.hpp"
+#include "handlers/note_json.hpp"
+#include "http/query_string.hpp"
+#include "sql/change_listeners.hpp"
+#include "sql/note_columns.hpp"
+
+namespace notes::change_feed {
+namespace {
+
+using namespace json_cells;
+
+// The channel changes are announced on (sql/migrations/010_change_feed.sql).
+constexpr const char* kChannel = "notes_changes";
+// A page stops growing past this many bytes of JSON (a Note may take up to
+// 1 MiB); its cursor then names the last change it holds.
+constexpr std::size_t kMaxPageBytes = 4u << 20;
+
+// What a feed request asks (docs/api.md, "Change feed").
+struct FeedRequest {
+  sql::FeedPosition after;
+  int limit = kDefaultLimit;
+  std::chrono::seconds wait{0};
+};
+
+std::optional<int64_t> whole_number(std::string_view text, int64_t low, int64_t high) {
+  int64_t number = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size() || number < low || number > high) {
+    return std::nullopt;
+  }
+  return number;
+}
+
+FeedRequest feed_request(const Request& request) {
+  auto query = parse_query_string(request.query_string());
+  if (!query) throw ApiError::bad_request("The query string is not valid.");
+  FeedRequest asked;
+  std::vector<std::string> seen;
+  for (const auto& [name, value] : *query) {
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
+      throw bad_query_parameter(name, "is given more than once");
+    }
+    seen.push_back(name);
+    if (name == "since") {
+      auto position = parse_cursor(value);
+      if (!position) throw bad_query_parameter(name, "must be a cursor this feed answered");
+      asked.after = *position;
+    } else if (name == "limit") {
+      auto limit = whole_number(value, 1, kMaxLimit);
+      if (!limit) throw bad_query_parameter(name, "must be a whole number from 1 to " + std::to_string(kMaxLimit));
+      asked.limit = static_cast<int>(*limit);
+    } else if (name == "wait") {
+      auto wait = whole_number(value, 0, kMaxWaitSeconds);
+      if (!wait) throw bad_query_parameter(name, "must be a whole number of seconds from 0 to " +
+                                                     std::to_string(kMaxWaitSeconds));
+      asked.wait = std::chrono::seconds(*wait);
+    } else {
+      throw bad_query_parameter(name, "is not known to this route");
+    }
+  }
+  return asked;
+}
+
+// Listens for announcements while it lives.
+class Listening {
+ public:
+  explicit Listening(sql::Connection& db) : db_(db), listening_(db.listen(kChannel)) {}
+  ~Listening() {
+    if (listening_) db_.unlisten_all();
+  }
+  Listening(const Listening&) = delete;
+  Listening& operator=(const Listening&) = delete;
+  explicit operator bool() const { return listening_; }
+
+ private:
+  sql::Connection& db_;
+  bool listening_;
+};
+
+using FeedStatement = sql::Query (*)(const sql::Caller&, const sql::FeedPosition&, int);
+
+// The changes after the asked position; when there are none and the reader
+// would wait, the first that come within `wait`. A reader waits only in a
+// free place of the shared ChangeListeners: with every place held (each
+// one a worker answering nothing else), it is answered at once.
+sql::Result changes(HandlerContext& context, FeedStatement statement, const FeedRequest& asked) {
+  auto read = [&] { return checked(context.db.execute(statement(context.sql_caller(), asked.after, asked.limit))); };
+  sql::Result page = read();
+  if (page.rows() > 0 || asked.wait.count() == 0) return page;
+  sql::ListeningPlace place(context.services.change_listeners);
+  if (!place) return page;
+  Listening listening(context.db);
+  if (!listening) return page;
+  using Clock = std::chrono::steady_clock;
+  auto deadline = Clock::now() + asked.wait;
+  std::string company = std::to_string(context.caller.company_id);
+  // Read again once listening: a change committed before is announced to
+  // no one.
+  for (page = read(); page.rows() == 0; page = read()) {
+    auto now = Clock::now();
+    if (now >= deadline || (context.services.stop_pending && context.services.stop_pending())) break;
+    context.db.await_notification(company, std::min(deadline, now + kLookAgainEvery));
+  }
+  return page;
+}
+
+// The columns both feeds' rows start with (sql/statements.cpp,
+// NOTES_FEED_PAGE).
+enum : int { kTransaction, kHistoryId, kSubjectId, kChange };
+
+sql::FeedPosition position_of(const sql::Result& page, int row) {
+  return {std::string(page.text(row, kTransaction)), page.int64(row, kHistoryId)};
+}
+
+// {"changes": [...], "next": cursor}, the items written by `write_item`
+// (which answers whether the item shows what changed), up to
+// kMaxPageBytes; `envelope_start` opens the object.
+template <class WriteItem>
+std::string feed_json(const sql::Result& page, const FeedRequest& asked, const char* envelope_start,
+                      WriteItem write_item) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter out(buffer);
+  sql::FeedPosition next = asked.after;
+  buffer.Put('{');
+  for (const char* c = envelope_start; *c; ++c) buffer.Put(*c);
+  buffer.Put('[');
+  for (int row = 0; row < page.rows(); ++row) {
+    if (row > 0) {
+      if (buffer.GetSize() > kMaxPageBytes) break;
+      buffer.Put(',');
+    }
+    out.Reset(buffer);
+    next = position_of(page, row);
+    out.StartObject();
+    key(out, "cursor");
+    std::string cursor = cursor_text(next);
+    out.String(cursor.data(), static_cast<rapidjson::SizeType>(cursor.size()));
+    write_item(out, row);
+    out.EndObject();
+  }
+  std::string body(buffer.GetString(), buffer.GetSize());
+  body += "],\"next\":\"" + cursor_text(next) + "\"}";
+  return body;
+}
+
+}  // namespace
+
+std::string cursor_text(const sql::FeedPosition& position) {
+  return position.transaction + "." + std::to_string(position.id);
+}
+
+std::optional<sql::FeedPosition> parse_cursor(std::string_view text) {
+  auto dot = text.find('.');
+  if (dot == std::string_view::npos) return std::nullopt;
+  std::string_view transaction = text.substr(0, dot);
+  uint64_t xact = 0;
+  auto [end, error] = std::from_chars(transaction.data(), transaction.data() + transaction.size(), xact);
+  if (transaction.empty() || error != std::errc() || end != transaction.data() + transaction.size()) {
+    return std::nullopt;
+  }
+  auto id = whole_number(text.substr(dot + 1), 0, INT64_MAX);
+  if (!id) return std::nullopt;
+  return sql::FeedPosition{std::to_string(xact), *id};
+}
+
+Response note_changes(const Request& request, HandlerContext& context) {
+  FeedRequest asked = feed_request(request);
+  sql::Result page = changes(context, sql::query::note_changes, asked);
+  // After the four shared columns: revision, changed_at, then the note.
+  enum : int { kRevision = kChange + 1, kChangedAt, kNote };
+  auto parts = customer_access::page_parts(context, "feed", page, kNote);
+  note_json::NoteParts note_parts = customer_access::note_parts(parts);
+  const int note_id_column = kNote + sql::full_note::note + sql::note_column::id;
+  std::string body = feed_json(page, asked, "\"changes\":", [&](JsonWriter& out, int row) {
+    Cells c(page, row, 0);
+    key(out, "note_id");
+    number_or_null(out, c, kSubjectId);
+    // A note deleted, or no longer visible to the caller, is a tombstone:
+    // its id and nothing more.
+    bool gone = c.null(note_id_column);
+    key(out, "change");
+    if (gone) {
+      out.String("deleted");
+    } else {
+      string_or_null(out, c, kChange);
+    }
+    if (gone) {
+      key(out, "note");
+      out.Null();
+      return;
+    }
+    key(out, "revision");
+    number_or_null(out, c, kRevision);
+    key(out, "changed_on");
+    timestamp_or_null(out, c, kChangedAt);
+    key(out, "note");
+    std::string note = note_json::note(page, row, kNote, note_parts);
+    out.RawValue(note.data(), note.size(), rapidjson::kObjectType);
+  });
+  return Response::json(200, std::move(body));
+}
+
+Response account_note_changes(const Request& request, HandlerContext& context) {
+  FeedRequest asked = feed_request(request);
+  sql::Result page = changes(context, sql::query::account_note_changes, asked);
+  enum : int { kChangedAt = kChange + 1, kNote };
+  std::string body = feed_json(page, asked, "\"result\":\"success\",\"changes\":", [&](JsonWriter& out, int row) {
+    Cells c(page, row, 0);
+    key(out, "account_id");
+    number_or_null(out, c, kSubjectId);
+    // Removed, or no longer readable by the caller: a tombstone.
+    bool gone = c.null(kNote);
+    key(out, "change");
+    if (gone) {
+      out.String("removed");
+      key(out, "note");
+      out.Null();
+      return;
+    }
+    string_or_null(out, c, kChange);
+    key(out, "changed_at");
+    timestamp_or_null(out, c, kChangedAt);
+    key(out, "note");
+    string_or_null(out, c, kNote);
+  });
+  return Response::json(200, std::move(body));
+}
+
+}  // namespace notes::change_feed

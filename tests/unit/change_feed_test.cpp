@@ -1,0 +1,50 @@
+// The change feed's cursor (handlers/change_feed.hpp) and the shared
+// places where feed readers wait (sql/change_listeners.hpp).
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "handlers/change_feed.hpp"
+#include "sql/change_listeners.hpp"
+
+namespace notes {
+namespace {
+
+TEST(FeedCursor, ReadsBackWhatItWrote) {
+  sql::FeedPosition position{"18446744073709551615", 9223372036854775807};
+  auto read = change_feed::parse_cursor(change_feed::cursor_text(position));
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->transaction, position.transaction);
+  EXPECT_EQ(read->id, position.id);
+  EXPECT_EQ(change_feed::cursor_text({}), "0.0");
+}
+
+TEST(FeedCursor, RefusesWhatItNeverWrites) {
+  for (const char* text : {"", ".", "1", "1.", ".1", "a.1", "1.a", "-1.1", "1.-1", "+1.1", "1.2.3", "1 .2",
+                           "18446744073709551616.1", "1.9223372036854775808", "0x1.1"}) {
+    EXPECT_FALSE(change_feed::parse_cursor(text)) << text;
+  }
+  // Leading zeros name the same transaction, written canonically.
+  EXPECT_EQ(change_feed::parse_cursor("007.5")->transaction, "7");
+}
+
+TEST(ChangeListeners, PlacesAreLimitedAndFreedWhenTheirHolderDies) {
+  sql::ChangeListeners listeners(2);
+  EXPECT_FALSE(listeners.anyone_listening());
+  EXPECT_TRUE(listeners.enter());
+  EXPECT_TRUE(listeners.anyone_listening());
+  // Another process takes the second place and dies holding it.
+  pid_t child = fork();
+  if (child == 0) _exit(listeners.enter() && !listeners.enter() ? 0 : 1);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the child found no free place, or two";
+  EXPECT_FALSE(listeners.enter()) << "more places than made";
+  listeners.forget(child);
+  EXPECT_TRUE(listeners.enter());
+  listeners.leave();
+  EXPECT_FALSE(listeners.anyone_listening()) << "leave() frees every place of the process";
+}
+
+}  // namespace
+}  // namespace notes
