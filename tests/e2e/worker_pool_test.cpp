@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <future>
 #include <memory>
 #include <vector>
 #include <cstdio>
@@ -22,6 +23,7 @@
 #include <sstream>
 #include <thread>
 
+#include "handlers/change_feed.hpp"
 #include "tests/e2e/e2e.hpp"
 #include "tests/support/fastcgi_client.hpp"
 #include "tests/support/notesd_process.hpp"
@@ -199,6 +201,28 @@ TEST(WorkerPool, SigtermStopsEverythingAndCleansUp) {
   for (pid_t worker : workers) EXPECT_NE(kill(worker, 0), 0) << "worker " << worker << " outlived the supervisor";
   EXPECT_FALSE(std::filesystem::exists(notesd.socket_));
   EXPECT_FALSE(std::filesystem::exists(notesd.pid_file_));
+}
+
+// A feed reader waits in a request (docs/api.md, "Change feed"): a stop
+// must not wait for it, nor cut it off unanswered.
+TEST(WorkerPool, AStopAnswersAWaitingFeedReaderWithinASecond) {
+  Notesd notesd;
+  using Clock = std::chrono::steady_clock;
+  auto reader = std::async(std::launch::async, [&] {
+    return notesd.request("GET", "/api/customers/notes/changes?wait=15", caller_params(1, 999999, "owner"));
+  });
+  ASSERT_EQ(reader.wait_for(500ms), std::future_status::timeout) << "the reader did not wait";
+  auto stopped = Clock::now();
+  ASSERT_EQ(kill(notesd.pid_, SIGTERM), 0);
+  FastCgiResponse answer = reader.get();
+  auto took = Clock::now() - stopped;
+  EXPECT_TRUE(status_is(answer, 200)) << answer.output;
+  EXPECT_NE(answer.output.find("\"changes\":[]"), std::string::npos) << answer.output;
+  EXPECT_LT(took, change_feed::kLookAgainEvery + 200ms)
+      << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
+  int status = -1;
+  EXPECT_TRUE(Notesd::wait_until([&] { return waitpid(notesd.pid_, &status, WNOHANG) == notesd.pid_; }, 5s));
+  notesd.pid_ = -1;
 }
 
 TEST(WorkerPool, SigtermUnderLoadCutsNoRequestItAccepted) {

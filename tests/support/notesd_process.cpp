@@ -80,7 +80,10 @@ std::set<pid_t> Notesd::workers_now() const { return child_processes(pid_); }
 
 FastCgiResponse Notesd::request(const std::string& method, const std::string& path, Params extra,
                                 const std::string& body) const {
-  Params params = {{"REQUEST_METHOD", method}, {"DOCUMENT_URI", path}, {"QUERY_STRING", ""},
+  // A path with a query is split as nginx splits it.
+  auto question = path.find('?');
+  std::string query = question == std::string::npos ? "" : path.substr(question + 1);
+  Params params = {{"REQUEST_METHOD", method}, {"DOCUMENT_URI", path.substr(0, question)}, {"QUERY_STRING", query},
                    {"CONTENT_LENGTH", std::to_string(body.size())}};
   params.insert(params.end(), extra.begin(), extra.end());
   return fastcgi_request(socket_, params, body);
