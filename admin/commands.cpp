@@ -236,6 +236,12 @@ const std::vector<Command>& commands() {
       {"grant", "give a user read or modify on an account", grant},
       {"grant list", "list who has which right on which account", grant_list},
       {"revoke", "take a right on an account from a user", revoke},
+      {"webhook add", "add a webhook endpoint to a company; prints its id, then its secret (shown only now)",
+       webhook_add},
+      {"webhook list", "list a company's webhook endpoints", webhook_list},
+      {"webhook deliveries", "an endpoint's newest deliveries, each with its last attempt", webhook_deliveries},
+      {"webhook disable", "stop sending to an endpoint (what is queued waits)", webhook_disable},
+      {"webhook enable", "send to an endpoint again, what was queued first", webhook_enable},
       {"search-language", "show the language notes are searched in, or --set it (re-indexes every note)",
        search_language},
   };

@@ -32,6 +32,14 @@ void key_list(const std::vector<std::string>& args, const DbOpener& db);
 void account_list(const std::vector<std::string>& args, const DbOpener& db);
 void grant_list(const std::vector<std::string>& args, const DbOpener& db);
 
+// Webhooks: admin/webhooks.cpp (add, disable, enable), admin/inspect.cpp
+// (list, deliveries).
+void webhook_add(const std::vector<std::string>& args, const DbOpener& db);
+void webhook_disable(const std::vector<std::string>& args, const DbOpener& db);
+void webhook_enable(const std::vector<std::string>& args, const DbOpener& db);
+void webhook_list(const std::vector<std::string>& args, const DbOpener& db);
+void webhook_deliveries(const std::vector<std::string>& args, const DbOpener& db);
+
 // `user passwd`: admin/user_password.cpp.
 void user_passwd(const std::vector<std::string>& args, const DbOpener& db);
 

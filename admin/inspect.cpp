@@ -155,3 +155,34 @@ void grant_list(const std::vector<std::string>& args, const DbOpener& db) {
 }
 
 }  // namespace notes::admin
+
+namespace notes::admin {
+
+void webhook_list(const std::vector<std::string>& args, const DbOpener& db) {
+  list(args, db, "webhook list --company C [--json]", company_option(),
+       "SELECT w.id, w.url, array_to_string(w.events, ',') AS events, " + iso("w.created_at") + ", " +
+           iso("w.disabled_at") + ", w.disabled_why,"
+       " (SELECT count(*) FROM webhook_deliveries d WHERE d.endpoint_id = w.id"
+       "    AND d.delivered_at IS NULL AND d.given_up_at IS NULL) AS pending"
+       " FROM webhook_endpoints w WHERE w.company_id = $1::bigint ORDER BY w.id",
+       {"company"});
+}
+
+void webhook_deliveries(const std::vector<std::string>& args, const DbOpener& db) {
+  po::options_description options("options");
+  options.add_options()("endpoint", po::value<std::string>()->required(), "endpoint id")(
+      "limit", po::value<std::string>()->default_value("50"), "the newest this many deliveries");
+  // Each delivery with its last attempt; `state` says where it stands.
+  list(args, db, "webhook deliveries --endpoint E [--limit N] [--json]", options,
+       "SELECT d.id, d.event, d.subject, " + iso("d.created_at") + ", d.attempts,"
+       " CASE WHEN d.delivered_at IS NOT NULL THEN 'delivered' WHEN d.given_up_at IS NOT NULL THEN 'given up'"
+       "      ELSE 'pending' END AS state, " + iso("d.next_attempt_at") + ","
+       " a.status AS last_status, a.error AS last_error, a.duration_ms AS last_ms"
+       " FROM webhook_deliveries d"
+       " LEFT JOIN LATERAL (SELECT * FROM webhook_attempts a WHERE a.delivery_id = d.id"
+       "                    ORDER BY a.id DESC LIMIT 1) a ON true"
+       " WHERE d.endpoint_id = $1::bigint ORDER BY d.id DESC LIMIT $2::int",
+       {"endpoint", "limit"});
+}
+
+}  // namespace notes::admin

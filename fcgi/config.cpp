@@ -12,13 +12,21 @@
 #include <thread>
 #include <tuple>
 
+#include "credentials/webhook_secret.hpp"
+
 namespace po = boost::program_options;
 
 namespace notes {
 namespace {
 
+// The webhook options as given, checked after parsing.
+struct WebhookOptions {
+  std::string allow_networks;
+  unsigned timeout_ms = 10000, retry_base_ms = 10000, retry_for_s = 25 * 3600;
+};
+
 po::options_description service_options(ServiceConfig& c, std::string& socket_mode, std::string& log_level,
-                                        std::string& request_log_level) {
+                                        std::string& request_log_level, WebhookOptions& w) {
   po::options_description options("notesd options (also valid in the config file, without --)");
   options.add_options()
       ("database-url", po::value(&c.database.url)->default_value(c.database.url),
@@ -49,6 +57,18 @@ po::options_description service_options(ServiceConfig& c, std::string& socket_mo
       ("token-keys-file", po::value(&c.token_keys_file)->default_value(c.token_keys_file),
        "keys that sign access tokens, one base64 key of at least 32 bytes per line, the signing one first; "
        "readable by notesd, not by others (missing: token login is off)")
+      ("webhook-key-file", po::value(&c.webhooks.key_file)->default_value(c.webhooks.key_file),
+       "the host's webhook key, base64 of at least 32 bytes, from which every endpoint's signing secret is "
+       "derived; readable by notesd and notesctl, not by others (missing: webhooks are off)")
+      ("webhook-allow-networks", po::value(&w.allow_networks)->default_value(""),
+       "comma-separated networks (10.0.0.0/8, ::1/128) webhooks may be sent to besides public addresses")
+      ("webhook-timeout-ms", po::value(&w.timeout_ms)->default_value(w.timeout_ms),
+       "time a receiver has to answer a delivery, 100-60000")
+      ("webhook-retry-base-ms", po::value(&w.retry_base_ms)->default_value(w.retry_base_ms),
+       "the longest delay before the first retry of a failed delivery (doubling with each, up to an hour), "
+       "10-3600000")
+      ("webhook-retry-for-s", po::value(&w.retry_for_s)->default_value(w.retry_for_s),
+       "seconds a failing delivery is retried before it is given up and its endpoint disabled, 1-2592000")
       ("log-level", po::value(&log_level)->default_value("info"),
        "least urgent lines written: err, warning, notice, info or debug")
       ("request-log-level", po::value(&request_log_level)->default_value("debug"),
@@ -81,6 +101,35 @@ std::optional<ConfigError> read_token_keys(ServiceConfig& config, bool named) {
   return std::nullopt;
 }
 
+// The webhook key file, as the token keys file (missing is allowed unless
+// named: webhooks are then off), and the delivery settings.
+std::optional<ConfigError> read_webhook_options(ServiceConfig& config, const WebhookOptions& options, bool named) {
+  webhooks::DeliveryConfig& delivery = config.webhooks;
+  auto networks = webhooks::parse_networks(options.allow_networks);
+  if (!networks) {
+    return ConfigError{"option 'webhook-allow-networks': '" + options.allow_networks +
+                       "' is not a comma-separated list of networks like 10.0.0.0/8"};
+  }
+  delivery.addresses = webhooks::AddressPolicy(*networks);
+  delivery.timeout = std::chrono::milliseconds(options.timeout_ms);
+  delivery.retry_base = std::chrono::milliseconds(options.retry_base_ms);
+  delivery.retry_for = std::chrono::seconds(options.retry_for_s);
+  const std::string& path = delivery.key_file;
+  struct stat status {};
+  if (stat(path.c_str(), &status) != 0) {
+    if (errno == ENOENT && !named) return std::nullopt;
+    return ConfigError{"option 'webhook-key-file': " + path + " cannot be read: " + std::strerror(errno)};
+  }
+  if (status.st_mode & S_IROTH) {
+    return ConfigError{"option 'webhook-key-file': " + path + " is readable by every user; chmod o-r it"};
+  }
+  std::string why;
+  auto key = read_webhook_key(path, why);
+  if (!key) return ConfigError{"option 'webhook-key-file': " + path + " " + why};
+  delivery.key = *key;
+  return std::nullopt;
+}
+
 std::optional<ConfigError> check_range(const char* name, std::size_t value, std::size_t low,
                                        std::size_t high) {
   if (value >= low && value <= high) return std::nullopt;
@@ -93,6 +142,7 @@ std::optional<ConfigError> check_range(const char* name, std::size_t value, std:
 ConfigResult parse_service_config(int argc, const char* const argv[]) {
   ServiceConfig config;
   std::string socket_mode, log_level, request_log_level;
+  WebhookOptions webhook_options;
   std::string config_file;
 
   po::options_description generic("general");
@@ -100,7 +150,7 @@ ConfigResult parse_service_config(int argc, const char* const argv[]) {
       "check-config", "read the configuration, say whether it is valid (exit 0, or 78 naming the fault) and exit")(
       "config,c", po::value(&config_file),
       "config file of option=value lines (default /etc/notes/notes.conf when it exists)");
-  po::options_description file_options = service_options(config, socket_mode, log_level, request_log_level);
+  po::options_description file_options = service_options(config, socket_mode, log_level, request_log_level, webhook_options);
   po::options_description all;
   all.add(generic).add(file_options);
 
@@ -155,10 +205,16 @@ ConfigResult parse_service_config(int argc, const char* const argv[]) {
                      check_range("idle-in-transaction-timeout-ms",
                                  config.database.idle_in_transaction_timeout_ms, 100, 60000),
                      check_range("connect-timeout-s", config.database.connect_timeout_s, 1, 30),
-                     check_range("drain-timeout-s", config.drain_timeout_s, 1, 600)}) {
+                     check_range("drain-timeout-s", config.drain_timeout_s, 1, 600),
+                     check_range("webhook-timeout-ms", webhook_options.timeout_ms, 100, 60000),
+                     check_range("webhook-retry-base-ms", webhook_options.retry_base_ms, 10, 3600000),
+                     check_range("webhook-retry-for-s", webhook_options.retry_for_s, 1, 2592000)}) {
     if (error) return *error;
   }
   if (auto error = read_token_keys(config, !values["token-keys-file"].defaulted())) return *error;
+  if (auto error = read_webhook_options(config, webhook_options, !values["webhook-key-file"].defaulted())) {
+    return *error;
+  }
   return config;
 }
 

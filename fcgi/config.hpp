@@ -6,6 +6,7 @@
 #include "credentials/access_token.hpp"
 #include "log/log.hpp"
 #include "sql/settings.hpp"
+#include "webhooks/delivery_config.hpp"
 
 namespace notes {
 
@@ -27,6 +28,8 @@ struct ServiceConfig {
   // empty when the keys file does not exist: POST /api/token is then 503.
   std::string token_keys_file = "/etc/notes/token-keys";
   SigningKeys token_keys;
+  // The delivery process (docs/webhooks.md); off while its key is empty.
+  webhooks::DeliveryConfig webhooks;
 };
 
 // --help or --version: print `text` and exit 0.

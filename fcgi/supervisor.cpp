@@ -15,6 +15,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "fcgi/worker.hpp"
+#include "webhooks/deliverer.hpp"
 #include "log/log.hpp"
 
 namespace notes {
@@ -124,33 +125,63 @@ void Supervisor::reap() {
     change_listeners_.forget(pid);  // a worker that died while its feed reader waited
     if (retiring_.erase(pid) > 0) continue;  // a replaced worker finished
     log_exit(pid, status);
+    if (deliverer_.pid == pid) {
+      deliverer_.pid = 0;
+      if (!stopping_) schedule_respawn(deliverer_);
+      continue;
+    }
     for (Slot& slot : slots_) {
       if (slot.pid != pid) continue;
       slot.pid = 0;
       if (stopping_) break;
       metrics_.count_worker_restart();
-      bool quick = Clock::now() - slot.started < kHealthyAfter;
-      slot.quick_deaths = quick ? slot.quick_deaths + 1 : 0;
-      auto delay = std::chrono::milliseconds(0);
-      if (slot.quick_deaths > 1) {
-        delay = std::min(kMaxBackoff, kFirstBackoff * (1 << std::min(slot.quick_deaths - 2, 10u)));
-        log::line(log::Level::err, "worker keeps dying; next start in %lld ms",
-                  static_cast<long long>(delay.count()));
-      }
-      slot.respawn_at = Clock::now() + delay;
+      schedule_respawn(slot);
     }
   }
+}
+
+void Supervisor::schedule_respawn(Slot& slot) {
+  bool quick = Clock::now() - slot.started < kHealthyAfter;
+  slot.quick_deaths = quick ? slot.quick_deaths + 1 : 0;
+  auto delay = std::chrono::milliseconds(0);
+  if (slot.quick_deaths > 1) {
+    delay = std::min(kMaxBackoff, kFirstBackoff * (1 << std::min(slot.quick_deaths - 2, 10u)));
+    log::line(log::Level::err, "%s keeps dying; next start in %lld ms",
+              &slot == &deliverer_ ? "the webhook delivery process" : "worker", static_cast<long long>(delay.count()));
+  }
+  slot.respawn_at = Clock::now() + delay;
 }
 
 void Supervisor::respawn_due() {
   for (Slot& slot : slots_) {
     if (slot.pid == 0 && Clock::now() >= slot.respawn_at) start(slot);
   }
+  if (wants_deliverer() && deliverer_.pid == 0 && Clock::now() >= deliverer_.respawn_at) start_deliverer();
+}
+
+void Supervisor::start_deliverer() {
+  pid_t pid = fork();
+  if (pid == 0) {
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    webhooks::run_deliverer(config_.webhooks, config_.database);
+  }
+  deliverer_.started = Clock::now();
+  deliverer_.pid = pid > 0 ? pid : 0;
+  if (pid < 0) {
+    log::line(log::Level::err, "fork of the webhook delivery process failed: %s", std::strerror(errno));
+    deliverer_.respawn_at = Clock::now() + kMaxBackoff;
+  }
 }
 
 std::chrono::milliseconds Supervisor::time_to_next_respawn() const {
   auto next = std::chrono::milliseconds(1000);
-  for (const Slot& slot : slots_) {
+  std::vector<const Slot*> all;
+  for (const Slot& slot : slots_) all.push_back(&slot);
+  if (wants_deliverer()) all.push_back(&deliverer_);
+  for (const Slot* each : all) {
+    const Slot& slot = *each;
     if (slot.pid != 0) continue;
     auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(slot.respawn_at - Clock::now());
     next = std::min(next, std::max(wait, std::chrono::milliseconds(0)));
@@ -209,6 +240,14 @@ void Supervisor::reload() {
   }
   slots_.resize(config_.workers);
   metrics_.set_workers(config_.workers);
+  // The delivery process takes the new settings by starting again; the
+  // old one finishes what it is sending (webhooks/deliverer.hpp).
+  if (deliverer_.pid > 0) {
+    retiring_.insert(deliverer_.pid);
+    kill(deliverer_.pid, kRetireSignal);
+    deliverer_.pid = 0;
+  }
+  if (wants_deliverer()) start_deliverer();
   log::line(log::Level::notice, "reloaded; %u workers", config_.workers);
   notify("READY=1\nSTATUS=" + status_line(reports));
 }
@@ -227,6 +266,7 @@ void Supervisor::start_all() {
   // Ready once every worker has tried its connection: a client that comes
   // after READY=1 finds workers that hold one, or the status says why not.
   metrics_.set_workers(config_.workers);
+  if (wants_deliverer()) start_deliverer();
   auto reports = collect_reports(ready_fds, report_time_limit());
   reports.resize(slots_.size(), kReportNoDatabase);
   std::string status = status_line(reports);
@@ -240,6 +280,7 @@ void Supervisor::drain() {
   for (const Slot& slot : slots_) {
     if (slot.pid > 0) kill(slot.pid, SIGTERM);
   }
+  if (deliverer_.pid > 0) kill(deliverer_.pid, SIGTERM);
   for (pid_t pid : retiring_) kill(pid, SIGTERM);
   auto deadline = Clock::now() + std::chrono::seconds(config_.drain_timeout_s);
   while (true) {
@@ -250,6 +291,7 @@ void Supervisor::drain() {
       for (Slot& slot : slots_) {
         if (slot.pid == pid) slot.pid = 0;
       }
+      if (deliverer_.pid == pid) deliverer_.pid = 0;
       continue;
     }
     if (Clock::now() > deadline) {
@@ -257,6 +299,7 @@ void Supervisor::drain() {
       for (const Slot& slot : slots_) {
         if (slot.pid > 0) kill(slot.pid, SIGKILL);
       }
+      if (deliverer_.pid > 0) kill(deliverer_.pid, SIGKILL);
       for (pid_t retired : retiring_) kill(retired, SIGKILL);
       deadline = Clock::now() + std::chrono::hours(1);  // SIGKILL is not ignored; just wait
     }

@@ -50,6 +50,13 @@ class Supervisor {
   };
 
   pid_t fork_worker(int* ready_fd);
+  // The webhook delivery process (webhooks/deliverer.hpp), when the
+  // configuration has a webhook key.
+  bool wants_deliverer() const { return !config_.webhooks.key.empty(); }
+  void start_deliverer();
+  // When a slot whose process just died is started again: at once, or
+  // after a growing delay when it keeps dying soon after its start.
+  void schedule_respawn(Slot& slot);
   // Forks the slot's worker; with `ready_fd`, the end of its report pipe.
   void start(Slot& slot, int* ready_fd = nullptr);
   void start_all();
@@ -70,6 +77,7 @@ class Supervisor {
   std::function<std::optional<ServiceConfig>()> reload_config_;
   metrics::ServiceMetrics& metrics_;
   std::vector<Slot> slots_;
+  Slot deliverer_;
   std::set<pid_t> retiring_;  // replaced workers still finishing a request
   bool stopping_ = false;
 };

@@ -111,14 +111,6 @@ sql::Result changes(HandlerContext& context, FeedStatement statement, const Feed
   return page;
 }
 
-// The columns both feeds' rows start with (sql/statements.cpp,
-// NOTES_FEED_PAGE).
-enum : int { kTransaction, kHistoryId, kSubjectId, kChange };
-
-sql::FeedPosition position_of(const sql::Result& page, int row) {
-  return {std::string(page.text(row, kTransaction)), page.int64(row, kHistoryId)};
-}
-
 // {"changes": [...], "next": cursor}, the items written by `write_item`
 // (which answers whether the item shows what changed), up to
 // kMaxPageBytes; `envelope_start` opens the object.
@@ -152,6 +144,10 @@ std::string feed_json(const sql::Result& page, const FeedRequest& asked, const c
 
 }  // namespace
 
+sql::FeedPosition position_of(const sql::Result& page, int row) {
+  return {std::string(page.text(row, feed_column::transaction)), page.int64(row, feed_column::history_id)};
+}
+
 std::string cursor_text(const sql::FeedPosition& position) {
   return position.transaction + "." + std::to_string(position.id);
 }
@@ -173,15 +169,16 @@ std::optional<sql::FeedPosition> parse_cursor(std::string_view text) {
 Response note_changes(const Request& request, HandlerContext& context) {
   FeedRequest asked = feed_request(request);
   sql::Result page = changes(context, sql::query::note_changes, asked);
-  // After the four shared columns: revision, changed_at, then the note.
-  enum : int { kRevision = kChange + 1, kChangedAt, kNote };
+  using namespace feed_column;
+  using namespace feed_column::note;
+  constexpr int kNote = full_note;
   auto parts = customer_access::page_parts(context, "feed", page, kNote);
   note_json::NoteParts note_parts = customer_access::note_parts(parts);
   const int note_id_column = kNote + sql::full_note::note + sql::note_column::id;
   std::string body = feed_json(page, asked, "\"changes\":", [&](JsonWriter& out, int row) {
     Cells c(page, row, 0);
     key(out, "note_id");
-    number_or_null(out, c, kSubjectId);
+    number_or_null(out, c, subject_id);
     // A note deleted, or no longer visible to the caller, is a tombstone:
     // its id and nothing more.
     bool gone = c.null(note_id_column);
@@ -189,7 +186,7 @@ Response note_changes(const Request& request, HandlerContext& context) {
     if (gone) {
       out.String("deleted");
     } else {
-      string_or_null(out, c, kChange);
+      string_or_null(out, c, change);
     }
     if (gone) {
       key(out, "note");
@@ -197,9 +194,9 @@ Response note_changes(const Request& request, HandlerContext& context) {
       return;
     }
     key(out, "revision");
-    number_or_null(out, c, kRevision);
+    number_or_null(out, c, revision);
     key(out, "changed_on");
-    timestamp_or_null(out, c, kChangedAt);
+    timestamp_or_null(out, c, changed_at);
     key(out, "note");
     std::string note = note_json::note(page, row, kNote, note_parts);
     out.RawValue(note.data(), note.size(), rapidjson::kObjectType);
@@ -210,13 +207,14 @@ Response note_changes(const Request& request, HandlerContext& context) {
 Response account_note_changes(const Request& request, HandlerContext& context) {
   FeedRequest asked = feed_request(request);
   sql::Result page = changes(context, sql::query::account_note_changes, asked);
-  enum : int { kChangedAt = kChange + 1, kNote };
+  namespace shared = feed_column;
+  using namespace feed_column::account;
   std::string body = feed_json(page, asked, "\"result\":\"success\",\"changes\":", [&](JsonWriter& out, int row) {
     Cells c(page, row, 0);
     key(out, "account_id");
-    number_or_null(out, c, kSubjectId);
+    number_or_null(out, c, shared::subject_id);
     // Removed, or no longer readable by the caller: a tombstone.
-    bool gone = c.null(kNote);
+    bool gone = c.null(note);
     key(out, "change");
     if (gone) {
       out.String("removed");
@@ -224,11 +222,11 @@ Response account_note_changes(const Request& request, HandlerContext& context) {
       out.Null();
       return;
     }
-    string_or_null(out, c, kChange);
+    string_or_null(out, c, shared::change);
     key(out, "changed_at");
-    timestamp_or_null(out, c, kChangedAt);
+    timestamp_or_null(out, c, changed_at);
     key(out, "note");
-    string_or_null(out, c, kNote);
+    string_or_null(out, c, note);
   });
   return Response::json(200, std::move(body));
 }

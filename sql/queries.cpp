@@ -255,6 +255,57 @@ Query account_note_changes(const Caller& caller, const FeedPosition& after, int 
   return feed(Statement::account_note_changes, caller, after, limit);
 }
 
+Query webhook_dispatch_lock() { return {Statement::webhook_dispatch_lock, {}}; }
+
+Query webhook_endpoints_active() { return {Statement::webhook_endpoints_active, {}}; }
+
+Query webhook_enqueue(bool account_notes, int64_t endpoint_id, const FeedPosition& from, const FeedPosition& to,
+                      const std::vector<std::string>& events, const std::vector<std::string>& subjects,
+                      const std::vector<std::string>& bodies) {
+  Params params;
+  params.add(endpoint_id).add(std::string_view(from.transaction)).add(from.id)
+      .add(std::string_view(to.transaction)).add(to.id)
+      .add(std::string_view(text_array_literal(events))).add(std::string_view(text_array_literal(subjects)))
+      .add(std::string_view(text_array_literal(bodies)));
+  return {account_notes ? Statement::webhook_enqueue_account_note_changes : Statement::webhook_enqueue_note_changes,
+          std::move(params)};
+}
+
+Query webhook_reminders_due(int limit) {
+  Params params;
+  params.add(static_cast<int64_t>(limit));
+  return {Statement::webhook_reminders_due, std::move(params)};
+}
+
+Query webhook_enqueue_reminder(int64_t note_id, std::string_view reminder, int64_t company_id, std::string_view body) {
+  Params params;
+  params.add(note_id).add(reminder).add(company_id).add(body);
+  return {Statement::webhook_enqueue_reminder, std::move(params)};
+}
+
+Query webhook_claim(int limit, int per_endpoint, int lease_ms) {
+  Params params;
+  params.add(static_cast<int64_t>(limit)).add(static_cast<int64_t>(per_endpoint)).add(static_cast<int64_t>(lease_ms));
+  return {Statement::webhook_claim, std::move(params)};
+}
+
+Query webhook_record_attempt(const DeliveryAttempt& attempt) {
+  Params params;
+  params.add(attempt.delivery_id);
+  if (attempt.status) {
+    params.add(static_cast<int64_t>(*attempt.status));
+  } else {
+    params.add_null();
+  }
+  if (attempt.error.empty()) {
+    params.add_null();
+  } else {
+    params.add(std::string_view(attempt.error));
+  }
+  params.add(attempt.duration_ms).add(attempt.delivered).add(attempt.retry_in_ms).add(attempt.give_up_after_s);
+  return {Statement::webhook_record_attempt, std::move(params)};
+}
+
 Query idempotency_expire(int64_t user_id, std::string_view key) {
   return {Statement::idempotency_expire, users_key(user_id, key)};
 }

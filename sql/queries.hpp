@@ -112,6 +112,28 @@ Query note_reads_list(int64_t note_id, int64_t company_id, Window window);
 Query note_changes(const Caller& caller, const FeedPosition& after, int limit);
 Query account_note_changes(const Caller& caller, const FeedPosition& after, int limit);
 
+// Webhooks (docs/webhooks.md): the delivery process's statements.
+Query webhook_dispatch_lock();
+Query webhook_endpoints_active();
+// The deliveries of one page of a feed (`account_notes`: the account notes
+// feed), moving the endpoint's position from `from` to `to`.
+Query webhook_enqueue(bool account_notes, int64_t endpoint_id, const FeedPosition& from, const FeedPosition& to,
+                      const std::vector<std::string>& events, const std::vector<std::string>& subjects,
+                      const std::vector<std::string>& bodies);
+Query webhook_reminders_due(int limit);
+Query webhook_enqueue_reminder(int64_t note_id, std::string_view reminder, int64_t company_id, std::string_view body);
+Query webhook_claim(int limit, int per_endpoint, int lease_ms);
+struct DeliveryAttempt {
+  int64_t delivery_id = 0;
+  std::optional<int> status;  // the receiver's; none when no answer came
+  std::string error;
+  int64_t duration_ms = 0;
+  bool delivered = false;
+  int64_t retry_in_ms = 0;
+  int64_t give_up_after_s = 0;
+};
+Query webhook_record_attempt(const DeliveryAttempt& attempt);
+
 Query idempotency_expire(int64_t user_id, std::string_view key);
 Query idempotency_claim(int64_t user_id, int64_t company_id, std::string_view key, std::string_view request_sha256);
 Query idempotency_find(int64_t user_id, std::string_view key);

@@ -456,28 +456,147 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
   "    AND written_by_xact < pg_snapshot_xmin(pg_current_snapshot())"                            \
   "  ORDER BY written_by_xact, id LIMIT $6::int) h"
 
-    // Rows: transaction, id, note id, change, revision, changed_at, then
+    // Rows: transaction, id, note id, change, revision, changed_at, the
+    // change's fields before and after (JSON), then
     // NOTES_FULL_NOTE_COLUMNS of the note if the caller may see it now
     // (NULL: deleted, or confidential to the caller).
     {Statement::note_changes, "note_changes", Access::read,
-     "SELECT h.written_by_xact::text, h.id, h.note_id, h.change, h.revision, h.changed_at, "
-     NOTES_FULL_NOTE_COLUMNS
+     "SELECT h.written_by_xact::text, h.id, h.note_id, h.change, h.revision, h.changed_at, h.before::text,"
+     "       h.after::text, " NOTES_FULL_NOTE_COLUMNS
      " FROM " NOTES_FEED_PAGE("note_history")
      " LEFT JOIN (notes n" NOTES_NOTE_PEOPLE ")"
      "   ON n.id = h.note_id AND n.company_id = $1::bigint AND " NOTES_VISIBLE("n", "$2", "$3")
      " ORDER BY h.written_by_xact, h.id"},
 
-    // Rows: transaction, id, account id, change, changed_at, then the
-    // account's live note if the caller may read it now (NULL: removed, or
-    // no grant).
+    // Rows: transaction, id, account id, change, changed_at, the note's
+    // text once changed (NULL when removed), then the account's live note
+    // if the caller may read it now (NULL: removed, or no grant).
     {Statement::account_note_changes, "account_note_changes", Access::read,
-     "SELECT h.written_by_xact::text, h.id, h.account_id, h.change, h.changed_at, live.note"
+     "SELECT h.written_by_xact::text, h.id, h.account_id, h.change, h.changed_at, h.note_after, live.note"
      " FROM " NOTES_FEED_PAGE("account_note_history")
      " LEFT JOIN LATERAL (SELECT n.note FROM account_notes n"
      "                    WHERE n.account_id = h.account_id AND n.company_id = $1::bigint AND NOT n.removed"
      "                      AND ($3::text = 'owner' OR EXISTS (SELECT 1 FROM account_grants g"
      "                           WHERE g.account_id = h.account_id AND g.user_id = $2::bigint))) live ON true"
      " ORDER BY h.written_by_xact, h.id"},
+
+    // Webhooks (docs/webhooks.md), for the delivery process (webhooks/).
+    // Whether this session now turns the feeds into deliveries: one
+    // delivery process at a time does, the lock held as long as its
+    // connection lives.
+    {Statement::webhook_dispatch_lock, "webhook_dispatch_lock", Access::read,
+     "SELECT pg_try_advisory_lock(7235087346721930241)"},
+
+    // Rows: the endpoints not disabled: id, company, events, then where
+    // each has read the notes feed and the account notes feed up to.
+    {Statement::webhook_endpoints_active, "webhook_endpoints_active", Access::read,
+     "SELECT id, company_id, array_to_string(events, ','), notes_after_xact::text, notes_after_id,"
+     "       accounts_after_xact::text,"
+     "       accounts_after_id"
+     " FROM webhook_endpoints WHERE disabled_at IS NULL ORDER BY id"},
+
+    // $1 endpoint, from position ($2 transaction, $3 id) to ($4, $5), then
+    // the deliveries' $6 events, $7 subjects and $8 bodies, in order. The
+    // position moves only from where it was read: were two delivery
+    // processes to read the same page, one of them enqueues nothing. Row:
+    // whether it moved.
+#define NOTES_WEBHOOK_ENQUEUE(after_xact, after_id)                                                    \
+  "WITH moved AS ("                                                                                  \
+  "  UPDATE webhook_endpoints SET " after_xact " = $4::xid8, " after_id " = $5::bigint"              \
+  "  WHERE id = $1::bigint AND " after_xact " = $2::xid8 AND " after_id " = $3::bigint"              \
+  "    AND disabled_at IS NULL RETURNING id),"                                                        \
+  " queued AS ("                                                                                     \
+  "  INSERT INTO webhook_deliveries (endpoint_id, event, subject, body)"                             \
+  "  SELECT moved.id, e.event, e.subject, e.body FROM moved,"                                        \
+  "         unnest($6::text[], $7::text[], $8::text[]) WITH ORDINALITY AS e(event, subject, body, n)" \
+  "  ORDER BY e.n RETURNING 1)"                                                                      \
+  " SELECT (SELECT count(*) FROM moved), (SELECT count(*) FROM queued)"
+    {Statement::webhook_enqueue_note_changes, "webhook_enqueue_note_changes", Access::write,
+     NOTES_WEBHOOK_ENQUEUE("notes_after_xact", "notes_after_id")},
+    {Statement::webhook_enqueue_account_note_changes, "webhook_enqueue_account_note_changes", Access::write,
+     NOTES_WEBHOOK_ENQUEUE("accounts_after_xact", "accounts_after_id")},
+
+    // Notes whose reminder has passed (within the last day), not yet
+    // fired, of a company with an endpoint that asked for
+    // note.reminder_due before the reminder was due; at most $1. Rows: the
+    // reminder, then NOTES_FULL_NOTE_COLUMNS.
+    {Statement::webhook_reminders_due, "webhook_reminders_due", Access::read,
+     "SELECT n.reminder, " NOTES_FULL_NOTE_COLUMNS
+     " FROM notes n" NOTES_NOTE_PEOPLE
+     " WHERE n.reminder <= now() AND n.reminder > now() - interval '1 day'"
+     "   AND EXISTS (SELECT 1 FROM webhook_endpoints w WHERE w.company_id = n.company_id"
+     "               AND w.disabled_at IS NULL AND 'note.reminder_due' = ANY (w.events)"
+     "               AND w.created_at < n.reminder)"
+     "   AND NOT EXISTS (SELECT 1 FROM webhook_reminders_fired f"
+     "                   WHERE f.note_id = n.id AND f.reminder = n.reminder)"
+     " ORDER BY n.reminder LIMIT $1::int"},
+
+    // $1 note, $2 its reminder, $3 company, $4 body: fires the reminder
+    // once, to every endpoint of the company that asked for it then. Row:
+    // how many deliveries were queued.
+    {Statement::webhook_enqueue_reminder, "webhook_enqueue_reminder", Access::write,
+     "WITH fired AS ("
+     "  INSERT INTO webhook_reminders_fired (note_id, reminder) VALUES ($1::bigint, $2::timestamptz)"
+     "  ON CONFLICT DO NOTHING RETURNING 1),"
+     " queued AS ("
+     "  INSERT INTO webhook_deliveries (endpoint_id, event, subject, body)"
+     "  SELECT w.id, 'note.reminder_due', 'note:' || $1::bigint, $4::text FROM webhook_endpoints w, fired"
+     "  WHERE w.company_id = $3::bigint AND w.disabled_at IS NULL AND 'note.reminder_due' = ANY (w.events)"
+     "    AND w.created_at < $2::timestamptz ORDER BY w.id RETURNING 1)"
+     " SELECT count(*) FROM queued"},
+
+    // Takes up to $1 deliveries that are due, for $3 ms: the oldest
+    // undelivered one of each subject, at most $2 held at once per
+    // endpoint (by any delivery process), of endpoints not disabled. Rows:
+    // id, event, body, attempts so far, the endpoint's URL and its secret's
+    // salt (hex).
+    {Statement::webhook_claim, "webhook_claim", Access::write,
+     "WITH heads AS ("
+     "  SELECT d.id, d.endpoint_id FROM webhook_deliveries d"
+     "  JOIN webhook_endpoints w ON w.id = d.endpoint_id AND w.disabled_at IS NULL"
+     "  WHERE d.delivered_at IS NULL AND d.given_up_at IS NULL AND d.next_attempt_at <= now()"
+     "    AND (d.leased_until IS NULL OR d.leased_until < now())"
+     "    AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e"
+     "                    WHERE e.endpoint_id = d.endpoint_id AND e.subject = d.subject AND e.id < d.id"
+     "                      AND e.delivered_at IS NULL AND e.given_up_at IS NULL)"
+     "  ORDER BY d.id LIMIT 1000),"
+     " ranked AS ("
+     "  SELECT h.id, row_number() OVER (PARTITION BY h.endpoint_id ORDER BY h.id) AS place,"
+     "         (SELECT count(*) FROM webhook_deliveries l WHERE l.endpoint_id = h.endpoint_id"
+     "            AND l.leased_until >= now() AND l.delivered_at IS NULL AND l.given_up_at IS NULL) AS held"
+     "  FROM heads h),"
+     " taken AS ("
+     "  SELECT d.id FROM webhook_deliveries d"
+     "  WHERE d.id IN (SELECT id FROM ranked WHERE place + held <= $2::int ORDER BY id LIMIT $1::int)"
+     "  FOR UPDATE SKIP LOCKED)"
+     " UPDATE webhook_deliveries d SET leased_until = now() + $3::int * interval '1 millisecond'"
+     " FROM taken, webhook_endpoints w"
+     " WHERE d.id = taken.id AND w.id = d.endpoint_id"
+     "   AND (d.leased_until IS NULL OR d.leased_until < now())"
+     " RETURNING d.id, d.event, d.body, d.attempts, w.url, encode(w.secret_salt, 'hex')"},
+
+    // $1 delivery, $2 the receiver's status (NULL: no answer), $3 error,
+    // $4 duration in ms, $5 delivered, $6 ms until the next attempt, $7
+    // seconds after which a failed delivery is given up (and its endpoint
+    // disabled). Row: whether it was given up.
+    {Statement::webhook_record_attempt, "webhook_record_attempt", Access::write,
+     "WITH attempt AS ("
+     "  INSERT INTO webhook_attempts (delivery_id, status, error, duration_ms)"
+     "  VALUES ($1::bigint, $2::int, $3::text, $4::int)),"
+     " delivery AS ("
+     "  UPDATE webhook_deliveries SET attempts = attempts + 1, leased_until = NULL,"
+     "    delivered_at = CASE WHEN $5::boolean THEN now() END,"
+     "    next_attempt_at = CASE WHEN $5::boolean THEN next_attempt_at"
+     "                           ELSE now() + $6::bigint * interval '1 millisecond' END,"
+     "    given_up_at = CASE WHEN NOT $5::boolean AND created_at <= now() - $7::bigint * interval '1 second'"
+     "                       THEN now() END"
+     "  WHERE id = $1::bigint RETURNING endpoint_id, given_up_at),"
+     " disabled AS ("
+     "  UPDATE webhook_endpoints w SET disabled_at = now(),"
+     "    disabled_why = 'a delivery failed for ' || $7::bigint || ' s'"
+     "  FROM delivery WHERE w.id = delivery.endpoint_id AND delivery.given_up_at IS NOT NULL"
+     "    AND w.disabled_at IS NULL RETURNING 1)"
+     " SELECT (SELECT given_up_at IS NOT NULL FROM delivery), (SELECT count(*) FROM disabled)"},
 
     // $1 user, $2 key: forget that key's answer if it is older than the
     // keys' lifetime (24 hours), and with it up to 10 other expired answers

@@ -1,0 +1,271 @@
+// Webhooks end to end (docs/webhooks.md): notesd's delivery process sends
+// what changed to receivers this test runs, signed, in order per note,
+// retried until they take it, never twice once taken, never to a forbidden
+// address, and a receiver that hangs holds up neither the API nor other
+// receivers. The test stack runs with --webhooks-to-loopback and
+// --fast-webhook-retries (retries from 100 ms, given up after 8 s).
+#include <openssl/hmac.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "credentials/api_key.hpp"
+#include "tests/e2e/e2e.hpp"
+#include "tests/support/cli.hpp"
+#include "tests/support/club_suite.hpp"
+#include "tests/support/stack_env.hpp"
+#include "tests/support/webhook_receiver.hpp"
+
+namespace notes::test {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+using Requests = std::vector<ReceivedRequest>;
+
+// An endpoint of the suite's company, disabled when the test ends so that
+// later tests' changes are not sent to a receiver that is gone.
+struct Endpoint {
+  std::string id, secret;
+  Endpoint(const std::string& company, const std::string& url, const std::string& events) {
+    auto added = notesctl("webhook add --company " + company + " --url " + url + " --events " + events +
+                          " --key-file " + stack_value("NOTES_WEBHOOK_KEY_FILE"));
+    EXPECT_EQ(added.exit_code, 0) << added.err;
+    auto newline = added.out.find('\n');
+    id = added.out.substr(0, newline);
+    secret = added.out.substr(newline + 1, added.out.find('\n', newline + 1) - newline - 1);
+  }
+  ~Endpoint() { notesctl("webhook disable --endpoint " + id); }
+};
+
+std::string hmac_hex(const std::string& key, const std::string& message) {
+  unsigned char mac[32];
+  unsigned length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
+       message.size(), mac, &length);
+  return to_hex(std::string(reinterpret_cast<char*>(mac), length));
+}
+
+// What a receiver checks (docs/webhooks.md, "Verifying a delivery").
+bool signed_by(const ReceivedRequest& request, const std::string& secret) {
+  auto timestamp = request.headers.find("notes-webhook-timestamp");
+  auto signature = request.headers.find("notes-webhook-signature");
+  if (timestamp == request.headers.end() || signature == request.headers.end()) return false;
+  long long sent = std::stoll(timestamp->second);
+  long long now = std::chrono::duration_cast<std::chrono::seconds>(
+                      std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::llabs(now - sent) <= 300 && signature->second == "v1=" + hmac_hex(secret, timestamp->second + "." +
+                                                                                           request.body);
+}
+
+std::string header(const ReceivedRequest& request, const std::string& name) {
+  auto found = request.headers.find(name);
+  return found == request.headers.end() ? "" : found->second;
+}
+
+// The deliveries a receiver took (answered 2xx), by id, in the order taken.
+std::vector<std::string> taken(const Requests& requests) {
+  std::vector<std::string> ids;
+  for (const auto& request : requests) {
+    if (request.answered / 100 == 2) ids.push_back(header(request, "notes-webhook-id"));
+  }
+  return ids;
+}
+
+class Webhooks : public ClubSuite {
+ protected:
+  static std::string notes_url() { return base_url() + "/api/customers/" + customer + "/notes"; }
+  static std::string note_url(const std::string& id) { return base_url() + "/api/customers/notes/" + id; }
+  static std::string new_note(const std::string& body) {
+    auto created = http("POST", notes_url(), {bearer(club->admin_key), kJson}, body);
+    EXPECT_EQ(created.status, 201) << created.body;
+    return std::to_string(json_of(created)["id"].GetInt64());
+  }
+};
+
+TEST_F(Webhooks, DeliveriesAreSignedRetriedUntilTakenInOrderPerNoteAndNeverTwice) {
+  // The first three requests fail, whatever they carry; then every one is taken.
+  WebhookReceiver receiver([](int n, const ReceivedRequest&) { return n < 3 ? 500 : 200; });
+  Endpoint endpoint(club->id, receiver.url(), "note.*");
+  std::string id = new_note(R"({"subject":"hooked"})");
+  ASSERT_EQ(http("PATCH", note_url(id), {bearer(club->admin_key), kJson}, R"({"subject":"hooked, 2"})").status, 200);
+  ASSERT_EQ(http("POST", note_url(id) + "/assignees", {bearer(club->admin_key), kJson},
+                 "{\"assignees\":[" + club->staff_id + "]}")
+                .status,
+            200);
+  ASSERT_EQ(http("POST", note_url(id) + "/messages", {bearer(club->admin_key), kJson}, R"({"message":"m"})").status,
+            201);
+  ASSERT_EQ(http("DELETE", note_url(id), {bearer(club->admin_key)}).status, 204);
+
+  ASSERT_TRUE(receiver.wait_for([](const Requests& got) { return taken(got).size() >= 5; }, 20s))
+      << receiver.requests().size() << " requests, " << taken(receiver.requests()).size() << " taken";
+  std::this_thread::sleep_for(1s);  // anything sent twice would come by now
+  Requests got = receiver.requests();
+
+  std::vector<std::string> events;
+  std::set<std::string> ids_taken;
+  std::map<std::string, std::string> body_of;
+  for (const auto& request : got) {
+    EXPECT_TRUE(signed_by(request, endpoint.secret)) << header(request, "notes-webhook-signature");
+    std::string delivery = header(request, "notes-webhook-id");
+    // A retry carries the very same body.
+    if (body_of.count(delivery)) EXPECT_EQ(body_of[delivery], request.body);
+    body_of[delivery] = request.body;
+    if (request.answered != 200) continue;
+    EXPECT_TRUE(ids_taken.insert(delivery).second) << "delivery " << delivery << " taken twice";
+    auto body = json_of(HttpResponse{200, {}, request.body});
+    EXPECT_EQ(std::to_string(body["note_id"].GetInt64()), id);
+    EXPECT_EQ(header(request, "notes-webhook-event"), body["event"].GetString());
+    events.push_back(body["event"].GetString());
+  }
+  EXPECT_EQ(events, (std::vector<std::string>{"note.created", "note.updated", "note.assigned",
+                                              "note.message_posted", "note.deleted"}));
+  // One note's deliveries go one at a time: none is sent before the one
+  // ahead of it is taken.
+  std::set<std::string> done;
+  std::vector<std::string> order = taken(got);
+  for (const auto& request : got) {
+    std::string delivery = header(request, "notes-webhook-id");
+    for (const auto& earlier : order) {
+      if (earlier == delivery) break;
+      EXPECT_TRUE(done.count(earlier)) << "delivery " << delivery << " sent before " << earlier << " was taken";
+    }
+    if (request.answered == 200) done.insert(delivery);
+  }
+  EXPECT_EQ(got.size(), 5u + 3u) << "three failures retried, nothing else sent";
+  auto listed = notesctl_ok("webhook deliveries --endpoint " + endpoint.id + " --json");
+  EXPECT_NE(listed.find("\"state\":\"delivered\""), std::string::npos) << listed;
+  EXPECT_EQ(listed.find("\"state\":\"pending\""), std::string::npos) << listed;
+}
+
+TEST_F(Webhooks, AHangingReceiverHoldsUpNeitherTheApiNorOtherReceivers) {
+  WebhookReceiver hanging([](int, const ReceivedRequest&) { return 0; });
+  WebhookReceiver healthy([](int, const ReceivedRequest&) { return 204; });
+  Endpoint stuck(club->id, hanging.url(), "note.created");
+  Endpoint fine(club->id, healthy.url(), "note.created");
+  Clock::duration slowest{};
+  for (int i = 0; i < 10; ++i) {
+    auto sent = Clock::now();
+    new_note(R"({"subject":"while one receiver hangs"})");
+    slowest = std::max(slowest, Clock::now() - sent);
+  }
+  // The API answers as it always does: it never waits on a delivery.
+  EXPECT_LT(slowest, 1s) << std::chrono::duration_cast<std::chrono::milliseconds>(slowest).count() << " ms";
+  // The healthy receiver gets all ten while the hanging one holds its
+  // requests (each until the 2 s timeout).
+  EXPECT_TRUE(healthy.wait_for([](const Requests& got) { return got.size() >= 10; }, 5s))
+      << healthy.requests().size() << " of 10";
+  EXPECT_GE(hanging.requests().size(), 1u);
+  EXPECT_LE(hanging.requests().size(), 4u) << "more requests at once to one endpoint than its limit";
+}
+
+TEST_F(Webhooks, AForbiddenAddressIsNeverConnectedTo) {
+  // The metadata service of every cloud: link-local, never allowed.
+  Endpoint endpoint(club->id, "http://169.254.169.254/latest/meta-data", "note.created");
+  new_note(R"({"subject":"to nowhere"})");
+  std::string listed;
+  for (auto deadline = Clock::now() + 5s; Clock::now() < deadline; std::this_thread::sleep_for(100ms)) {
+    listed = notesctl_ok("webhook deliveries --endpoint " + endpoint.id + " --json");
+    if (listed.find("address not allowed") != std::string::npos) break;
+  }
+  EXPECT_NE(listed.find("address not allowed: 169.254.169.254"), std::string::npos) << listed;
+}
+
+TEST_F(Webhooks, ADeliveryFailingForTheRetryPeriodIsGivenUpAndItsEndpointDisabled) {
+  WebhookReceiver failing([](int, const ReceivedRequest&) { return 503; });
+  Endpoint endpoint(club->id, failing.url(), "note.created");
+  new_note(R"({"subject":"never taken"})");
+  std::string listed;
+  for (auto deadline = Clock::now() + 20s; Clock::now() < deadline; std::this_thread::sleep_for(200ms)) {
+    listed = notesctl_ok("webhook list --company " + club->id + " --json");
+    if (listed.find("a delivery failed for 8 s") != std::string::npos) break;
+  }
+  EXPECT_NE(listed.find("a delivery failed for 8 s"), std::string::npos) << listed;
+  EXPECT_NE(notesctl_ok("webhook deliveries --endpoint " + endpoint.id + " --json").find("\"state\":\"given up\""),
+            std::string::npos);
+  // Retried with growing delays, not hammered.
+  auto got = failing.requests();
+  EXPECT_GE(got.size(), 3u);
+  EXPECT_LE(got.size(), 12u);
+  // Disabled, it is sent nothing more.
+  auto before = got.size();
+  new_note(R"({"subject":"after"})");
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_EQ(failing.requests().size(), before);
+}
+
+TEST_F(Webhooks, PendingDeliveriesSurviveADatabaseRestart) {
+  std::atomic<bool> accepting{false};
+  WebhookReceiver receiver([&](int, const ReceivedRequest&) { return accepting ? 200 : 500; });
+  Endpoint endpoint(club->id, receiver.url(), "note.created");
+  std::set<std::string> notes;
+  for (int i = 0; i < 5; ++i) notes.insert(new_note(R"({"subject":"before the restart"})"));
+  ASSERT_TRUE(receiver.wait_for([](const Requests& got) { return got.size() >= 1; }, 5s));
+  std::string stack_dir = stack_value("NOTES_STACK_DIR");
+  ASSERT_EQ(std::system((NOTES_SOURCE_DIR "/script/lib/stack pg-stop " + stack_dir).c_str()), 0);
+  std::this_thread::sleep_for(1s);
+  ASSERT_EQ(std::system((NOTES_SOURCE_DIR "/script/lib/stack pg-start " + stack_dir).c_str()), 0);
+  accepting = true;
+  ASSERT_TRUE(receiver.wait_for([](const Requests& got) { return taken(got).size() >= 5; }, 20s))
+      << taken(receiver.requests()).size() << " of 5 taken";
+  std::this_thread::sleep_for(1s);
+  std::set<std::string> delivered;
+  for (const auto& request : receiver.requests()) {
+    if (request.answered != 200) continue;
+    delivered.insert(std::to_string(json_of(HttpResponse{200, {}, request.body})["note_id"].GetInt64()));
+  }
+  EXPECT_EQ(delivered, notes);
+  EXPECT_EQ(taken(receiver.requests()).size(), 5u) << "a delivery was taken twice";
+}
+
+TEST_F(Webhooks, AReminderFiresOnceWhenItFallsDue) {
+  WebhookReceiver receiver([](int, const ReceivedRequest&) { return 200; });
+  Endpoint endpoint(club->id, receiver.url(), "note.reminder_due");
+  std::string due = query_value("SELECT to_char((now() + interval '2 seconds') AT TIME ZONE 'UTC',"
+                                " 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')");
+  std::string id = new_note(R"({"subject":"call back","reminder":")" + due + "\"}");
+  ASSERT_TRUE(receiver.wait_for([](const Requests& got) { return !got.empty(); }, 8s));
+  std::this_thread::sleep_for(1500ms);
+  auto got = receiver.requests();
+  ASSERT_EQ(got.size(), 1u);
+  auto body = json_of(HttpResponse{200, {}, got[0].body});
+  EXPECT_STREQ(body["event"].GetString(), "note.reminder_due");
+  EXPECT_EQ(std::to_string(body["note_id"].GetInt64()), id);
+  EXPECT_GE(got[0].at, Clock::now() - 10s);
+}
+
+TEST_F(Webhooks, AccountNoteChangesAreSentToo) {
+  WebhookReceiver receiver([](int, const ReceivedRequest&) { return 200; });
+  Endpoint endpoint(club->id, receiver.url(), "account_note.*");
+  auto url = account_note_url(club->account_id);
+  ASSERT_EQ(http("POST", url, {raw_key(club->owner_key), kJson}, R"({"note":"gate code 1234"})").status, 200);
+  ASSERT_EQ(http("DELETE", url, {raw_key(club->owner_key)}).status, 200);
+  ASSERT_TRUE(receiver.wait_for([](const Requests& got) { return got.size() >= 2; }, 5s));
+  auto got = receiver.requests();
+  EXPECT_EQ(header(got[0], "notes-webhook-event"), "account_note.created");
+  EXPECT_NE(got[0].body.find("gate code 1234"), std::string::npos);
+  EXPECT_EQ(header(got[1], "notes-webhook-event"), "account_note.removed");
+  EXPECT_NE(got[1].body.find("\"note\":null"), std::string::npos) << got[1].body;
+}
+
+TEST_F(Webhooks, NotesctlRefusesBadEndpointsAndNeverStoresTheSecret) {
+  std::string key_file = " --key-file " + stack_value("NOTES_WEBHOOK_KEY_FILE");
+  for (const std::string& bad : {"--url ftp://example.org/ --events note.created",
+                                 "--url https://user:pw@example.org/ --events note.created",
+                                 "--url https://example.org/ --events note.exploded"}) {
+    auto refused = notesctl("webhook add --company " + club->id + " " + bad + key_file);
+    EXPECT_NE(refused.exit_code, 0) << bad;
+    EXPECT_FALSE(refused.err.empty());
+  }
+  Endpoint endpoint(club->id, "https://hooks.example.org/notes", "'*'");
+  EXPECT_EQ(endpoint.secret.rfind("whsec_", 0), 0u);
+  EXPECT_EQ(query_value("SELECT count(*) FROM webhook_endpoints WHERE position('" + endpoint.secret.substr(6) +
+                        "' IN row_to_json(webhook_endpoints)::text) > 0"),
+            "0");
+}
+
+}  // namespace
+}  // namespace notes::test

@@ -1,0 +1,118 @@
+#include "webhooks/deliverer.hpp"
+
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <map>
+#include <random>
+
+#include "credentials/webhook_secret.hpp"
+#include "log/log.hpp"
+#include "sql/connection.hpp"
+#include "webhooks/dispatcher.hpp"
+#include "webhooks/retry_schedule.hpp"
+#include "webhooks/sender.hpp"
+
+namespace notes::webhooks {
+namespace {
+
+volatile std::sig_atomic_t stop_requested = 0;
+void on_stop(int) { stop_requested = 1; }
+
+std::string from_hex(std::string_view hex) {
+  std::string bytes;
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+    bytes.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
+  }
+  return bytes;
+}
+
+struct Sending {
+  int attempts_before = 0;
+  std::string event;
+};
+
+}  // namespace
+
+std::vector<std::string> delivery_headers(int64_t delivery_id, std::string_view event, std::string_view secret,
+                                          int64_t unix_seconds, std::string_view body) {
+  std::string timestamp = std::to_string(unix_seconds);
+  return {"Content-Type: application/json",
+          "Notes-Webhook-Id: " + std::to_string(delivery_id),
+          "Notes-Webhook-Event: " + std::string(event),
+          "Notes-Webhook-Timestamp: " + timestamp,
+          "Notes-Webhook-Signature: v1=" + webhook_signature(secret, timestamp, body)};
+}
+
+void run_deliverer(const DeliveryConfig& config, const sql::ConnectionSettings& database) {
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  struct sigaction action{};
+  action.sa_handler = on_stop;
+  sigemptyset(&action.sa_mask);
+  for (int signal : {SIGTERM, SIGINT, SIGUSR2}) sigaction(signal, &action, nullptr);
+  std::signal(SIGHUP, SIG_IGN);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  sql::Connection db(database);
+  Dispatcher dispatcher(db);
+  Sender sender(config.addresses, config.timeout);
+  std::map<int64_t, Sending> sending;
+  std::mt19937_64 random(std::random_device{}());
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  // A delivery stays held while it is sent, and a while more: a process
+  // that died holding it lets go when the lease passes.
+  const int lease_ms = static_cast<int>(config.timeout.count() * 2 + 5000);
+  using Clock = std::chrono::steady_clock;
+  auto next_dispatch = Clock::now();
+  auto stop_by = Clock::time_point::max();
+
+  while (!stop_requested || !sending.empty()) {
+    if (stop_requested && stop_by == Clock::time_point::max()) stop_by = Clock::now() + config.timeout;
+    if (Clock::now() > stop_by) break;
+    if (!stop_requested && Clock::now() >= next_dispatch) {
+      dispatcher.dispatch();
+      next_dispatch = Clock::now() + kDispatchEvery;
+    }
+    int room = config.max_in_flight - static_cast<int>(sending.size());
+    if (!stop_requested && room > 0) {
+      sql::Result claimed = db.execute(sql::query::webhook_claim(room, config.per_endpoint, lease_ms));
+      enum : int { kId, kEvent, kBody, kAttempts, kUrl, kSalt };
+      for (int row = 0; claimed.ok() && row < claimed.rows(); ++row) {
+        int64_t id = claimed.int64(row, kId);
+        std::string secret = webhook_secret(config.key, from_hex(claimed.text(row, kSalt)));
+        std::string body(claimed.text(row, kBody));
+        int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+        sending[id] = {static_cast<int>(claimed.int64(row, kAttempts)), std::string(claimed.text(row, kEvent))};
+        sender.start(id, std::string(claimed.text(row, kUrl)), body,
+                     delivery_headers(id, sending[id].event, secret, now, body));
+      }
+    }
+    auto wait = std::min<Clock::duration>(std::chrono::milliseconds(100),
+                                          std::max<Clock::duration>(next_dispatch - Clock::now(), {}));
+    for (const Outcome& outcome : sender.poll(std::chrono::duration_cast<std::chrono::milliseconds>(wait))) {
+      Sending& sent = sending[outcome.delivery_id];
+      sql::query::DeliveryAttempt attempt;
+      attempt.delivery_id = outcome.delivery_id;
+      attempt.status = outcome.status;
+      attempt.error = outcome.error;
+      attempt.duration_ms = outcome.took.count();
+      attempt.delivered = outcome.status && *outcome.status >= 200 && *outcome.status < 300;
+      attempt.retry_in_ms = retry_delay(sent.attempts_before + 1, config.retry_base, unit(random)).count();
+      attempt.give_up_after_s = config.retry_for.count();
+      sql::Result recorded = db.execute(sql::query::webhook_record_attempt(attempt));
+      if (recorded.ok() && recorded.boolean(0, 0)) {
+        log::line(log::Level::warning, "webhook delivery %lld given up after %d attempts%s",
+                  static_cast<long long>(outcome.delivery_id), sent.attempts_before + 1,
+                  recorded.int64(0, 1) > 0 ? "; its endpoint is disabled" : "");
+      }
+      sending.erase(outcome.delivery_id);
+    }
+    if (sending.empty() && stop_requested) break;
+  }
+  _exit(0);
+}
+
+}  // namespace notes::webhooks

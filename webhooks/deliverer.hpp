@@ -1,0 +1,25 @@
+#pragma once
+// The delivery process (docs/webhooks.md): a child of notesd's supervisor,
+// beside the workers, with its own database connection. It dispatches the
+// change feeds into deliveries, sends those due (signed, several at once),
+// records every attempt, and retries failures with growing delays until
+// the delivery is given up and its endpoint disabled. The API never waits
+// on it.
+#include "sql/settings.hpp"
+#include "webhooks/delivery_config.hpp"
+
+namespace notes::webhooks {
+
+// How often the feeds are looked at for new changes.
+inline constexpr std::chrono::milliseconds kDispatchEvery{300};
+
+// The headers a delivery carries (docs/webhooks.md, "Verifying a
+// delivery"): id, event, timestamp and signature.
+std::vector<std::string> delivery_headers(int64_t delivery_id, std::string_view event, std::string_view secret,
+                                          int64_t unix_seconds, std::string_view body);
+
+// Runs until SIGTERM (or the retire signal): then it takes nothing new,
+// lets what it is sending finish (within the request timeout) and exits.
+[[noreturn]] void run_deliverer(const DeliveryConfig& config, const sql::ConnectionSettings& database);
+
+}  // namespace notes::webhooks
