@@ -21,6 +21,7 @@ namespace {
 
 // The webhook options as given, checked after parsing.
 struct WebhookOptions {
+  std::string delivery = "child";
   std::string allow_networks;
   unsigned timeout_ms = 10000, retry_base_ms = 10000, retry_for_s = 25 * 3600;
 };
@@ -60,6 +61,9 @@ po::options_description service_options(ServiceConfig& c, std::string& socket_mo
       ("webhook-key-file", po::value(&c.webhooks.key_file)->default_value(c.webhooks.key_file),
        "the host's webhook key, base64 of at least 32 bytes, from which every endpoint's signing secret is "
        "derived; readable by notesd and notesctl, not by others (missing: webhooks are off)")
+      ("webhook-delivery", po::value(&w.delivery)->default_value(w.delivery),
+       "child: the supervisor runs the webhook delivery process beside its workers; elsewhere: another "
+       "process does (notesd --deliver-webhooks, the packaged notes-webhooks.service)")
       ("webhook-allow-networks", po::value(&w.allow_networks)->default_value(""),
        "comma-separated networks (10.0.0.0/8, ::1/128) webhooks may be sent to besides public addresses")
       ("webhook-timeout-ms", po::value(&w.timeout_ms)->default_value(w.timeout_ms),
@@ -105,6 +109,10 @@ std::optional<ConfigError> read_token_keys(ServiceConfig& config, bool named) {
 // named: webhooks are then off), and the delivery settings.
 std::optional<ConfigError> read_webhook_options(ServiceConfig& config, const WebhookOptions& options, bool named) {
   webhooks::DeliveryConfig& delivery = config.webhooks;
+  if (options.delivery != "child" && options.delivery != "elsewhere") {
+    return ConfigError{"option 'webhook-delivery': '" + options.delivery + "' is not child or elsewhere"};
+  }
+  config.webhook_child = options.delivery == "child";
   auto networks = webhooks::parse_networks(options.allow_networks);
   if (!networks) {
     return ConfigError{"option 'webhook-allow-networks': '" + options.allow_networks +
@@ -148,6 +156,7 @@ ConfigResult parse_service_config(int argc, const char* const argv[]) {
   po::options_description generic("general");
   generic.add_options()("help,h", "print this help and exit")("version", "print the version and exit")(
       "check-config", "read the configuration, say whether it is valid (exit 0, or 78 naming the fault) and exit")(
+      "deliver-webhooks", "be the webhook delivery process alone: no socket, no workers (docs/webhooks.md)")(
       "config,c", po::value(&config_file),
       "config file of option=value lines (default /etc/notes/notes.conf when it exists)");
   po::options_description file_options = service_options(config, socket_mode, log_level, request_log_level, webhook_options);
@@ -166,6 +175,7 @@ ConfigResult parse_service_config(int argc, const char* const argv[]) {
     }
     if (values.count("version")) return ConfigHelp{"notesd " NOTES_VERSION "\n"};
     config.check_only = values.count("check-config") > 0;
+    config.deliver_only = values.count("deliver-webhooks") > 0;
     if (values.count("config")) config_file = values["config"].as<std::string>();
     bool explicit_file = !config_file.empty();
     if (!explicit_file) config_file = sql::kDefaultConfigFile;
@@ -212,9 +222,8 @@ ConfigResult parse_service_config(int argc, const char* const argv[]) {
     if (error) return *error;
   }
   if (auto error = read_token_keys(config, !values["token-keys-file"].defaulted())) return *error;
-  if (auto error = read_webhook_options(config, webhook_options, !values["webhook-key-file"].defaulted())) {
-    return *error;
-  }
+  bool key_named = !values["webhook-key-file"].defaulted() || config.deliver_only;
+  if (auto error = read_webhook_options(config, webhook_options, key_named)) return *error;
   return config;
 }
 

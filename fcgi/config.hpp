@@ -30,6 +30,11 @@ struct ServiceConfig {
   SigningKeys token_keys;
   // The delivery process (docs/webhooks.md); off while its key is empty.
   webhooks::DeliveryConfig webhooks;
+  // Whether the supervisor runs the delivery process as its child: not
+  // when another process does (the packaged notes-webhooks.service).
+  bool webhook_child = true;
+  // --deliver-webhooks: this process is the delivery process alone.
+  bool deliver_only = false;
 };
 
 // --help or --version: print `text` and exit 0.

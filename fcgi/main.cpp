@@ -12,6 +12,7 @@
 #include "fcgi/supervisor.hpp"
 #include "handlers/routes.hpp"
 #include "log/log.hpp"
+#include "webhooks/deliverer.hpp"
 
 namespace {
 
@@ -53,6 +54,10 @@ int main(int argc, char* argv[]) {
     return 0;
   }
   notes::log::set_threshold(config.log_level);
+  if (config.deliver_only) {
+    notes::log::line(notes::log::Level::notice, "delivering webhooks");
+    notes::webhooks::run_deliverer(config.webhooks, config.database);
+  }
 
   notes::ListenSocket socket;
   try {

@@ -52,7 +52,7 @@ class Supervisor {
   pid_t fork_worker(int* ready_fd);
   // The webhook delivery process (webhooks/deliverer.hpp), when the
   // configuration has a webhook key.
-  bool wants_deliverer() const { return !config_.webhooks.key.empty(); }
+  bool wants_deliverer() const { return config_.webhook_child && !config_.webhooks.key.empty(); }
   void start_deliverer();
   // When a slot whose process just died is started again: at once, or
   // after a growing delay when it keeps dying soon after its start.
