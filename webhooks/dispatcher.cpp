@@ -91,6 +91,45 @@ void Dispatcher::dispatch() {
   fire_due_reminders();
 }
 
+// Queues the deliveries of one feed `page` for `endpoint`, moving its
+// position `after` (of the notes feed, or with `accounts` of the account
+// notes feed) past the page. `event_of` names a row's event (none: no
+// event stands for it); `write_fields` writes a delivery's fields after its
+// event, company and cursor. False when nothing was queued: the database
+// failed, or the endpoint was disabled meanwhile.
+template <class EventOf, class WriteFields>
+bool Dispatcher::enqueue_page(Endpoint& endpoint, bool accounts, const sql::Result& page, EventOf event_of,
+                              const char* subject, WriteFields write_fields) {
+  sql::FeedPosition& after = accounts ? endpoint.accounts_after : endpoint.notes_after;
+  Batch batch;
+  sql::FeedPosition to = after;
+  for (int row = 0; row < page.rows() && batch.bytes < kMaxPageBytes; ++row) {
+    to = change_feed::position_of(page, row);
+    auto event = event_of(page.text(row, column::change));
+    if (!event || !endpoint.wants(*event)) continue;
+    rapidjson::StringBuffer buffer;
+    JsonWriter out(buffer);
+    out.StartObject();
+    key(out, "event");
+    string_value(out, *event);
+    key(out, "company_id");
+    out.Int64(endpoint.company_id);
+    key(out, "cursor");
+    string_value(out, change_feed::cursor_text(to));
+    write_fields(out, Cells(page, row, 0), row);
+    out.EndObject();
+    batch.events.push_back(*event);
+    batch.subjects.push_back(subject + std::string(page.text(row, column::subject_id)));
+    batch.bodies.push_back(text_of(buffer));
+    batch.bytes += batch.bodies.back().size();
+  }
+  sql::Result queued = db_.execute(
+      sql::query::webhook_enqueue(accounts, endpoint.id, after, to, batch.events, batch.subjects, batch.bodies));
+  if (!queued.ok() || queued.int64(0, 0) == 0) return false;
+  after = to;
+  return true;
+}
+
 bool Dispatcher::enqueue_note_changes(Endpoint& endpoint) {
   // As an owner of the company: every note, confidential ones included. An
   // endpoint is the company's own (docs/webhooks.md, "What is sent").
@@ -101,22 +140,7 @@ bool Dispatcher::enqueue_note_changes(Endpoint& endpoint) {
   if (!all_ok(parts)) return false;
   note_json::NoteParts note_parts{&parts[0], &parts[1]};
   const int note_id = column::note::full_note + sql::full_note::note + sql::note_column::id;
-  Batch batch;
-  sql::FeedPosition to = endpoint.notes_after;
-  for (int row = 0; row < page.rows() && batch.bytes < kMaxPageBytes; ++row) {
-    to = change_feed::position_of(page, row);
-    auto event = note_event(page.text(row, column::change));
-    if (!event || !endpoint.wants(*event)) continue;
-    rapidjson::StringBuffer buffer;
-    JsonWriter out(buffer);
-    Cells c(page, row, 0);
-    out.StartObject();
-    key(out, "event");
-    string_value(out, *event);
-    key(out, "company_id");
-    out.Int64(endpoint.company_id);
-    key(out, "cursor");
-    string_value(out, change_feed::cursor_text(to));
+  return enqueue_page(endpoint, false, page, note_event, "note:", [&](JsonWriter& out, const Cells& c, int row) {
     key(out, "note_id");
     number_or_null(out, c, column::subject_id);
     key(out, "change");
@@ -138,39 +162,14 @@ bool Dispatcher::enqueue_note_changes(Endpoint& endpoint) {
       std::string note = note_json::note(page, row, column::note::full_note, note_parts);
       out.RawValue(note.data(), note.size(), rapidjson::kObjectType);
     }
-    out.EndObject();
-    batch.events.push_back(*event);
-    batch.subjects.push_back("note:" + std::string(page.text(row, column::subject_id)));
-    batch.bodies.push_back(text_of(buffer));
-    batch.bytes += batch.bodies.back().size();
-  }
-  sql::Result queued = db_.execute(sql::query::webhook_enqueue(false, endpoint.id, endpoint.notes_after, to,
-                                                               batch.events, batch.subjects, batch.bodies));
-  if (!queued.ok() || queued.int64(0, 0) == 0) return false;  // disabled meanwhile
-  endpoint.notes_after = to;
-  return true;
+  });
 }
 
 bool Dispatcher::enqueue_account_note_changes(Endpoint& endpoint) {
   sql::Caller company{endpoint.company_id, 0, "owner"};
   sql::Result page = db_.execute(sql::query::account_note_changes(company, endpoint.accounts_after, kPageSize));
   if (!page.ok() || page.rows() == 0) return false;
-  Batch batch;
-  sql::FeedPosition to = endpoint.accounts_after;
-  for (int row = 0; row < page.rows() && batch.bytes < kMaxPageBytes; ++row) {
-    to = change_feed::position_of(page, row);
-    auto event = account_note_event(page.text(row, column::change));
-    if (!event || !endpoint.wants(*event)) continue;
-    rapidjson::StringBuffer buffer;
-    JsonWriter out(buffer);
-    Cells c(page, row, 0);
-    out.StartObject();
-    key(out, "event");
-    string_value(out, *event);
-    key(out, "company_id");
-    out.Int64(endpoint.company_id);
-    key(out, "cursor");
-    string_value(out, change_feed::cursor_text(to));
+  return enqueue_page(endpoint, true, page, account_note_event, "account:", [](JsonWriter& out, const Cells& c, int) {
     key(out, "account_id");
     number_or_null(out, c, column::subject_id);
     key(out, "change");
@@ -181,17 +180,7 @@ bool Dispatcher::enqueue_account_note_changes(Endpoint& endpoint) {
     // the receiver may see no other copy of it.
     key(out, "note");
     string_or_null(out, c, column::account::note_after);
-    out.EndObject();
-    batch.events.push_back(*event);
-    batch.subjects.push_back("account:" + std::string(page.text(row, column::subject_id)));
-    batch.bodies.push_back(text_of(buffer));
-    batch.bytes += batch.bodies.back().size();
-  }
-  sql::Result queued = db_.execute(sql::query::webhook_enqueue(true, endpoint.id, endpoint.accounts_after, to,
-                                                               batch.events, batch.subjects, batch.bodies));
-  if (!queued.ok() || queued.int64(0, 0) == 0) return false;
-  endpoint.accounts_after = to;
-  return true;
+  });
 }
 
 void Dispatcher::fire_due_reminders() {

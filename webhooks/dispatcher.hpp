@@ -8,6 +8,7 @@
 #include <string>
 
 #include "sql/connection.hpp"
+#include "sql/result.hpp"
 
 namespace notes::webhooks {
 
@@ -32,6 +33,9 @@ class Dispatcher {
   // (or the database failed).
   bool enqueue_note_changes(Endpoint& endpoint);
   bool enqueue_account_note_changes(Endpoint& endpoint);
+  template <class EventOf, class WriteFields>
+  bool enqueue_page(Endpoint& endpoint, bool accounts, const sql::Result& page, EventOf event_of,
+                    const char* subject, WriteFields write_fields);
   void fire_due_reminders();
 
   sql::Connection& db_;

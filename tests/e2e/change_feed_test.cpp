@@ -40,6 +40,28 @@ struct Page {
 
 int64_t history_id_of(const std::string& cursor) { return std::stoll(cursor.substr(cursor.find('.') + 1)); }
 
+// A page of either feed: each change's id under `subject_key`, and
+// `read_note` for what a change that is no tombstone carries.
+template <class ReadNote>
+Page feed_page(const HttpResponse& response, const char* subject_key, ReadNote read_note) {
+  EXPECT_EQ(response.status, 200) << response.body;
+  Page page;
+  if (response.status != 200) return page;
+  auto body = json_of(response);
+  for (const auto& change : body["changes"].GetArray()) {
+    Item item;
+    item.cursor = change["cursor"].GetString();
+    item.history_id = history_id_of(item.cursor);
+    item.subject_id = change[subject_key].GetInt64();
+    item.change = change["change"].GetString();
+    item.tombstone = change["note"].IsNull();
+    if (!item.tombstone) read_note(change["note"], item);
+    page.items.push_back(item);
+  }
+  page.next = body["next"].GetString();
+  return page;
+}
+
 class ChangeFeed : public ClubSuite {
  protected:
   static std::string feed_url(const std::string& query) {
@@ -48,25 +70,10 @@ class ChangeFeed : public ClubSuite {
   static std::string note_url(const std::string& id) { return base_url() + "/api/customers/notes/" + id; }
 
   static Page page_of(const HttpResponse& response) {
-    EXPECT_EQ(response.status, 200) << response.body;
-    Page page;
-    if (response.status != 200) return page;
-    auto body = json_of(response);
-    for (const auto& change : body["changes"].GetArray()) {
-      Item item;
-      item.cursor = change["cursor"].GetString();
-      item.history_id = history_id_of(item.cursor);
-      item.subject_id = change["note_id"].GetInt64();
-      item.change = change["change"].GetString();
-      item.tombstone = change["note"].IsNull();
-      if (!item.tombstone) {
-        EXPECT_EQ(change["note"]["id"].GetInt64(), item.subject_id);
-        if (change["note"]["subject"].IsString()) item.text = change["note"]["subject"].GetString();
-      }
-      page.items.push_back(item);
-    }
-    page.next = body["next"].GetString();
-    return page;
+    return feed_page(response, "note_id", [](const rapidjson::Value& note, Item& item) {
+      EXPECT_EQ(note["id"].GetInt64(), item.subject_id);
+      if (note["subject"].IsString()) item.text = note["subject"].GetString();
+    });
   }
 
   // Every change after `cursor` ("": from the start) as `key` sees them,
@@ -319,22 +326,10 @@ TEST_F(ChangeFeed, BadQueriesAreRefusedInTheFamilysEnvelope) {
 class AccountNoteFeed : public ClubSuite {
  protected:
   static Page page_of(const HttpResponse& response) {
-    EXPECT_EQ(response.status, 200) << response.body;
-    Page page;
-    if (response.status != 200) return page;
-    auto body = json_of(response);
-    EXPECT_STREQ(body["result"].GetString(), "success");
-    for (const auto& change : body["changes"].GetArray()) {
-      Item item;
-      item.cursor = change["cursor"].GetString();
-      item.history_id = history_id_of(item.cursor);
-      item.subject_id = change["account_id"].GetInt64();
-      item.change = change["change"].GetString();
-      item.tombstone = change["note"].IsNull();
-      if (!item.tombstone) item.text = change["note"].GetString();
-      page.items.push_back(item);
-    }
-    page.next = body["next"].GetString();
+    Page page = feed_page(response, "account_id", [](const rapidjson::Value& note, Item& item) {
+      item.text = note.GetString();
+    });
+    if (response.status == 200) EXPECT_STREQ(json_of(response)["result"].GetString(), "success");
     return page;
   }
   static std::vector<Item> walk(const std::string& key, std::string& cursor) {
