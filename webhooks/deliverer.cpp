@@ -48,6 +48,8 @@ std::vector<std::string> delivery_headers(int64_t delivery_id, std::string_view 
 
 void run_deliverer(const DeliveryConfig& config, const sql::ConnectionSettings& database) {
   prctl(PR_SET_PDEATHSIG, SIGTERM);
+  // Told apart from the workers in ps, top and /proc.
+  prctl(PR_SET_NAME, kProcessName);
   struct sigaction action{};
   action.sa_handler = on_stop;
   sigemptyset(&action.sa_mask);

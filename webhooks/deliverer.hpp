@@ -10,6 +10,9 @@
 
 namespace notes::webhooks {
 
+// The process's name (ps, /proc/PID/comm).
+inline constexpr const char* kProcessName = "notes-webhooks";
+
 // How often the feeds are looked at for new changes.
 inline constexpr std::chrono::milliseconds kDispatchEvery{300};
 

@@ -49,7 +49,7 @@ bool wait_until_stopped(pid_t pid) {
 }
 
 std::set<pid_t> workers() {
-  return child_processes(supervisor_pid());
+  return worker_processes(supervisor_pid());
 }
 
 // Has nginx start new worker processes (SIGHUP) and waits until the old ones

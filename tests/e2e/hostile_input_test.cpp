@@ -26,7 +26,7 @@ std::set<pid_t> worker_pids() {
   std::ifstream pid_file(stack_value("NOTES_PID_FILE"));
   pid_t supervisor = 0;
   pid_file >> supervisor;
-  return child_processes(supervisor);
+  return worker_processes(supervisor);
 }
 
 std::vector<std::string> hostile_bodies() {

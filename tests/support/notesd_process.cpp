@@ -76,7 +76,7 @@ Notesd::~Notesd() {
   std::filesystem::remove_all(dir_);
 }
 
-std::set<pid_t> Notesd::workers_now() const { return child_processes(pid_); }
+std::set<pid_t> Notesd::workers_now() const { return worker_processes(pid_); }
 
 FastCgiResponse Notesd::request(const std::string& method, const std::string& path, Params extra,
                                 const std::string& body) const {

@@ -28,6 +28,18 @@ inline std::set<pid_t> child_processes(pid_t pid) {
   return children;
 }
 
+// The workers of notesd's supervisor `pid`: its children but the webhook
+// delivery process, which names itself (webhooks/deliverer.hpp).
+inline std::set<pid_t> worker_processes(pid_t pid) {
+  std::set<pid_t> workers;
+  for (pid_t child : child_processes(pid)) {
+    std::string name;
+    std::ifstream(("/proc/" + std::to_string(child) + "/comm").c_str()) >> name;
+    if (name != "notes-webhooks") workers.insert(child);
+  }
+  return workers;
+}
+
 // The test stack's notesd supervisor (its pid file).
 inline pid_t stack_supervisor_pid() {
   std::ifstream file(stack_value("NOTES_PID_FILE"));
