@@ -71,6 +71,7 @@ void Dispatcher::dispatch() {
   sql::Result rows = db_.execute(sql::query::webhook_endpoints_active());
   if (!rows.ok()) return;
   enum : int { kId, kCompany, kEvents, kNotesXact, kNotesId, kAccountsXact, kAccountsId };
+  bool reminders_wanted = false;
   for (int row = 0; row < rows.rows(); ++row) {
     Endpoint endpoint;
     endpoint.id = rows.int64(row, kId);
@@ -87,8 +88,11 @@ void Dispatcher::dispatch() {
     }
     for (int page = 0; page < kPagesPerRound && enqueue_account_note_changes(endpoint); ++page) {
     }
+    reminders_wanted = reminders_wanted || endpoint.wants("note.reminder_due");
   }
-  fire_due_reminders();
+  // Reminders are looked for only while an endpoint asks for them: the
+  // query reads every reminder of the last day.
+  if (reminders_wanted) fire_due_reminders();
 }
 
 // Queues the deliveries of one feed `page` for `endpoint`, moving its
