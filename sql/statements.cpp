@@ -504,10 +504,10 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
   "WITH moved AS ("                                                                                  \
   "  UPDATE webhook_endpoints SET " after_xact " = $4::xid8, " after_id " = $5::bigint"              \
   "  WHERE id = $1::bigint AND " after_xact " = $2::xid8 AND " after_id " = $3::bigint"              \
-  "    AND disabled_at IS NULL RETURNING id),"                                                        \
+  "    AND disabled_at IS NULL RETURNING id, company_id),"                                            \
   " queued AS ("                                                                                     \
-  "  INSERT INTO webhook_deliveries (endpoint_id, event, subject, body)"                             \
-  "  SELECT moved.id, e.event, e.subject, e.body FROM moved,"                                        \
+  "  INSERT INTO webhook_deliveries (company_id, endpoint_id, event, subject, body)"                 \
+  "  SELECT moved.company_id, moved.id, e.event, e.subject, e.body FROM moved,"                      \
   "         unnest($6::text[], $7::text[], $8::text[]) WITH ORDINALITY AS e(event, subject, body, n)" \
   "  ORDER BY e.n RETURNING 1)"                                                                      \
   " SELECT (SELECT count(*) FROM moved), (SELECT count(*) FROM queued)"
@@ -536,11 +536,13 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // how many deliveries were queued.
     {Statement::webhook_enqueue_reminder, "webhook_enqueue_reminder", Access::write,
      "WITH fired AS ("
-     "  INSERT INTO webhook_reminders_fired (note_id, reminder) VALUES ($1::bigint, $2::timestamptz)"
+     "  INSERT INTO webhook_reminders_fired (company_id, note_id, reminder)"
+     "  VALUES ($3::bigint, $1::bigint, $2::timestamptz)"
      "  ON CONFLICT DO NOTHING RETURNING 1),"
      " queued AS ("
-     "  INSERT INTO webhook_deliveries (endpoint_id, event, subject, body)"
-     "  SELECT w.id, 'note.reminder_due', 'note:' || $1::bigint, $4::text FROM webhook_endpoints w, fired"
+     "  INSERT INTO webhook_deliveries (company_id, endpoint_id, event, subject, body)"
+     "  SELECT w.company_id, w.id, 'note.reminder_due', 'note:' || $1::bigint, $4::text"
+     "  FROM webhook_endpoints w, fired"
      "  WHERE w.company_id = $3::bigint AND w.disabled_at IS NULL AND 'note.reminder_due' = ANY (w.events)"
      "    AND w.created_at < $2::timestamptz ORDER BY w.id RETURNING 1)"
      " SELECT count(*) FROM queued"},
@@ -581,8 +583,8 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // disabled). Row: whether it was given up.
     {Statement::webhook_record_attempt, "webhook_record_attempt", Access::write,
      "WITH attempt AS ("
-     "  INSERT INTO webhook_attempts (delivery_id, status, error, duration_ms)"
-     "  VALUES ($1::bigint, $2::int, $3::text, $4::int)),"
+     "  INSERT INTO webhook_attempts (company_id, delivery_id, status, error, duration_ms)"
+     "  SELECT company_id, id, $2::int, $3::text, $4::int FROM webhook_deliveries WHERE id = $1::bigint),"
      " delivery AS ("
      "  UPDATE webhook_deliveries SET attempts = attempts + 1, leased_until = NULL,"
      "    delivered_at = CASE WHEN $5::boolean THEN now() END,"

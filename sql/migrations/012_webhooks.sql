@@ -25,6 +25,7 @@ CREATE INDEX webhook_endpoints_company ON webhook_endpoints (company_id);
 
 CREATE TABLE webhook_deliveries (
     id               bigserial PRIMARY KEY,
+    company_id       bigint NOT NULL REFERENCES companies (id),
     endpoint_id      bigint NOT NULL REFERENCES webhook_endpoints (id),
     event            text NOT NULL,
     -- What the delivery is about ('note:12', 'account:7'): deliveries of
@@ -50,6 +51,7 @@ CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, id 
 
 CREATE TABLE webhook_attempts (
     id            bigserial PRIMARY KEY,
+    company_id    bigint NOT NULL REFERENCES companies (id),
     delivery_id   bigint NOT NULL REFERENCES webhook_deliveries (id),
     attempted_at  timestamptz NOT NULL DEFAULT now(),
     -- The receiver's HTTP status; NULL when no answer came (the error says why).
@@ -62,6 +64,7 @@ CREATE INDEX webhook_attempts_delivery ON webhook_attempts (delivery_id, id);
 -- note.reminder_due fires once per note and reminder time: a reminder
 -- moved to a new time fires again then.
 CREATE TABLE webhook_reminders_fired (
+    company_id  bigint NOT NULL REFERENCES companies (id),
     note_id   bigint NOT NULL,
     reminder  timestamptz NOT NULL,
     fired_at  timestamptz NOT NULL DEFAULT now(),
