@@ -94,7 +94,7 @@ sql::Result changes(HandlerContext& context, FeedStatement statement, const Feed
   auto read = [&] { return checked(context.db.execute(statement(context.sql_caller(), asked.after, asked.limit))); };
   sql::Result page = read();
   if (page.rows() > 0 || asked.wait.count() == 0) return page;
-  sql::ListeningPlace place(context.services.change_listeners);
+  sql::ListeningPlace place(context.services.change_listeners, context.caller.company_id);
   if (!place) return page;
   Listening listening(context.db);
   if (!listening) return page;
@@ -102,11 +102,13 @@ sql::Result changes(HandlerContext& context, FeedStatement statement, const Feed
   auto deadline = Clock::now() + asked.wait;
   std::string company = std::to_string(context.caller.company_id);
   // Read again once listening: a change committed before is announced to
-  // no one.
+  // no one. Each look is armed first, so that the next write of the
+  // company after it announces itself.
   for (page = read(); page.rows() == 0; page = read()) {
     auto now = Clock::now();
     if (now >= deadline || (context.services.stop_pending && context.services.stop_pending())) break;
     context.db.await_notification(company, std::min(deadline, now + kLookAgainEvery));
+    place.arm();
   }
   return page;
 }

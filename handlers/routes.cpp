@@ -121,7 +121,7 @@ class ActingFor {
  public:
   ActingFor(sql::Connection& db, const Identity& caller, const Request& request) : db_(db) {
     if (caller.user_id != 0) {
-      db.act_for(sql::Actor{caller.user_id, caller.credential, std::string(request.request_id())});
+      db.act_for(sql::Actor{caller.user_id, caller.credential, std::string(request.request_id()), caller.company_id});
     }
   }
   ~ActingFor() { db_.act_for(std::nullopt); }

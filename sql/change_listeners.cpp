@@ -13,39 +13,54 @@
 namespace notes::sql {
 
 ChangeListeners::ChangeListeners(unsigned places) : places_(std::min(places, kMaxPlaces)) {
-  void* shared = mmap(nullptr, sizeof(std::atomic<pid_t>) * kMaxPlaces, PROT_READ | PROT_WRITE,
-                      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  void* shared = mmap(nullptr, sizeof(Place) * kMaxPlaces, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (shared == MAP_FAILED) {
     throw std::runtime_error(std::string("mmap for the change listeners: ") + std::strerror(errno));
   }
-  holders_ = static_cast<std::atomic<pid_t>*>(shared);
-  for (unsigned i = 0; i < kMaxPlaces; ++i) new (&holders_[i]) std::atomic<pid_t>(0);
+  place_ = static_cast<Place*>(shared);
+  for (unsigned i = 0; i < kMaxPlaces; ++i) {
+    new (&place_[i].holder) std::atomic<pid_t>(0);
+    new (&place_[i].company_id) std::atomic<int64_t>(0);
+    new (&place_[i].armed) std::atomic<bool>(false);
+  }
 }
 
-ChangeListeners::~ChangeListeners() { munmap(holders_, sizeof(std::atomic<pid_t>) * kMaxPlaces); }
+ChangeListeners::~ChangeListeners() { munmap(place_, sizeof(Place) * kMaxPlaces); }
 
-bool ChangeListeners::enter() const {
+std::optional<unsigned> ChangeListeners::enter(int64_t company_id) const {
   pid_t self = getpid();
   for (unsigned i = 0; i < places_; ++i) {
     pid_t free = 0;
-    if (holders_[i].compare_exchange_strong(free, self)) return true;
+    if (!place_[i].holder.compare_exchange_strong(free, self)) continue;
+    place_[i].company_id.store(company_id);
+    place_[i].armed.store(true);
+    return i;
   }
-  return false;
+  return std::nullopt;
 }
+
+void ChangeListeners::arm(unsigned place) const { place_[place].armed.store(true); }
 
 void ChangeListeners::leave() const { forget(getpid()); }
 
-bool ChangeListeners::anyone_listening() const {
+bool ChangeListeners::claim_announcement(int64_t company_id) const {
+  bool claimed = false;
   for (unsigned i = 0; i < places_; ++i) {
-    if (holders_[i].load(std::memory_order_relaxed) != 0) return true;
+    Place& place = place_[i];
+    if (place.holder.load() == 0 || place.company_id.load() != company_id) continue;
+    // Every armed place of the company is disarmed: one NOTIFY wakes them all.
+    if (place.armed.exchange(false)) claimed = true;
   }
-  return false;
+  return claimed;
 }
 
 void ChangeListeners::forget(pid_t pid) const {
   for (unsigned i = 0; i < places_; ++i) {
+    if (place_[i].holder.load() != pid) continue;
+    place_[i].armed.store(false);
+    place_[i].company_id.store(0);
     pid_t held = pid;
-    holders_[i].compare_exchange_strong(held, 0);
+    place_[i].holder.compare_exchange_strong(held, 0);
   }
 }
 

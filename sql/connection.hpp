@@ -58,8 +58,9 @@ class Connection {
   void act_for(std::optional<Actor> actor) { actor_ = std::move(actor); }
 
   // Writes that tell the actor also tell whether to announce their changes
-  // to feed readers (sql/migrations/010_change_feed.sql): only while one of
-  // `listeners` waits. Without listeners, always.
+  // to feed readers (sql/migrations/010_change_feed.sql): only when they
+  // claim an armed place of their company among `listeners`. Without
+  // listeners, always.
   void announce_changes_while_listened(const ChangeListeners* listeners) { listeners_ = listeners; }
 
   // Listening for notifications on `channel` (LISTEN), and no longer on
@@ -140,7 +141,7 @@ class Connection {
   std::optional<Actor> actor_;
   const ChangeListeners* listeners_ = nullptr;
   Query actor_step() const {
-    return query::actor_set(*actor_, listeners_ == nullptr || listeners_->anyone_listening());
+    return query::actor_set(*actor_, listeners_ == nullptr || listeners_->claim_announcement(actor_->company_id));
   }
   // Drops the notifications libpq has read; true when one had `payload`.
   bool drain_notifications(std::string_view payload);

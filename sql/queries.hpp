@@ -48,6 +48,7 @@ struct Actor {
   int64_t user_id = 0;
   std::string credential;
   std::string request_id;
+  int64_t company_id = 0;  // whose changes the writes make (for announcing them)
 };
 
 // A place in a change feed: after the history entry `id` of transaction

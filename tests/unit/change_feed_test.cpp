@@ -30,20 +30,35 @@ TEST(FeedCursor, RefusesWhatItNeverWrites) {
 
 TEST(ChangeListeners, PlacesAreLimitedAndFreedWhenTheirHolderDies) {
   sql::ChangeListeners listeners(2);
-  EXPECT_FALSE(listeners.anyone_listening());
-  EXPECT_TRUE(listeners.enter());
-  EXPECT_TRUE(listeners.anyone_listening());
+  EXPECT_EQ(listeners.enter(7), 0u);
   // Another process takes the second place and dies holding it.
   pid_t child = fork();
-  if (child == 0) _exit(listeners.enter() && !listeners.enter() ? 0 : 1);
+  if (child == 0) _exit(listeners.enter(8) && !listeners.enter(8) ? 0 : 1);
   int status = 0;
   ASSERT_EQ(waitpid(child, &status, 0), child);
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the child found no free place, or two";
-  EXPECT_FALSE(listeners.enter()) << "more places than made";
+  EXPECT_FALSE(listeners.enter(9)) << "more places than made";
+  EXPECT_TRUE(listeners.claim_announcement(8)) << "the dead child's place still counts";
   listeners.forget(child);
-  EXPECT_TRUE(listeners.enter());
+  EXPECT_TRUE(listeners.enter(9));
   listeners.leave();
-  EXPECT_FALSE(listeners.anyone_listening()) << "leave() frees every place of the process";
+  EXPECT_TRUE(listeners.enter(9)) << "leave() frees every place of the process";
+}
+
+TEST(ChangeListeners, AWriteAnnouncesOncePerLookAndOnlyForTheWaitersCompany) {
+  sql::ChangeListeners listeners(4);
+  EXPECT_FALSE(listeners.claim_announcement(7)) << "no one waits";
+  auto place = listeners.enter(7);
+  auto other = listeners.enter(7);
+  ASSERT_TRUE(place && other);
+  EXPECT_FALSE(listeners.claim_announcement(8)) << "another company's write";
+  EXPECT_TRUE(listeners.claim_announcement(7));
+  EXPECT_FALSE(listeners.claim_announcement(7)) << "announced already, until the reader looks again";
+  listeners.arm(*other);
+  EXPECT_TRUE(listeners.claim_announcement(7));
+  listeners.leave();
+  listeners.arm(*place);  // a stale arm of a freed place
+  EXPECT_FALSE(listeners.claim_announcement(7));
 }
 
 }  // namespace
