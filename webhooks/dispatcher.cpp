@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "handlers/change_feed.hpp"
+#include "handlers/customer_access.hpp"
 #include "handlers/error_envelope.hpp"
 #include "handlers/json_cells.hpp"
 #include "handlers/note_json.hpp"
@@ -47,8 +48,7 @@ std::vector<sql::Result> note_parts_of(sql::Connection& db, const sql::Result& r
   for (int row = 0; row < rows.rows(); ++row) {
     if (!rows.is_null(row, id)) ids.push_back(rows.int64(row, id));
   }
-  return db.execute_pipeline(
-      {sql::query::note_assignees_of(ids, company_id), sql::query::note_messages_of(ids, company_id)});
+  return db.execute_pipeline(customer_access::with_note_parts({}, ids, company_id));
 }
 
 bool all_ok(const std::vector<sql::Result>& results) {
@@ -142,7 +142,7 @@ bool Dispatcher::enqueue_note_changes(Endpoint& endpoint) {
   if (!page.ok() || page.rows() == 0) return false;
   auto parts = note_parts_of(db_, page, column::note::full_note, endpoint.company_id);
   if (!all_ok(parts)) return false;
-  note_json::NoteParts note_parts{&parts[0], &parts[1]};
+  note_json::NoteParts note_parts = customer_access::note_parts(parts);
   const int note_id = column::note::full_note + sql::full_note::note + sql::note_column::id;
   return enqueue_page(endpoint, false, page, note_event, "note:", [&](JsonWriter& out, const Cells& c, int row) {
     key(out, "note_id");
@@ -197,8 +197,7 @@ void Dispatcher::fire_due_reminders() {
   for (int row = 0; row < due.rows(); ++row) {
     int64_t company_id = due.int64(row, note + nc::company_id);
     int64_t note_id = due.int64(row, note + nc::id);
-    auto parts = db_.execute_pipeline(
-        {sql::query::note_assignees_of({note_id}, company_id), sql::query::note_messages_of({note_id}, company_id)});
+    auto parts = db_.execute_pipeline(customer_access::with_note_parts({}, {note_id}, company_id));
     if (!all_ok(parts)) return;
     rapidjson::StringBuffer buffer;
     JsonWriter out(buffer);
@@ -213,7 +212,7 @@ void Dispatcher::fire_due_reminders() {
     key(out, "reminder");
     timestamp_or_null(out, c, kReminder);
     key(out, "note");
-    std::string json = note_json::note(due, row, kNote, {&parts[0], &parts[1]});
+    std::string json = note_json::note(due, row, kNote, customer_access::note_parts(parts));
     out.RawValue(json.data(), json.size(), rapidjson::kObjectType);
     out.EndObject();
     sql::Result queued = db_.execute(
