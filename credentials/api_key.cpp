@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <sodium.h>
 
 #include <algorithm>
 #include <cctype>
@@ -60,6 +61,19 @@ std::string to_hex(std::string_view bytes) {
     hex += digits[byte & 15];
   }
   return hex;
+}
+
+std::optional<std::string> from_hex(std::string_view hex) {
+  std::string bytes(hex.size() / 2, '\0');
+  std::size_t length = 0;
+  const char* end = nullptr;
+  if (sodium_hex2bin(reinterpret_cast<unsigned char*>(bytes.data()), bytes.size(), hex.data(), hex.size(), nullptr,
+                     &length, &end) != 0 ||
+      end != hex.data() + hex.size()) {
+    return std::nullopt;
+  }
+  bytes.resize(length);
+  return bytes;
 }
 
 std::optional<std::string_view> key_from_authorization(std::string_view header) {

@@ -21,6 +21,10 @@ std::string hash_secret(std::string_view secret);
 // Bytes as lower-case hexadecimal (a hash in logs, in bytea's text form).
 std::string to_hex(std::string_view bytes);
 
+// The bytes lower- or upper-case hexadecimal stands for; nothing when the
+// text is not whole hexadecimal pairs.
+std::optional<std::string> from_hex(std::string_view hex);
+
 // The key in an Authorization header, either form of docs/api.md, "Every route":
 // "Bearer <key>" (scheme in any case) or the raw key alone. Nothing for an
 // empty header, another scheme, or a key with characters a key never has.

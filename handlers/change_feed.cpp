@@ -29,15 +29,6 @@ struct FeedRequest {
   std::chrono::seconds wait{0};
 };
 
-std::optional<int64_t> whole_number(std::string_view text, int64_t low, int64_t high) {
-  int64_t number = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size() || number < low || number > high) {
-    return std::nullopt;
-  }
-  return number;
-}
-
 FeedRequest feed_request(const Request& request) {
   auto query = parse_query_string(request.query_string());
   if (!query) throw ApiError::bad_request("The query string is not valid.");
@@ -53,11 +44,11 @@ FeedRequest feed_request(const Request& request) {
       if (!position) throw bad_query_parameter(name, "must be a cursor this feed answered");
       asked.after = *position;
     } else if (name == "limit") {
-      auto limit = whole_number(value, 1, kMaxLimit);
+      auto limit = parse_whole_number(value, 1, kMaxLimit);
       if (!limit) throw bad_query_parameter(name, "must be a whole number from 1 to " + std::to_string(kMaxLimit));
       asked.limit = static_cast<int>(*limit);
     } else if (name == "wait") {
-      auto wait = whole_number(value, 0, kMaxWaitSeconds);
+      auto wait = parse_whole_number(value, 0, kMaxWaitSeconds);
       if (!wait) throw bad_query_parameter(name, "must be a whole number of seconds from 0 to " +
                                                      std::to_string(kMaxWaitSeconds));
       asked.wait = std::chrono::seconds(*wait);
@@ -163,7 +154,7 @@ std::optional<sql::FeedPosition> parse_cursor(std::string_view text) {
   if (transaction.empty() || error != std::errc() || end != transaction.data() + transaction.size()) {
     return std::nullopt;
   }
-  auto id = whole_number(text.substr(dot + 1), 0, INT64_MAX);
+  auto id = parse_whole_number(text.substr(dot + 1), 0, INT64_MAX);
   if (!id) return std::nullopt;
   return sql::FeedPosition{std::to_string(xact), *id};
 }

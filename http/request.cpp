@@ -67,17 +67,21 @@ std::optional<Identity> Request::identity() const {
   return Identity{*user_id, *company_id, std::string(role), credential_named(param_or_empty("NOTES_CREDENTIAL"))};
 }
 
-std::optional<int64_t> parse_positive_id(std::string_view text) {
+std::optional<int64_t> parse_whole_number(std::string_view text, int64_t low, int64_t high) {
   if (text.empty() || text.size() > 19) return std::nullopt;
   uint64_t value = 0;
   for (char c : text) {
     if (c < '0' || c > '9') return std::nullopt;
     value = value * 10 + static_cast<uint64_t>(c - '0');
   }
-  if (value == 0 || value > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-    return std::nullopt;
-  }
-  return static_cast<int64_t>(value);
+  if (value > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return std::nullopt;
+  auto number = static_cast<int64_t>(value);
+  if (number < low || number > high) return std::nullopt;
+  return number;
+}
+
+std::optional<int64_t> parse_positive_id(std::string_view text) {
+  return parse_whole_number(text, 1, std::numeric_limits<int64_t>::max());
 }
 
 std::optional<std::string_view> PathParams::get(std::string_view name) const {

@@ -69,6 +69,10 @@ class Request {
   std::vector<std::string> environment_;
 };
 
+// Parses plain decimal digits (no sign, no spaces) into low..high, as numbers
+// appear in paths and query strings.
+std::optional<int64_t> parse_whole_number(std::string_view text, int64_t low, int64_t high);
+
 // Parses a decimal id in 1..INT64_MAX, as ids appear in paths and params.
 std::optional<int64_t> parse_positive_id(std::string_view text);
 

@@ -8,6 +8,7 @@
 #include <map>
 #include <random>
 
+#include "credentials/api_key.hpp"
 #include "credentials/webhook_secret.hpp"
 #include "log/log.hpp"
 #include "sql/connection.hpp"
@@ -20,14 +21,6 @@ namespace {
 
 volatile std::sig_atomic_t stop_requested = 0;
 void on_stop(int) { stop_requested = 1; }
-
-std::string from_hex(std::string_view hex) {
-  std::string bytes;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-    bytes.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-  }
-  return bytes;
-}
 
 struct Sending {
   int attempts_before = 0;
@@ -83,7 +76,7 @@ void run_deliverer(const DeliveryConfig& config, const sql::ConnectionSettings& 
       enum : int { kId, kEvent, kBody, kAttempts, kUrl, kSalt };
       for (int row = 0; claimed.ok() && row < claimed.rows(); ++row) {
         int64_t id = claimed.int64(row, kId);
-        std::string secret = webhook_secret(config.key, from_hex(claimed.text(row, kSalt)));
+        std::string secret = webhook_secret(config.key, from_hex(claimed.text(row, kSalt)).value());
         std::string body(claimed.text(row, kBody));
         int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                           std::chrono::system_clock::now().time_since_epoch()).count();

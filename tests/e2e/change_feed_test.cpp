@@ -84,9 +84,13 @@ class ChangeFeed : public ClubSuite {
       std::string query = "limit=" + std::to_string(limit) + (cursor.empty() ? "" : "&since=" + cursor);
       Page page = page_of(http("GET", feed_url(query), {bearer(key)}));
       items.insert(items.end(), page.items.begin(), page.items.end());
-      if (!page.items.empty()) EXPECT_EQ(page.next, page.items.back().cursor);
+      if (!page.items.empty()) {
+        EXPECT_EQ(page.next, page.items.back().cursor);
+      }
       if (page.items.empty()) {
-        if (!cursor.empty()) EXPECT_EQ(page.next, cursor) << "an empty page moved the cursor";
+        if (!cursor.empty()) {
+          EXPECT_EQ(page.next, cursor) << "an empty page moved the cursor";
+        }
         if (!page.next.empty()) cursor = page.next;
         return items;
       }
@@ -241,7 +245,9 @@ TEST_F(ChangeFeed, ANoteThatBecameConfidentialToTheCallerIsATombstoneAndItsReads
   // Read again from the start, the note's earlier changes hide it too.
   std::string from_start;
   for (const auto& item : walk(club->admin_key, from_start)) {
-    if (std::to_string(item.subject_id) == id) EXPECT_TRUE(item.tombstone);
+    if (std::to_string(item.subject_id) == id) {
+      EXPECT_TRUE(item.tombstone);
+    }
   }
   // The owner sees it; as it is the owner's own note, nothing is recorded.
   std::string owner_cursor = cursor;
@@ -330,7 +336,9 @@ class AccountNoteFeed : public ClubSuite {
     Page page = feed_page(response, "account_id", [](const rapidjson::Value& note, Item& item) {
       item.text = note.GetString();
     });
-    if (response.status == 200) EXPECT_STREQ(json_of(response)["result"].GetString(), "success");
+    if (response.status == 200) {
+      EXPECT_STREQ(json_of(response)["result"].GetString(), "success");
+    }
     return page;
   }
   static std::vector<Item> walk(const std::string& key, std::string& cursor) {

@@ -112,7 +112,9 @@ TEST_F(Webhooks, DeliveriesAreSignedRetriedUntilTakenInOrderPerNoteAndNeverTwice
     EXPECT_TRUE(signed_by(request, endpoint.secret)) << header(request, "notes-webhook-signature");
     std::string delivery = header(request, "notes-webhook-id");
     // A retry carries the very same body.
-    if (body_of.count(delivery)) EXPECT_EQ(body_of[delivery], request.body);
+    if (body_of.count(delivery)) {
+      EXPECT_EQ(body_of[delivery], request.body);
+    }
     body_of[delivery] = request.body;
     if (request.answered != 200) continue;
     EXPECT_TRUE(ids_taken.insert(delivery).second) << "delivery " << delivery << " taken twice";
@@ -253,7 +255,7 @@ TEST_F(Webhooks, AccountNoteChangesAreSentToo) {
 
 TEST_F(Webhooks, NotesctlRefusesBadEndpointsAndNeverStoresTheSecret) {
   std::string key_file = " --key-file " + stack_value("NOTES_WEBHOOK_KEY_FILE");
-  for (const std::string& bad : {"--url ftp://example.org/ --events note.created",
+  for (const char* bad : {"--url ftp://example.org/ --events note.created",
                                  "--url https://user:pw@example.org/ --events note.created",
                                  "--url https://example.org/ --events note.exploded"}) {
     auto refused = notesctl("webhook add --company " + club->id + " " + bad + key_file);

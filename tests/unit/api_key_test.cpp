@@ -29,6 +29,15 @@ TEST(ApiKey, HashIsSha256) {
   EXPECT_EQ(to_hex(std::string("\x00\xab\xff", 3)), "00abff");
 }
 
+TEST(ApiKey, HexRoundTrips) {
+  EXPECT_EQ(from_hex("00abff"), std::string("\x00\xab\xff", 3));
+  EXPECT_EQ(from_hex("00ABFF"), std::string("\x00\xab\xff", 3));
+  EXPECT_EQ(from_hex(""), std::string());
+  std::string bytes = hash_secret("abc");
+  EXPECT_EQ(from_hex(to_hex(bytes)), bytes);
+  for (const char* bad : {"0", "0g", "00 ", "\\x00"}) EXPECT_FALSE(from_hex(bad)) << bad;
+}
+
 TEST(ApiKey, AcceptsBothCredentialForms) {
   EXPECT_EQ(key_from_authorization("Bearer nk_abc"), "nk_abc");
   EXPECT_EQ(key_from_authorization("bearer   nk_abc"), "nk_abc");

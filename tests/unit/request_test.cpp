@@ -52,4 +52,14 @@ TEST(ParsePositiveId, Int64RangeOnly) {
   }
 }
 
+TEST(ParseWholeNumber, DigitsWithinTheBoundsOnly) {
+  EXPECT_EQ(parse_whole_number("0", 0, 20), 0);
+  EXPECT_EQ(parse_whole_number("20", 0, 20), 20);
+  EXPECT_EQ(parse_whole_number("007", 0, 20), 7);
+  for (const char* bad : {"21", "-0", "-1", "+1", "", " 1", "1 ", "1e1", "0x1", "9223372036854775808"}) {
+    EXPECT_FALSE(parse_whole_number(bad, 0, 20)) << bad;
+  }
+  EXPECT_FALSE(parse_whole_number("0", 1, 20));
+}
+
 }  // namespace notes
