@@ -23,7 +23,7 @@ namespace {
 struct WebhookOptions {
   std::string delivery = "child";
   std::string allow_networks;
-  unsigned timeout_ms = 10000, retry_base_ms = 10000, retry_for_s = 25 * 3600;
+  unsigned timeout_ms = 10000, retry_base_ms = 10000, retry_for_s = 25 * 3600, keep_days = 30;
 };
 
 po::options_description service_options(ServiceConfig& c, std::string& socket_mode, std::string& log_level,
@@ -73,6 +73,9 @@ po::options_description service_options(ServiceConfig& c, std::string& socket_mo
        "10-3600000")
       ("webhook-retry-for-s", po::value(&w.retry_for_s)->default_value(w.retry_for_s),
        "seconds a failing delivery is retried before it is given up and its endpoint disabled, 1-2592000")
+      ("webhook-keep-days", po::value(&w.keep_days)->default_value(w.keep_days),
+       "days a delivery and its attempts are kept (for notesctl webhook deliveries) once it was taken or given "
+       "up, counted from when it was queued, 1-3650")
       ("log-level", po::value(&log_level)->default_value("info"),
        "least urgent lines written: err, warning, notice, info or debug")
       ("request-log-level", po::value(&request_log_level)->default_value("debug"),
@@ -122,6 +125,7 @@ std::optional<ConfigError> read_webhook_options(ServiceConfig& config, const Web
   delivery.timeout = std::chrono::milliseconds(options.timeout_ms);
   delivery.retry_base = std::chrono::milliseconds(options.retry_base_ms);
   delivery.retry_for = std::chrono::seconds(options.retry_for_s);
+  delivery.keep_finished = std::chrono::hours(24) * options.keep_days;
   const std::string& path = delivery.key_file;
   struct stat status {};
   if (stat(path.c_str(), &status) != 0) {
@@ -218,7 +222,8 @@ ConfigResult parse_service_config(int argc, const char* const argv[]) {
                      check_range("drain-timeout-s", config.drain_timeout_s, 1, 600),
                      check_range("webhook-timeout-ms", webhook_options.timeout_ms, 100, 60000),
                      check_range("webhook-retry-base-ms", webhook_options.retry_base_ms, 10, 3600000),
-                     check_range("webhook-retry-for-s", webhook_options.retry_for_s, 1, 2592000)}) {
+                     check_range("webhook-retry-for-s", webhook_options.retry_for_s, 1, 2592000),
+                     check_range("webhook-keep-days", webhook_options.keep_days, 1, 3650)}) {
     if (error) return *error;
   }
   if (auto error = read_token_keys(config, !values["token-keys-file"].defaulted())) return *error;

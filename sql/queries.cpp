@@ -306,6 +306,12 @@ Query webhook_record_attempt(const DeliveryAttempt& attempt) {
   return {Statement::webhook_record_attempt, std::move(params)};
 }
 
+Query webhook_forget_finished(int64_t older_than_s, int limit) {
+  Params params;
+  params.add(older_than_s).add(static_cast<int64_t>(limit));
+  return {Statement::webhook_forget_finished, std::move(params)};
+}
+
 Query idempotency_expire(int64_t user_id, std::string_view key) {
   return {Statement::idempotency_expire, users_key(user_id, key)};
 }

@@ -134,6 +134,7 @@ struct DeliveryAttempt {
   int64_t give_up_after_s = 0;
 };
 Query webhook_record_attempt(const DeliveryAttempt& attempt);
+Query webhook_forget_finished(int64_t older_than_s, int limit);
 
 Query idempotency_expire(int64_t user_id, std::string_view key);
 Query idempotency_claim(int64_t user_id, int64_t company_id, std::string_view key, std::string_view request_sha256);

@@ -600,6 +600,19 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
      "    AND w.disabled_at IS NULL RETURNING 1)"
      " SELECT (SELECT given_up_at IS NOT NULL FROM delivery), (SELECT count(*) FROM disabled)"},
 
+    // $1 seconds, $2 at most how many: forgets deliveries taken or given up
+    // that were queued more than $1 seconds ago, with their attempts, oldest
+    // first (docs/webhooks.md, "What is kept"). Row: how many went.
+    {Statement::webhook_forget_finished, "webhook_forget_finished", Access::write,
+     "WITH old AS ("
+     "  SELECT id FROM webhook_deliveries"
+     "  WHERE created_at < now() - $1::bigint * interval '1 second'"
+     "    AND (delivered_at IS NOT NULL OR given_up_at IS NOT NULL)"
+     "  ORDER BY created_at LIMIT $2::int FOR UPDATE SKIP LOCKED),"
+     " attempts AS (DELETE FROM webhook_attempts a USING old WHERE a.delivery_id = old.id),"
+     " deliveries AS (DELETE FROM webhook_deliveries d USING old WHERE d.id = old.id RETURNING 1)"
+     " SELECT count(*) FROM deliveries"},
+
     // $1 user, $2 key: forget that key's answer if it is older than the
     // keys' lifetime (24 hours), and with it up to 10 other expired answers
     // of anyone, oldest first. Every claim runs this, so expired rows go

@@ -46,6 +46,7 @@ enum class Statement {
   webhook_enqueue_reminder,
   webhook_claim,
   webhook_record_attempt,
+  webhook_forget_finished,
   idempotency_expire,
   idempotency_claim,
   idempotency_find,

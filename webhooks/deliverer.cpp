@@ -61,6 +61,8 @@ void run_deliverer(const DeliveryConfig& config, const sql::ConnectionSettings& 
   const int lease_ms = static_cast<int>(config.timeout.count() * 2 + 5000);
   using Clock = std::chrono::steady_clock;
   auto next_dispatch = Clock::now();
+  auto next_forget = Clock::now();
+  const int64_t keep_s = std::chrono::duration_cast<std::chrono::seconds>(config.keep_finished).count();
   auto stop_by = Clock::time_point::max();
 
   while (!stop_requested || !sending.empty()) {
@@ -69,6 +71,10 @@ void run_deliverer(const DeliveryConfig& config, const sql::ConnectionSettings& 
     if (!stop_requested && Clock::now() >= next_dispatch) {
       dispatcher.dispatch();
       next_dispatch = Clock::now() + kDispatchEvery;
+    }
+    if (!stop_requested && Clock::now() >= next_forget) {
+      db.execute(sql::query::webhook_forget_finished(keep_s, kForgetAtOnce));
+      next_forget = Clock::now() + kForgetEvery;
     }
     int room = config.max_in_flight - static_cast<int>(sending.size());
     if (!stop_requested && room > 0) {

@@ -16,6 +16,13 @@ inline constexpr const char* kProcessName = "notes-webhooks";
 // How often the feeds are looked at for new changes.
 inline constexpr std::chrono::milliseconds kDispatchEvery{300};
 
+// How often finished deliveries older than webhook-keep-days are looked
+// for, and how many go at most each time (docs/webhooks.md, "What is
+// kept"): 1,000 every ten seconds outpaces any rate of deliveries this
+// service makes, and one statement never holds many rows.
+inline constexpr std::chrono::seconds kForgetEvery{10};
+inline constexpr int kForgetAtOnce = 1000;
+
 // The headers a delivery carries (docs/webhooks.md, "Verifying a
 // delivery"): id, event, timestamp and signature.
 std::vector<std::string> delivery_headers(int64_t delivery_id, std::string_view event, std::string_view secret,

@@ -239,6 +239,41 @@ TEST_F(Webhooks, AReminderFiresOnceWhenItFallsDue) {
   EXPECT_GE(got[0].at, Clock::now() - 10s);
 }
 
+TEST_F(Webhooks, FinishedDeliveriesAreForgottenWithTheirAttemptsOnceOlderThanTheKeepPeriod) {
+  WebhookReceiver receiver([](int, const ReceivedRequest&) { return 200; });
+  Endpoint endpoint(club->id, receiver.url(), "note.created");
+  new_note(R"({"subject":"kept a while"})");
+  new_note(R"({"subject":"kept a while, 2"})");
+  ASSERT_TRUE(receiver.wait_for([](const Requests& got) { return taken(got).size() >= 2; }, 5s));
+  std::string of_endpoint = " FROM webhook_deliveries WHERE endpoint_id = " + endpoint.id;
+  std::string old_one = query_value("SELECT min(id)" + of_endpoint);
+  std::string young_one = query_value("SELECT max(id)" + of_endpoint);
+  ASSERT_NE(old_one, young_one);
+  // One delivery taken 30 days and a minute ago (webhook-keep-days is 30),
+  // and one as old but still held by a sender: only what is finished goes.
+  std::string pending = query_value(
+      "INSERT INTO webhook_deliveries (company_id, endpoint_id, event, subject, body, created_at, leased_until)"
+      " SELECT company_id, endpoint_id, event, subject, body, now() - interval '31 days', now() + interval '1 hour'"
+      " FROM webhook_deliveries WHERE id = " + young_one + " RETURNING id");
+  query_value("UPDATE webhook_deliveries SET created_at = now() - interval '30 days 1 minute' WHERE id = " +
+              old_one + " RETURNING id");
+  auto aged_at = Clock::now();
+  auto count = [](const std::string& sql) { return std::stoi(query_value(sql)); };
+  std::string attempts_of = "SELECT count(*) FROM webhook_attempts WHERE delivery_id = ";
+  // The delivery process looks every 10 s (webhooks/deliverer.hpp); a
+  // second more for the look itself.
+  while (count("SELECT count(*) FROM webhook_deliveries WHERE id = " + old_one) > 0 &&
+         Clock::now() < aged_at + 11s) {
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(count("SELECT count(*) FROM webhook_deliveries WHERE id = " + old_one), 0) << "not forgotten";
+  EXPECT_EQ(count(attempts_of + old_one), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM webhook_deliveries WHERE id = " + young_one), 1);
+  EXPECT_EQ(count(attempts_of + young_one), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM webhook_deliveries WHERE id = " + pending), 1) << "a pending one went";
+  query_value("UPDATE webhook_deliveries SET given_up_at = now() WHERE id = " + pending + " RETURNING id");
+}
+
 TEST_F(Webhooks, AccountNoteChangesAreSentToo) {
   WebhookReceiver receiver([](int, const ReceivedRequest&) { return 200; });
   Endpoint endpoint(club->id, receiver.url(), "account_note.*");
@@ -256,8 +291,8 @@ TEST_F(Webhooks, AccountNoteChangesAreSentToo) {
 TEST_F(Webhooks, NotesctlRefusesBadEndpointsAndNeverStoresTheSecret) {
   std::string key_file = " --key-file " + stack_value("NOTES_WEBHOOK_KEY_FILE");
   for (const char* bad : {"--url ftp://example.org/ --events note.created",
-                                 "--url https://user:pw@example.org/ --events note.created",
-                                 "--url https://example.org/ --events note.exploded"}) {
+                          "--url https://user:pw@example.org/ --events note.created",
+                          "--url https://example.org/ --events note.exploded"}) {
     auto refused = notesctl("webhook add --company " + club->id + " " + bad + key_file);
     EXPECT_NE(refused.exit_code, 0) << bad;
     EXPECT_FALSE(refused.err.empty());

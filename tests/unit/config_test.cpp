@@ -35,6 +35,14 @@ TEST(Config, DefaultsWithAnEmptyFile) {
   EXPECT_EQ(config->socket_mode, 0660u);
   EXPECT_EQ(config->listen, "/run/notes/notes.sock");
   EXPECT_EQ(config->max_body_bytes, 8u << 20);
+  EXPECT_EQ(config->webhooks.keep_finished, std::chrono::hours(30 * 24));
+}
+
+TEST(Config, WebhookKeepDaysSetsHowLongFinishedDeliveriesStay) {
+  auto result = parse({"--config", "/dev/null", "--webhook-keep-days", "7"});
+  auto* config = std::get_if<ServiceConfig>(&result);
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->webhooks.keep_finished, std::chrono::hours(7 * 24));
 }
 
 TEST(Config, FlagsOverrideTheFile) {
@@ -55,6 +63,11 @@ TEST(Config, BadValuesNameTheOption) {
             std::string::npos);
   EXPECT_NE(error_of({"--config", "/dev/null", "--no-such-option"}).find("no-such-option"), std::string::npos);
   EXPECT_NE(error_of({"--config", "/nonexistent/notes.conf"}).find("config"), std::string::npos);
+  for (const char* days : {"0", "3651"}) {
+    EXPECT_NE(error_of({"--config", "/dev/null", "--webhook-keep-days", days}).find("webhook-keep-days"),
+              std::string::npos)
+        << days;
+  }
   test::TempFile file("wrokers = 3\n");
   EXPECT_NE(error_of({"--config", file.path}).find("wrokers"), std::string::npos);
 }
@@ -65,7 +78,8 @@ TEST(Config, HelpDocumentsEveryOption) {
   ASSERT_TRUE(help);
   for (const char* option : {"--config", "--database-url", "--listen", "--socket-mode", "--socket-group", "--workers",
                              "--pid-file", "--max-body-bytes", "--statement-timeout-ms", "--lock-timeout-ms",
-                             "--idle-in-transaction-timeout-ms", "--connect-timeout-s", "--drain-timeout-s"}) {
+                             "--idle-in-transaction-timeout-ms", "--connect-timeout-s", "--drain-timeout-s",
+                             "--webhook-retry-for-s", "--webhook-keep-days"}) {
     EXPECT_NE(help->text.find(option), std::string::npos) << option;
   }
 }
