@@ -65,6 +65,7 @@ TEST(Queries, EveryFunctionBindsWhatItsStatementNumbers) {
       query::webhook_claim(32, 4, 25000),
       query::webhook_record_attempt({5, 500, "", 12, false, 100, 90000}),
       query::webhook_record_attempt({5, std::nullopt, "timeout", 2000, false, 100, 90000}),
+      query::webhook_forget_finished(30 * 86400, 500),
       query::idempotency_expire(11, "k"),
       query::idempotency_claim(11, 7, "k", "hash"),
       query::idempotency_find(11, "k"),
