@@ -40,6 +40,34 @@ TEST(Migrations, KeysAreStoredOnlyAsHashes) {
 }
 
 
+// Every SQL function of the schema is inlined into the statement that calls
+// it. One that is not (declared IMMUTABLE over a STABLE body, say) is
+// parsed and planned again in each transaction when a trigger calls it:
+// notes_api_instant cost every POST note about 50 us that way
+// (docs/performance.md, "History on the write path"). Each is called on
+// columns of a subquery the planner cannot fold, and its name must be gone
+// from the plan.
+TEST(Migrations, EverySqlFunctionIsInlinedWhereItIsCalled) {
+  std::string not_inlined = query_value(
+      "CREATE OR REPLACE FUNCTION pg_temp.plan_of(statement text) RETURNS text LANGUAGE plpgsql AS $$"
+      " DECLARE line text; plan text := '';"
+      " BEGIN"
+      "   FOR line IN EXECUTE 'EXPLAIN (VERBOSE, COSTS OFF) ' || statement LOOP plan := plan || line || E'\\n'; END LOOP;"
+      "   RETURN plan;"
+      " END $$;"
+      "SELECT string_agg(p.proname, ',' ORDER BY p.proname) FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang"
+      " WHERE l.lanname = 'sql' AND p.pronamespace = 'public'::regnamespace"
+      "   AND pg_temp.plan_of(format('SELECT %s(%s) FROM (SELECT %s OFFSET 0) a', p.oid::regproc,"
+      "         (SELECT string_agg('a.a' || i, ', ') FROM generate_series(1, p.pronargs) i),"
+      "         coalesce((SELECT string_agg(format('NULL::%s AS a%s', t, i), ', ')"
+      "                   FROM unnest(p.proargtypes::regtype[]) WITH ORDINALITY AS u(t, i)), '1')))"
+      "       ~ ('\\m' || p.proname || '\\(')");
+  EXPECT_EQ(not_inlined, "");
+  EXPECT_NE(query_value("SELECT count(*) FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang"
+                        " WHERE l.lanname = 'sql' AND p.pronamespace = 'public'::regnamespace"),
+            "0");
+}
+
 // An upgrade to history (migration 008) over notes that already exist:
 // each gets a 'recorded' entry, the earliest state a restore can bring
 // back, and account notes get theirs. A database of its own, migrated in
