@@ -122,7 +122,20 @@ ShapedQuery queue_page(const Caller& caller, const QueueFilters& filters, QueueS
   std::string parse = filters.q ? "websearch_to_tsquery(notes_search_language(), " +
                                       shape.bind(std::string_view(*filters.q), "text") + ")"
                                 : std::string();
-  std::string search_cte = ranked ? "search AS MATERIALIZED (SELECT " + parse + " AS query), " : std::string();
+  // A ranked search of the whole company for one word, with no other
+  // filter, reads that word's postings (migration 015): its matches in
+  // rank order with what the visibility rule needs, from one index,
+  // instead of one heap page per matching note (docs/performance.md,
+  // "Search postings"). The statement holds both ways to the matches; the
+  // parsed words choose one as it runs, so it keeps one plan.
+  bool by_postings = ranked && !filters.any() && !filters.customer_id &&
+                     !filters.reminder_before && !filters.reminder_after;
+  std::string search_cte =
+      !ranked ? std::string()
+      : by_postings
+          ? "search AS MATERIALIZED (SELECT query, notes_single_word(query) AS word FROM (SELECT " + parse +
+                " AS query) parsed), "
+          : "search AS MATERIALIZED (SELECT " + parse + " AS query), ";
   std::string q = ranked ? "(SELECT query FROM search)" : parse;
   Source source;
   std::string on_assignments;  // with an assignee: the conditions on `a`
@@ -157,8 +170,15 @@ ShapedQuery queue_page(const Caller& caller, const QueueFilters& filters, QueueS
   std::string matching;
   std::string page_from = source.from, page_key = key, page_id = source.id, page_where = where;
   if (ranked) {
-    matching = "matching AS MATERIALIZED (SELECT " + source.id + " AS id, " + key + " AS sort_key FROM " +
-               source.from + " WHERE " + where + "), ";
+    std::string from_notes = "SELECT " + source.id + " AS id, " + key + " AS sort_key FROM " + source.from +
+                             " WHERE " + where;
+    if (by_postings) {
+      from_notes = "SELECT p.note_id AS id, p.rank AS sort_key FROM note_search_postings p"
+                   " WHERE p.company_id = $1::bigint AND p.word = (SELECT word FROM search)"
+                   " AND " NOTES_VISIBLE_BY("p.note_id", "p", "$2", "$3") +
+                   std::string(" UNION ALL ") + from_notes + " AND (SELECT word FROM search) IS NULL";
+    }
+    matching = "matching AS MATERIALIZED (" + from_notes + "), ";
     page_from = "matching m";
     page_key = "m.sort_key";
     page_id = "m.id";

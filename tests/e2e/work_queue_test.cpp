@@ -173,6 +173,16 @@ TEST_F(WorkQueue, SearchFindsSubjectDetailsAndMessagesRankedAndKeepsConfidential
   EXPECT_EQ(ids("?q=sauna"), std::vector<int64_t>{unrelated});
   EXPECT_EQ(ids("?q=towel"), std::vector<int64_t>{unrelated});  // still in its subject
   EXPECT_EQ(queue("?q=pool").status, 204);
+  // Made confidential, it leaves everyone else's searches and counts at
+  // once; its author still finds it.
+  EXPECT_EQ(ids("?q=sauna", other_admin_key), std::vector<int64_t>{unrelated});
+  ASSERT_EQ(http("PATCH", base_url() + "/api/customers/notes/" + std::to_string(unrelated),
+                 {bearer(club.admin_key), kJson}, R"({"confidential":true})")
+                .status,
+            200);
+  EXPECT_EQ(queue("?q=sauna", other_admin_key).status, 204);
+  EXPECT_EQ(queue("?q=sauna%20OR%20towel", other_admin_key).status, 204);
+  EXPECT_EQ(ids("?q=sauna"), std::vector<int64_t>{unrelated});
 }
 
 TEST_F(WorkQueue, AssigneeAndRemindersGiveTheDueWorkSoonestFirst) {

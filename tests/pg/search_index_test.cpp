@@ -1,0 +1,108 @@
+// How the search index is kept. The search postings (migration 015)
+// against what they stand for: after
+// every kind of write, a company's postings are exactly one per word of
+// each note's search vector, ranked as ts_rank ranks that note for that
+// word, with the note's confidentiality and author. A one-word search
+// reads them instead of the notes, so a stale posting would be a wrong
+// answer, and a stale confidentiality a leak.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/support/cli.hpp"
+#include "tests/support/database.hpp"
+#include "tests/support/fixtures.hpp"
+
+namespace notes::test {
+namespace {
+
+// Rows the postings have and the notes do not give, and the other way
+// round; ranked straight from each note's stored vector.
+std::string postings_differing(const std::string& company) {
+  std::string from_notes =
+      "SELECT n.company_id, w.lexeme, ts_rank(n.search, notes_word_query(w.lexeme)), n.id, n.confidential,"
+      " n.user_id FROM notes n, unnest(n.search) w WHERE n.company_id = " + company;
+  std::string stored =
+      "SELECT company_id, word, rank, note_id, confidential, user_id FROM note_search_postings"
+      " WHERE company_id = " + company;
+  return query_value("SELECT count(*) FROM ((" + stored + " EXCEPT ALL " + from_notes + ") UNION ALL (" +
+                     from_notes + " EXCEPT ALL " + stored + ")) differing");
+}
+
+std::string postings_of(const std::string& company) {
+  return query_value("SELECT count(*) FROM note_search_postings WHERE company_id = " + company);
+}
+
+}  // namespace
+
+TEST(SearchPostings, StayWhatTheNotesSayThroughEveryKindOfWrite) {
+  Company c = make_company("postings");
+  std::string customer = notesctl_ok("customer add --company " + c.id);
+  std::string other_customer = notesctl_ok("customer add --company " + c.id);
+  auto insert_note = [&](const std::string& customer_id, const std::string& subject, const std::string& details) {
+    return query_value("INSERT INTO notes (company_id, customer_id, user_id, reference_type, subject, details)"
+                       " VALUES (" + c.id + ", " + customer_id + ", " + c.admin_id + ", 'customer', " + subject +
+                       ", " + details + ") RETURNING id");
+  };
+  // Words a lexeme's quoting must survive: quotes, backslashes, non-ASCII.
+  std::string note = insert_note(customer, "'Locker for O''Brien'", "E'Path C:\\\\lockers\\\\x, Müller''s locker'");
+  std::string other = insert_note(other_customer, "'Towels'", "'Towels at the pool, towels everywhere'");
+  ASSERT_EQ(postings_differing(c.id), "0");
+  ASSERT_NE(postings_of(c.id), "0");
+
+  // A message adds words and ranks a known word anew; an edit moves every
+  // word's positions and drops some.
+  query_value("INSERT INTO note_messages (note_id, company_id, posted_by, message) VALUES (" + note + ", " + c.id +
+              ", " + c.admin_id + ", 'The locker key, and the sauna') RETURNING id");
+  EXPECT_EQ(postings_differing(c.id), "0");
+  query_value("UPDATE notes SET subject = 'A new first line: lockers', details = 'Sauna' WHERE id = " + note +
+              " RETURNING id");
+  EXPECT_EQ(postings_differing(c.id), "0");
+
+  // Confidentiality and author ride along in every posting.
+  query_value("UPDATE notes SET confidential = true WHERE id = " + note + " RETURNING id");
+  EXPECT_EQ(postings_differing(c.id), "0");
+  EXPECT_EQ(query_value("SELECT bool_and(confidential) FROM note_search_postings WHERE note_id = " + note), "t");
+  query_value("UPDATE notes SET user_id = " + c.staff_id + " WHERE id = " + note + " RETURNING id");
+  EXPECT_EQ(postings_differing(c.id), "0");
+
+  // Indexed anew in another language (notesctl search-language --set),
+  // and back.
+  notesctl_ok("search-language --set simple");
+  EXPECT_EQ(postings_differing(c.id), "0");
+  EXPECT_EQ(query_value("SELECT count(*) FROM note_search_postings WHERE company_id = " + c.id + " AND word = 'the'"),
+            "2");
+  notesctl_ok("search-language --set english");
+  EXPECT_EQ(postings_differing(c.id), "0");
+
+  // Gone with their notes.
+  query_value("DELETE FROM notes WHERE id = " + other + " RETURNING id");
+  EXPECT_EQ(postings_differing(c.id), "0");
+  query_value("DELETE FROM notes WHERE id = " + note + " RETURNING id");
+  EXPECT_EQ(postings_differing(c.id), "0");
+  EXPECT_EQ(postings_of(c.id), "0");
+}
+
+// A search of one word is told apart from any other by its parsed query
+// (notes_single_word): the word comes back exactly, whatever characters it
+// has, and a query of more than a word, or a word with a weight or a
+// prefix, is not one.
+TEST(SearchPostings, OnlyAQueryOfExactlyOneWordIsReadFromThem) {
+  auto literal = [](const std::string& text) {
+    std::string quoted = "'";
+    for (char ch : text) quoted += ch == '\'' ? std::string("''") : std::string(1, ch);
+    return quoted + "'";
+  };
+  for (std::string word : {"locker", "o'brien", "c:\\lockers", "müller's", "''", "\\'", "a b", "x:*"}) {
+    EXPECT_EQ(query_value("SELECT notes_single_word(notes_word_query(" + literal(word) + "))"), word) << word;
+  }
+  EXPECT_EQ(query_value("SELECT notes_single_word(websearch_to_tsquery('english', 'Lockers'))"), "locker");
+  for (std::string query : {"'locker' & 'key'", "!'locker'", "'locker' <-> 'key'", "'locker':*", "'locker':A",
+                            "'locker' | 'key'", "'locker' & 'locker'"}) {
+    EXPECT_EQ(query_value("SELECT notes_single_word(" + literal(query) + "::tsquery) IS NULL"), "t") << query;
+  }
+  EXPECT_EQ(query_value("SELECT notes_single_word(websearch_to_tsquery('english', 'the')) IS NULL"), "t");
+}
+
+}  // namespace notes::test
