@@ -105,4 +105,30 @@ TEST(SearchPostings, OnlyAQueryOfExactlyOneWordIsReadFromThem) {
   EXPECT_EQ(query_value("SELECT notes_single_word(websearch_to_tsquery('english', 'the')) IS NULL"), "t");
 }
 
+// A note whose messages passed the vector's bound (posting stops adding
+// their words at 512 KiB; PostgreSQL refuses 1 MB) is indexed anew with
+// every other when the search language changes, and the rebuild keeps to
+// the same bound instead of failing for every note.
+TEST(SearchRebuild, ANoteOfManyLongMessagesDoesNotStopALanguageChange) {
+  Company c = make_company("rebuild");
+  std::string customer = notesctl_ok("customer add --company " + c.id);
+  std::string note = query_value("INSERT INTO notes (company_id, customer_id, user_id, reference_type, subject)"
+                                 " VALUES (" + c.id + ", " + customer + ", " + c.admin_id +
+                                 ", 'customer', 'Flooded') RETURNING id");
+  // Sixteen messages of about 60 KB of made-up words each.
+  query_value("INSERT INTO note_messages (note_id, company_id, posted_by, message)"
+              " SELECT " + note + ", " + c.id + ", " + c.admin_id + ","
+              "        (SELECT string_agg('w' || md5(m::text || '-' || w::text), ' ') FROM generate_series(1, 1800) w)"
+              " FROM generate_series(1, 16) m RETURNING 1");
+  std::string before = query_value("SELECT pg_column_size(messages_search) FROM notes WHERE id = " + note);
+  ASSERT_GT(std::stoll(before), 400 * 1024);
+  notesctl_ok("search-language --set simple");
+  notesctl_ok("search-language --set english");
+  EXPECT_LT(std::stoll(query_value("SELECT octet_length(messages_search::text) FROM notes WHERE id = " + note)),
+            1024 * 1024);
+  EXPECT_EQ(query_value("SELECT search @@ 'flood'::tsquery FROM notes WHERE id = " + note), "t");
+  EXPECT_EQ(query_value("SELECT count(*) FROM note_search_postings WHERE note_id = " + note + " AND word = 'flood'"),
+            "1");
+}
+
 }  // namespace notes::test
