@@ -15,6 +15,10 @@ CREATE TABLE note_search_postings (
     confidential boolean NOT NULL,
     user_id      bigint  NOT NULL
 );
+-- No primary key: it would be a second index to write for every word.
+-- Logical replication identifies a posting by all its columns instead
+-- (which costs WAL only when wal_level is logical).
+ALTER TABLE note_search_postings REPLICA IDENTITY FULL;
 
 -- The tsquery of the one lexeme `word`, quoted as tsquery's input wants
 -- (backslashes and quotes doubled), so that no character of a lexeme is

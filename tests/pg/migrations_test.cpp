@@ -30,6 +30,20 @@ TEST(Migrations, EveryTenantTableCarriesCompanyId) {
   EXPECT_EQ(missing, "");
 }
 
+// Logical replication (a publication FOR ALL TABLES, as an operator might
+// set up to copy the data out) refuses every UPDATE and DELETE on a table
+// it cannot identify rows of: a table without a primary key must name its
+// replica identity, or writing notes would start failing.
+TEST(Migrations, EveryTableIdentifiesItsRowsForReplication) {
+  std::string unidentified = query_value(
+      "SELECT string_agg(c.relname, ',' ORDER BY c.relname) FROM pg_class c"
+      " WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')"
+      "   AND c.relreplident <> 'f'"
+      "   AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid"
+      "                   AND (i.indisprimary OR i.indisreplident))");
+  EXPECT_EQ(unidentified, "");
+}
+
 TEST(Migrations, KeysAreStoredOnlyAsHashes) {
   EXPECT_EQ(query_value("SELECT string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.columns"
                         " WHERE table_name = 'api_keys'"),
