@@ -3,6 +3,8 @@
 // query parameters are read as docs/api.md ("The work queue") says.
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "handlers/queue_cursor.hpp"
 #include "handlers/queue_query.hpp"
 #include "sql/statements.hpp"
@@ -59,6 +61,31 @@ TEST(WorkQueueStatement, EveryShapeBindsExactlyWhatItNumbers) {
     }
   }
   EXPECT_GT(shapes, 100);
+}
+
+// The postings hold one rank per word and what visibility needs, nothing
+// more: only a search ranked by relevance over the whole company, with no
+// other filter, may read them (sql/migrations/015_search_postings.sql).
+TEST(WorkQueueStatement, OnlyARankedSearchWithNoOtherFilterReadsThePostings) {
+  const sql::Caller caller{7, 11, "admin"};
+  auto reads_postings = [&](const sql::QueueFilters& filters, sql::QueueSortKey key) {
+    auto query = sql::queue_page(caller, filters, {key, true}, 25, sql::QueueStart(int64_t{0}));
+    return query.sql.find("note_search_postings") != std::string::npos;
+  };
+  sql::QueueFilters search;
+  search.q = "locker";
+  EXPECT_TRUE(reads_postings(search, sql::QueueSortKey::relevance));
+  EXPECT_FALSE(reads_postings(search, sql::QueueSortKey::created_on));
+  for (auto narrow : std::vector<std::function<void(sql::QueueFilters&)>>{
+           [](sql::QueueFilters& f) { f.customer_id = 3; }, [](sql::QueueFilters& f) { f.assignee = 11; },
+           [](sql::QueueFilters& f) { f.status = "open"; }, [](sql::QueueFilters& f) { f.tag = "vip"; },
+           [](sql::QueueFilters& f) { f.reminder_before = "2026-03-01T00:00:00Z"; },
+           [](sql::QueueFilters& f) { f.reminder_after = "2026-03-01T00:00:00Z"; },
+           [](sql::QueueFilters& f) { f.created_from = "2026-01-01T00:00:00Z"; }}) {
+    sql::QueueFilters narrowed = search;
+    narrow(narrowed);
+    EXPECT_FALSE(reads_postings(narrowed, sql::QueueSortKey::relevance));
+  }
 }
 
 TEST(WorkQueueStatement, FilterValuesAreArgumentsNeverText) {
