@@ -65,9 +65,9 @@ std::string database_fingerprint_query() {
                             "refresh_tokens", "note_history", "account_note_history", "note_reads"}) {
     if (!first) sql += " UNION ALL ";
     first = false;
-    // A note's search vectors are made from its other columns and its
-    // messages, which are here: leaving them out keeps a fingerprint cheap
-    // once notes carry large ones.
+    // A note's search vectors (and the search postings made from them) come
+    // from its other columns and its messages, which are here: leaving them
+    // out keeps a fingerprint cheap once notes carry large ones.
     const char* row = std::string_view(table) == "notes" ? "(to_jsonb(t) - 'search' - 'messages_search')::text"
                                                          : "t::text";
     sql += std::string("SELECT '") + table + "' AS name, coalesce(string_agg(" + row + ", ',' ORDER BY " + row +
