@@ -47,57 +47,43 @@ CREATE FUNCTION notes_single_word(query tsquery) RETURNS text
   SELECT CASE WHEN numnode(query) = 1 AND notes_word_query(notes_query_lexeme(query)) = query
               THEN notes_query_lexeme(query) END $$;
 
--- The triggers below rank each word of a vector on its own. A vector as
--- the row stores it may be compressed, or out of line (a note with many
--- messages); passed on like that, every ts_rank would fetch and
--- decompress all of it again, which for a vector of 50,000 words took
--- longer than the statement timeout. Concatenated, it is rebuilt once, in
--- memory, as it is.
-CREATE FUNCTION note_search_postings_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Keeps a note's postings, for the triggers below. A changed
+-- confidentiality or author changes every posting of the note; so do an
+-- insert and a delete, where OLD (or NEW) is NULL, its vector empty and
+-- its columns distinct from the other side's. A changed vector changes
+-- the postings of the words whose weights changed (a message's words; an
+-- edited subject or details): a word's rank depends on its weights in the
+-- order of its positions and on nothing else, so words that only moved
+-- keep their postings.
+--
+-- Each word is ranked on its own. A vector as the row stores it may be
+-- compressed, or out of line (a note with many messages); passed on like
+-- that, every ts_rank would fetch and decompress all of it again, which
+-- for a vector of 50,000 words took longer than the statement timeout.
+-- Concatenated, it is rebuilt once, in memory, as it is.
+CREATE FUNCTION note_search_postings_keep() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  search tsvector := NEW.search || ''::tsvector;
-BEGIN
-  INSERT INTO note_search_postings (company_id, word, rank, note_id, confidential, user_id)
-    SELECT NEW.company_id, w.lexeme, notes_word_rank(search, w.lexeme), NEW.id, NEW.confidential, NEW.user_id
-      FROM unnest(search) w;
-  RETURN NULL;
-END $$;
-
--- A posting is found by its whole key (a word's postings can number tens
--- of thousands), so a note's are removed by ranking its old words again:
--- the rank is a function of the vector and the word.
-CREATE FUNCTION note_search_postings_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  search tsvector := OLD.search || ''::tsvector;
-BEGIN
-  DELETE FROM note_search_postings p
-   USING unnest(search) w
-   WHERE p.company_id = OLD.company_id AND p.word = w.lexeme
-     AND p.rank = notes_word_rank(search, w.lexeme) AND p.note_id = OLD.id;
-  RETURN NULL;
-END $$;
-
--- A changed confidentiality or author changes every posting of the note.
--- A changed vector changes those of the words whose weights changed (a
--- message's words; an edited subject or details): a word's rank depends on
--- its weights in the order of its positions and on nothing else, so words
--- that only moved keep their postings.
-CREATE FUNCTION note_search_postings_update() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  old_search tsvector := OLD.search || ''::tsvector;
-  new_search tsvector := NEW.search || ''::tsvector;
+  old_search tsvector := coalesce(OLD.search, '') || ''::tsvector;
+  new_search tsvector := coalesce(NEW.search, '') || ''::tsvector;
   every_posting boolean := OLD.confidential IS DISTINCT FROM NEW.confidential
                            OR OLD.user_id IS DISTINCT FROM NEW.user_id OR OLD.company_id IS DISTINCT FROM NEW.company_id;
 BEGIN
-  DELETE FROM note_search_postings p
-   USING (SELECT lexeme, weights FROM unnest(old_search)
-          EXCEPT SELECT lexeme, weights FROM unnest(new_search) WHERE NOT every_posting) gone
-   WHERE p.company_id = OLD.company_id AND p.word = gone.lexeme
-     AND p.rank = notes_word_rank(old_search, gone.lexeme) AND p.note_id = OLD.id;
-  INSERT INTO note_search_postings (company_id, word, rank, note_id, confidential, user_id)
-    SELECT NEW.company_id, came.lexeme, notes_word_rank(new_search, came.lexeme), NEW.id, NEW.confidential, NEW.user_id
-      FROM (SELECT lexeme, weights FROM unnest(new_search)
-            EXCEPT SELECT lexeme, weights FROM unnest(old_search) WHERE NOT every_posting) came;
+  IF TG_OP <> 'INSERT' THEN
+    -- A posting is found by its whole key (a word's postings can number
+    -- tens of thousands): the rank is a function of the vector and the word.
+    DELETE FROM note_search_postings p
+     USING (SELECT lexeme, weights FROM unnest(old_search)
+            EXCEPT SELECT lexeme, weights FROM unnest(new_search) WHERE NOT every_posting) gone
+     WHERE p.company_id = OLD.company_id AND p.word = gone.lexeme
+       AND p.rank = notes_word_rank(old_search, gone.lexeme) AND p.note_id = OLD.id;
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    INSERT INTO note_search_postings (company_id, word, rank, note_id, confidential, user_id)
+      SELECT NEW.company_id, came.lexeme, notes_word_rank(new_search, came.lexeme), NEW.id, NEW.confidential,
+             NEW.user_id
+        FROM (SELECT lexeme, weights FROM unnest(new_search)
+              EXCEPT SELECT lexeme, weights FROM unnest(old_search) WHERE NOT every_posting) came;
+  END IF;
   RETURN NULL;
 END $$;
 
@@ -117,12 +103,10 @@ CREATE INDEX note_search_postings_ranked ON note_search_postings (company_id, wo
 ALTER TABLE note_search_postings SET (autovacuum_vacuum_insert_scale_factor = 0.01,
                                       autovacuum_vacuum_scale_factor = 0.05);
 
-CREATE TRIGGER note_search_postings_insert AFTER INSERT ON notes
-    FOR EACH ROW EXECUTE FUNCTION note_search_postings_insert();
-CREATE TRIGGER note_search_postings_delete AFTER DELETE ON notes
-    FOR EACH ROW EXECUTE FUNCTION note_search_postings_delete();
+CREATE TRIGGER note_search_postings_insert_or_delete AFTER INSERT OR DELETE ON notes
+    FOR EACH ROW EXECUTE FUNCTION note_search_postings_keep();
 CREATE TRIGGER note_search_postings_update AFTER UPDATE ON notes
     FOR EACH ROW
     WHEN (OLD.search IS DISTINCT FROM NEW.search OR OLD.confidential IS DISTINCT FROM NEW.confidential
           OR OLD.user_id IS DISTINCT FROM NEW.user_id OR OLD.company_id IS DISTINCT FROM NEW.company_id)
-    EXECUTE FUNCTION note_search_postings_update();
+    EXECUTE FUNCTION note_search_postings_keep();
