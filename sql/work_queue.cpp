@@ -170,16 +170,17 @@ ShapedQuery queue_page(const Caller& caller, const QueueFilters& filters, QueueS
   std::string matching;
   std::string page_from = source.from, page_key = key, page_id = source.id, page_where = where;
   if (ranked) {
-    std::string from_notes = "SELECT " + source.id + " AS id, " + key + " AS sort_key FROM " + source.from +
-                             " WHERE " + where;
-    // Each branch runs only when the parsed words say so: one word, its
-    // postings; anything else, the notes.
-    std::string from_postings_or_notes =
-        "SELECT p.note_id AS id, p.rank AS sort_key FROM note_search_postings p"
-        " WHERE p.company_id = $1::bigint AND p.word = (SELECT word FROM search)"
-        " AND " NOTES_VISIBLE_BY("p.note_id", "p", "$2", "$3") " UNION ALL " +
-        from_notes + " AND (SELECT word FROM search) IS NULL";
-    matching = "matching AS MATERIALIZED (" + (by_postings ? from_postings_or_notes : from_notes) + "), ";
+    std::string matches = "SELECT " + source.id + " AS id, " + key + " AS sort_key FROM " + source.from +
+                          " WHERE " + where;
+    if (by_postings) {
+      // Each branch runs only when the parsed words say so: one word, its
+      // postings; anything else, the notes.
+      matches = "SELECT p.note_id AS id, p.rank AS sort_key FROM note_search_postings p"
+                " WHERE p.company_id = $1::bigint AND p.word = (SELECT word FROM search)"
+                " AND " NOTES_VISIBLE_BY("p.note_id", "p", "$2", "$3") " UNION ALL " +
+                matches + " AND (SELECT word FROM search) IS NULL";
+    }
+    matching = "matching AS MATERIALIZED (" + matches + "), ";
     page_from = "matching m";
     page_key = "m.sort_key";
     page_id = "m.id";
