@@ -18,8 +18,8 @@ inline constexpr int kMaxLimit = 1000;
 // nginx gives the feed routes 30 s (snippets/notes-locations.conf).
 inline constexpr int kMaxWaitSeconds = 20;
 // A waiting reader looks again this often even unannounced: changes made
-// while it started listening, or held back by an older transaction still
-// running, are announced to no one.
+// outside the service while it started listening, or held back by an older
+// transaction of another company still running, are announced to no one.
 inline constexpr std::chrono::milliseconds kLookAgainEvery{1000};
 
 // The columns of a feed row (sql/statements.cpp, NOTES_FEED_PAGE): what

@@ -2,11 +2,11 @@
 // Who waits for the change feed, shared by every worker (docs/api.md,
 // "Change feed"): a worker whose feed reader long-polls holds one place
 // here while it waits, naming the reader's company, and arms it each time
-// it is about to look at the feed. A write of that company that finds an
-// armed place disarms it and announces its changes (NOTIFY); the others do
-// not. An announcement makes committing transactions queue on one lock, so
-// writes announce at most once per look of a waiting reader, and never for
-// a company no one waits on.
+// it is about to look at the feed. A write of that company that, once
+// committed, finds an armed place disarms it and announces its changes
+// (NOTIFY); the others do not. An announcement makes committing
+// transactions queue on one lock, so writes announce at most once per look
+// of a waiting reader, and never for a company no one waits on.
 //
 // A place is held by process id, so that the supervisor frees the places of
 // a worker that died while waiting. There are few places: each one held
@@ -38,8 +38,9 @@ class ChangeListeners {
   void arm(unsigned place) const;
   // Frees the places this process holds.
   void leave() const;
-  // Whether a write of `company_id` is to announce its changes: when a
-  // place waiting on that company was armed (it is disarmed now).
+  // Whether a write of `company_id` that has committed is to announce its
+  // changes: when a place waiting on that company was armed (it is
+  // disarmed now).
   bool claim_announcement(int64_t company_id) const;
   // Frees the places `pid` held: it exited (the supervisor calls this).
   void forget(pid_t pid) const;

@@ -237,7 +237,24 @@ bool Connection::commit() {
     simple("ROLLBACK");
     return false;
   }
-  return simple("COMMIT");
+  if (!simple("COMMIT")) return false;
+  if (actor_) announce_if_awaited();
+  return true;
+}
+
+void Connection::announce_if_awaited() {
+  if (listeners_ == nullptr || !listeners_->claim_announcement(actor_->company_id)) return;
+  // The write has committed and is answered as such whatever happens here:
+  // a reader not woken finds it at its next look (kLookAgainEvery).
+  bool lost = lost_;
+  Query announce = query::changes_announce(actor_->company_id);
+  auto values = announce.params.pointers();
+  auto lengths = announce.params.lengths();
+  auto formats = announce.params.formats();
+  PGresult* result = PQexecPrepared(conn_, statement_text(announce.statement).name, announce.params.size(),
+                                    values.data(), lengths.data(), formats.data(), 0);
+  classify(result);
+  lost_ = lost;
 }
 
 void Connection::rollback() {
@@ -383,8 +400,12 @@ std::vector<Result> Connection::pipeline_once(const std::vector<Query>& queries)
     steps.push_back({statement.name, nullptr, &query.params, statement.results});
   }
   auto results = pipeline_steps(steps);
-  // The actor's result is ours; a failure of it fails every statement.
-  if (actor_step) results.erase(results.begin());
+  if (actor_step) {
+    // The actor's result is ours; a failure of it fails every statement.
+    bool committed = std::all_of(results.begin(), results.end(), [](const Result& result) { return result.ok(); });
+    results.erase(results.begin());
+    if (committed) announce_if_awaited();
+  }
   return results;
 }
 

@@ -57,10 +57,12 @@ class Connection {
   // (sql/migrations/008_history.sql).
   void act_for(std::optional<Actor> actor) { actor_ = std::move(actor); }
 
-  // Writes that tell the actor also tell whether to announce their changes
-  // to feed readers (sql/migrations/010_change_feed.sql): only when they
-  // claim an armed place of their company among `listeners`. Without
-  // listeners, always.
+  // A transaction that told the actor announces its changes to feed
+  // readers (sql/migrations/010_change_feed.sql) only when, once it has
+  // committed, it claims an armed place of its company among `listeners`.
+  // Deciding after the commit is what makes it safe: a reader arms its place
+  // before it looks, so a write it did not see claims its place. Without
+  // listeners, every write announces itself as it commits.
   void announce_changes_while_listened(const ChangeListeners* listeners) { listeners_ = listeners; }
 
   // Listening for notifications on `channel` (LISTEN), and no longer on
@@ -140,9 +142,10 @@ class Connection {
   bool in_transaction_ = false;  // begin() ran: ensure_ready() must not roll it back
   std::optional<Actor> actor_;
   const ChangeListeners* listeners_ = nullptr;
-  Query actor_step() const {
-    return query::actor_set(*actor_, listeners_ == nullptr || listeners_->claim_announcement(actor_->company_id));
-  }
+  Query actor_step() const { return query::actor_set(*actor_, listeners_ == nullptr); }
+  // After a transaction that told the actor committed: wakes the readers
+  // of its company, when one waits and is armed.
+  void announce_if_awaited();
   // Drops the notifications libpq has read; true when one had `payload`.
   bool drain_notifications(std::string_view payload);
   bool simple(const char* command);

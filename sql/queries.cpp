@@ -94,6 +94,12 @@ Query actor_set(const Actor& actor, bool announce) {
   return {Statement::actor_set, std::move(params)};
 }
 
+Query changes_announce(int64_t company_id) {
+  Params params;
+  params.add(company_id);
+  return {Statement::changes_announce, std::move(params)};
+}
+
 Query auth_by_key_hash(std::string_view key_sha256) {
   Params params;
   params.add_binary(key_sha256);

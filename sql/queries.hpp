@@ -73,6 +73,8 @@ Query ready_check();
 // Tells the transaction whom its writes act for (Connection::act_for).
 // `announce`: whether its changes are announced to feed readers.
 Query actor_set(const Actor& actor, bool announce);
+// Wakes the feed readers waiting on `company_id`'s changes.
+Query changes_announce(int64_t company_id);
 Query auth_by_key_hash(std::string_view key_sha256);
 
 Query account_note_get(int64_t account_id, const Caller& caller);

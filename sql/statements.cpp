@@ -68,14 +68,21 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
 
     // $1 user id, $2 credential, $3 request id: whom the transaction's
     // writes act for, read by the history triggers
-    // (sql/migrations/008_history.sql); $4 'on' or 'off': whether its
-    // changes are announced to feed readers (010_change_feed.sql). Local to
-    // the transaction.
+    // (sql/migrations/008_history.sql); $4 'on' or 'off': whether the
+    // history triggers announce its changes to feed readers as it commits
+    // (010_change_feed.sql; a worker says 'off' and announces after the
+    // commit, changes_announce). Local to the transaction.
     {Statement::actor_set, "actor_set", Access::read,
      "SELECT set_config('notes.actor_user_id', $1::text, true),"
      "       set_config('notes.actor_credential', $2::text, true),"
      "       set_config('notes.request_id', $3::text, true),"
      "       set_config('notes.announce', $4::text, true)"},
+
+    // $1 company id: announces that company's changes to the feed readers
+    // that listen (handlers/change_feed.cpp), in a transaction of its own
+    // after the write committed (Connection::announce_if_awaited).
+    {Statement::changes_announce, "changes_announce", Access::read,
+     "SELECT pg_notify('notes_changes', $1::bigint::text)"},
 
     // $1 SHA-256 of the presented key (binary). One row for a live key of an
     // active user: id, company, role, now and the key's expiry (NULL when it

@@ -10,6 +10,7 @@ namespace notes::sql {
 enum class Statement {
   ready_check,
   actor_set,
+  changes_announce,
   auth_by_key_hash,
   account_note_get,
   account_note_create,

@@ -284,6 +284,38 @@ TEST_F(ChangeFeed, ALongPollIsAnsweredByTheChangeItWaitedFor) {
   EXPECT_LT(answered - started, 10s);
 }
 
+// A write that began before the reader started to wait, and commits while
+// it waits, still wakes it: whether to announce is decided after the
+// commit, not when the write began.
+TEST_F(ChangeFeed, AWriteHeldBeforeTheReaderWaitedWakesItWhenItCommits) {
+  std::string id = new_note(R"({"subject":"held"})", club->admin_key);
+  std::string cursor = end_of_feed(club->admin_key);
+  SecondConnection holder;
+  holder.run("BEGIN");
+  holder.run("SELECT 1 FROM notes WHERE id = " + id + " FOR UPDATE");
+  // The write has begun (and told PostgreSQL its actor) before anyone waits.
+  auto writing = std::async(std::launch::async, [&] {
+    return http("PATCH", note_url(id), {bearer(club->admin_key), kJson}, R"({"subject":"released"})");
+  });
+  ASSERT_TRUE(someone_waits_for_a_lock());
+  auto waiting = std::async(std::launch::async, [&] {
+    return http("GET", feed_url("wait=10&since=" + cursor), {bearer(club->admin_key)});
+  });
+  std::this_thread::sleep_for(300ms);
+  ASSERT_EQ(waiting.wait_for(0s), std::future_status::timeout) << "the long poll did not wait";
+  holder.run("COMMIT");
+  auto released = Clock::now();
+  EXPECT_EQ(writing.get().status, 200);
+  Page page = page_of(waiting.get());
+  auto answered = Clock::now();
+  ASSERT_EQ(page.items.size(), 1u);
+  EXPECT_EQ(page.items[0].text, "released");
+  // Unannounced, the reader would find it at its next look, kLookAgainEvery
+  // after it began to wait: some 700 ms after the release.
+  EXPECT_LT(answered - released, change_feed::kLookAgainEvery / 2)
+      << std::chrono::duration_cast<std::chrono::milliseconds>(answered - released).count() << " ms";
+}
+
 TEST_F(ChangeFeed, LongPollsNeverHoldMoreThanHalfTheWorkers) {
   int workers = std::stoi(stack_value("NOTES_WORKERS"));
   ASSERT_GT(workers, 0);

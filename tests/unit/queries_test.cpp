@@ -47,6 +47,7 @@ TEST(Queries, EveryFunctionBindsWhatItsStatementNumbers) {
       query::note_message_create(1, caller, "m", std::string("bytes")),
       query::note_message_attachment(1, caller, 2),
       query::actor_set({11, "key:3", "0123456789abcdef0123456789abcdef"}, false),
+      query::changes_announce(7),
       query::note_restore_mark(4),
       query::note_restore(1, caller, std::nullopt, 4),
       query::note_restore(1, caller, std::vector<int64_t>{5}, 4),
