@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -35,25 +36,39 @@ struct PendingGifts {
   int fds[ConnectionSet::kMaxGifts];
   volatile sig_atomic_t given[ConnectionSet::kMaxGifts];
   volatile sig_atomic_t armed = 0;
+  volatile sig_atomic_t next_look_us = 0;  // when to look again for a free worker
 };
 PendingGifts gifts;
-
-void give_on_alarm(int) {
-  int saved_errno = errno;
-  for (int i = 0; i < gifts.count; ++i) {
-    if (gifts.given[i] || !gifts.handoff->anyone_waiting() || !gifts.handoff->give(gifts.fds[i])) continue;
-    epoll_ctl(gifts.epoll_fd, EPOLL_CTL_DEL, gifts.fds[i], nullptr);
-    ::close(gifts.fds[i]);
-    gifts.given[i] = 1;
-  }
-  errno = saved_errno;
-}
 
 void set_alarm(std::chrono::microseconds after) {
   itimerval timer{};
   timer.it_value.tv_sec = static_cast<time_t>(after.count() / 1000000);
   timer.it_value.tv_usec = static_cast<suseconds_t>(after.count() % 1000000);
   setitimer(ITIMER_REAL, &timer, nullptr);
+}
+
+void give_on_alarm(int) {
+  if (!gifts.armed) return;  // settled while the signal was on its way
+  int saved_errno = errno;
+  bool all_given = true;
+  for (int i = 0; i < gifts.count; ++i) {
+    if (gifts.given[i]) continue;
+    if (!gifts.handoff->anyone_waiting() || !gifts.handoff->give(gifts.fds[i])) {
+      all_given = false;
+      continue;
+    }
+    epoll_ctl(gifts.epoll_fd, EPOLL_CTL_DEL, gifts.fds[i], nullptr);
+    ::close(gifts.fds[i]);
+    gifts.given[i] = 1;
+  }
+  // No worker was free: look again soon, less often the longer the
+  // request runs (a long poll may run for seconds).
+  if (!all_given) {
+    set_alarm(std::chrono::microseconds(gifts.next_look_us));
+    gifts.next_look_us = std::min<sig_atomic_t>(2 * gifts.next_look_us,
+                                                static_cast<sig_atomic_t>(ConnectionSet::kLookAgainAtMost.count()));
+  }
+  errno = saved_errno;
 }
 
 // What an epoll event that is not a held connection points at.
@@ -147,6 +162,7 @@ FCGX_Request* ConnectionSet::begin_serving(Connection& connection) {
       gifts.given[gifts.count] = 0;
       gift_owners_[gifts.count++] = &other;
     }
+    gifts.next_look_us = static_cast<sig_atomic_t>(kLookAgainFirst.count());
     gifts.armed = 1;
     set_alarm(kGiveAwayAfter);
   }
@@ -155,8 +171,8 @@ FCGX_Request* ConnectionSet::begin_serving(Connection& connection) {
 
 void ConnectionSet::settle_gifts() {
   if (!gifts.armed) return;
+  gifts.armed = 0;  // first: a handler that runs after it arms nothing
   set_alarm(std::chrono::microseconds(0));
-  gifts.armed = 0;
   for (int i = 0; i < gifts.count; ++i) {
     if (!gifts.given[i]) continue;
     // The handler has given the connection away and closed its descriptor:

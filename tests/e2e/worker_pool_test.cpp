@@ -366,6 +366,35 @@ TEST(WorkerPool, AKeptConnectionOfABusyWorkerIsServedByAFreeOne) {
   EXPECT_EQ(notesd.workers_now().size(), 2u);
 }
 
+// When no worker was free as the request passed kGiveAwayAfter, the
+// connections are handed over once one frees up, not after the request.
+TEST(WorkerPool, AKeptConnectionOfABusyWorkerIsHandedOverWhenAWorkerFreesUpLater) {
+  Notesd notesd(SocketFrom::own_bind, 2);
+  const FastCgiParams healthz = {{"REQUEST_METHOD", "GET"}, {"DOCUMENT_URI", "/healthz"}, {"CONTENT_LENGTH", "0"}};
+  const FastCgiParams slow = {{"REQUEST_METHOD", "POST"}, {"DOCUMENT_URI", "/healthz"}, {"CONTENT_LENGTH", "4"}};
+  FastCgiConnection busy_a(notesd.socket_);
+  busy_a.begin(slow, "{}");
+  std::this_thread::sleep_for(200ms);
+  std::vector<std::unique_ptr<FastCgiConnection>> kept;
+  for (int i = 0; i < 3; ++i) {
+    kept.push_back(std::make_unique<FastCgiConnection>(notesd.socket_));
+    auto first = kept.back()->request(healthz, "", /*keep=*/true, 2s);
+    ASSERT_TRUE(first.completed && status_is(first, 200)) << "kept connection " << i << ": " << first.output;
+  }
+  // B gets busy while A still is: no worker waits when B's request passes
+  // kGiveAwayAfter.
+  kept[0]->begin(slow, "{}");
+  std::this_thread::sleep_for(100ms);
+  ASSERT_TRUE(busy_a.finish("{}", 2s).completed);
+  // A is free now; B is still busy. The requests on B's idle connections
+  // are answered by A, well before B's request ends (it never does here).
+  for (std::size_t i = 1; i < kept.size(); ++i) {
+    auto next = kept[i]->request(healthz, "", /*keep=*/true, 1s);
+    EXPECT_TRUE(next.completed && status_is(next, 200)) << "kept connection " << i << " while B is busy: " << next.output;
+  }
+  EXPECT_TRUE(kept[0]->finish("{}", 2s).completed);
+}
+
 // libfcgi's own stream writes an answer in 8 KiB records, a system call and
 // a wake-up of nginx each (fcgi/answer_writer.hpp).
 TEST(WorkerPool, ALargeAnswerGoesOutInRecordsOfUpTo64KiB) {
