@@ -1,6 +1,7 @@
 #include "fcgi/worker.hpp"
 
 #include <fcgiapp.h>
+#include <malloc.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -20,6 +21,9 @@
 
 namespace notes {
 namespace {
+
+// Heap a worker keeps between requests rather than give back (mallopt).
+constexpr int kHeapKept = 8 << 20;
 
 // How the worker was asked to stop: the connections nginx keeps open to it go
 // to the workers that stay (retire), or are closed, as nothing stays (stop).
@@ -90,6 +94,12 @@ metrics::DatabaseCounts database_counts(const sql::Connection& db) {
 void run_worker(const ServiceConfig& config, int listen_fd, const ConnectionHandoff& handoff,
                 const sql::ChangeListeners& change_listeners, int ready_fd, metrics::ServiceMetrics& metrics) {
   prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the supervisor
+  // A page of notes allocates and frees some hundreds of KiB (its results,
+  // its JSON); with glibc's default the heap's top was given back and taken
+  // again with brk(2) about three times a request, each page of it faulted
+  // in anew (docs/performance.md, "Lists: the heap kept").
+  mallopt(M_TRIM_THRESHOLD, kHeapKept);
+  mallopt(M_TOP_PAD, kHeapKept / 4);
   sigset_t waiting_mask = install_signal_handlers();
   FCGX_Init();
 
