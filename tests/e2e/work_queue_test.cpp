@@ -206,6 +206,49 @@ TEST_F(WorkQueue, AssigneeAndRemindersGiveTheDueWorkSoonestFirst) {
   EXPECT_EQ(ids("?sort=priority&customer_id=" + first_customer), (std::vector<int64_t>{due_soon, due_after, no_reminder}));
 }
 
+// A page writes a customer or user it has already written by copying those
+// bytes (handlers/note_json.cpp, Fragments): every Note of a page mixing
+// customers, authors and posters still carries its own, exactly as GET of
+// that one note shows them.
+TEST_F(WorkQueue, EveryNoteOfAPageCarriesItsOwnCustomerAuthorAndPosters) {
+  run_sql("UPDATE customers SET last_name = 'Lovelace', email = 'ada@example.org' WHERE id = " + first_customer);
+  std::vector<int64_t> notes = {
+      create(first_customer, R"({"subject":"a"})"),
+      create(second_customer, R"({"subject":"b"})", other_admin_key),
+      create(first_customer, R"({"subject":"c"})", other_admin_key),
+      create(second_customer, R"({"subject":"d"})"),
+  };
+  post_message(notes[0], "from admin");
+  post_message(notes[0], "from other", other_admin_key);
+  post_message(notes[2], "from other", other_admin_key);
+  post_message(notes[3], "from admin");
+  auto page = queue("?page_size=10");
+  ASSERT_EQ(page.status, 200) << page.body;
+  rapidjson::Document listed;
+  listed.Parse(page.body.c_str());
+  ASSERT_TRUE(listed.IsArray());
+  ASSERT_EQ(listed.Size(), notes.size());
+  for (const auto& note : listed.GetArray()) {
+    std::string id = std::to_string(note["id"].GetInt64());
+    auto alone = http("GET", base_url() + "/api/customers/notes/" + id, {bearer(club.admin_key)});
+    ASSERT_EQ(alone.status, 200) << alone.body;
+    rapidjson::Document single = parse_json(alone.body);
+    EXPECT_EQ(note["customer"], single["customer"]) << "note " << id;
+    EXPECT_EQ(note["customer"]["id"].GetInt64(), note["customer_id"].GetInt64()) << "note " << id;
+    EXPECT_EQ(note["user"], single["user"]) << "note " << id;
+    EXPECT_EQ(note["user"]["id"].GetInt64(), note["user_id"].GetInt64()) << "note " << id;
+    EXPECT_EQ(note["messages"], single["messages"]) << "note " << id;
+  }
+  // The messages' own list repeats posters the same way.
+  auto thread = http("GET", base_url() + "/api/customers/notes/" + std::to_string(notes[0]) + "/messages",
+                     {bearer(club.admin_key)});
+  ASSERT_EQ(thread.status, 200) << thread.body;
+  rapidjson::Document messages = parse_json(thread.body);
+  ASSERT_EQ(messages.Size(), 2u);
+  EXPECT_EQ(messages[0]["posted_by"]["id"].GetInt64(), std::stoll(club.admin_id));
+  EXPECT_EQ(messages[1]["posted_by"]["id"].GetInt64(), std::stoll(other_admin));
+}
+
 TEST_F(WorkQueue, BadParametersAre400AndChangeNothing) {
   create(first_customer, R"({"subject":"x"})");
   create(first_customer, R"({"subject":"y"})");
