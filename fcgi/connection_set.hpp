@@ -67,10 +67,12 @@ class ConnectionSet {
 
   // A request still running after this long hands the worker's other
   // connections to the handoff (SIGALRM, set while a request runs), at most
-  // kMaxGifts of them. Those no free worker could take then are offered
-  // again kLookAgainFirst later, then at doubling intervals up to
+  // kMaxGifts of them; after kGiveAwayWhenAllBusy when no worker waited
+  // as it began. Those no free worker could take then are offered again
+  // kLookAgainFirst later, then at doubling intervals up to
   // kLookAgainAtMost, until the request ends.
   static constexpr std::chrono::microseconds kGiveAwayAfter{2000};
+  static constexpr std::chrono::microseconds kGiveAwayWhenAllBusy{20000};
   static constexpr std::chrono::microseconds kLookAgainFirst{2000};
   static constexpr std::chrono::microseconds kLookAgainAtMost{32000};
   static constexpr int kMaxGifts = 64;
