@@ -334,31 +334,39 @@ TEST(WorkerPool, ConnectionsNginxClosesAreForgottenWithoutALeak) {
   EXPECT_TRUE(Notesd::wait_until([&] { return open_fds() <= before; }, 2s)) << open_fds() << " fds, " << before << " before";
 }
 
+const FastCgiParams kHealthz = {{"REQUEST_METHOD", "GET"}, {"DOCUMENT_URI", "/healthz"}, {"CONTENT_LENGTH", "0"}};
+// A request whose body has not all come keeps its worker busy reading it.
+const FastCgiParams kSlowHealthz = {{"REQUEST_METHOD", "POST"}, {"DOCUMENT_URI", "/healthz"}, {"CONTENT_LENGTH", "4"}};
+
+// Of two workers, A is made busy with `busy_a`, so that `count` new
+// connections, each kept after one request, are all held by B.
+std::vector<std::unique_ptr<FastCgiConnection>> kept_by_the_other_worker(const Notesd& notesd,
+                                                                         FastCgiConnection& busy_a, int count) {
+  busy_a.begin(kSlowHealthz, "{}");
+  std::this_thread::sleep_for(200ms);
+  std::vector<std::unique_ptr<FastCgiConnection>> kept;
+  for (int i = 0; i < count; ++i) {
+    kept.push_back(std::make_unique<FastCgiConnection>(notesd.socket_));
+    auto first = kept.back()->request(kHealthz, "", /*keep=*/true, 2s);
+    EXPECT_TRUE(first.completed && status_is(first, 200)) << "kept connection " << i << ": " << first.output;
+  }
+  return kept;
+}
+
 // nginx sends a request on whichever idle kept connection it picks; it cannot
 // know that the worker holding it is busy (fcgi/connection_handoff.hpp).
 TEST(WorkerPool, AKeptConnectionOfABusyWorkerIsServedByAFreeOne) {
   Notesd notesd(SocketFrom::own_bind, 2);
-  const FastCgiParams healthz = {{"REQUEST_METHOD", "GET"}, {"DOCUMENT_URI", "/healthz"}, {"CONTENT_LENGTH", "0"}};
-  // A request whose body has not all come keeps its worker busy reading it.
-  const FastCgiParams slow = {{"REQUEST_METHOD", "POST"}, {"DOCUMENT_URI", "/healthz"}, {"CONTENT_LENGTH", "4"}};
-  // Worker A busy: the four kept connections all go to worker B.
   FastCgiConnection busy_a(notesd.socket_);
-  busy_a.begin(slow, "{}");
-  std::this_thread::sleep_for(200ms);
-  std::vector<std::unique_ptr<FastCgiConnection>> kept;
-  for (int i = 0; i < 4; ++i) {
-    kept.push_back(std::make_unique<FastCgiConnection>(notesd.socket_));
-    auto first = kept.back()->request(healthz, "", /*keep=*/true, 2s);
-    ASSERT_TRUE(first.completed && status_is(first, 200)) << "kept connection " << i << ": " << first.output;
-  }
+  auto kept = kept_by_the_other_worker(notesd, busy_a, 4);
   ASSERT_TRUE(busy_a.finish("{}", 2s).completed);
   std::this_thread::sleep_for(200ms);  // A is back waiting for work
   // Now B gets busy with a request on the first of them...
-  kept[0]->begin(slow, "{}");
+  kept[0]->begin(kSlowHealthz, "{}");
   // ...and nginx sends the next requests on the other three, all idle on B:
   // A answers them at once.
   for (std::size_t i = 1; i < kept.size(); ++i) {
-    auto next = kept[i]->request(healthz, "", /*keep=*/true, 2s);
+    auto next = kept[i]->request(kHealthz, "", /*keep=*/true, 2s);
     EXPECT_TRUE(next.completed && status_is(next, 200)) << "kept connection " << i << " while B is busy: " << next.output;
   }
   auto slow_answer = kept[0]->finish("{}", 2s);
@@ -370,26 +378,17 @@ TEST(WorkerPool, AKeptConnectionOfABusyWorkerIsServedByAFreeOne) {
 // connections are handed over once one frees up, not after the request.
 TEST(WorkerPool, AKeptConnectionOfABusyWorkerIsHandedOverWhenAWorkerFreesUpLater) {
   Notesd notesd(SocketFrom::own_bind, 2);
-  const FastCgiParams healthz = {{"REQUEST_METHOD", "GET"}, {"DOCUMENT_URI", "/healthz"}, {"CONTENT_LENGTH", "0"}};
-  const FastCgiParams slow = {{"REQUEST_METHOD", "POST"}, {"DOCUMENT_URI", "/healthz"}, {"CONTENT_LENGTH", "4"}};
   FastCgiConnection busy_a(notesd.socket_);
-  busy_a.begin(slow, "{}");
-  std::this_thread::sleep_for(200ms);
-  std::vector<std::unique_ptr<FastCgiConnection>> kept;
-  for (int i = 0; i < 3; ++i) {
-    kept.push_back(std::make_unique<FastCgiConnection>(notesd.socket_));
-    auto first = kept.back()->request(healthz, "", /*keep=*/true, 2s);
-    ASSERT_TRUE(first.completed && status_is(first, 200)) << "kept connection " << i << ": " << first.output;
-  }
+  auto kept = kept_by_the_other_worker(notesd, busy_a, 3);
   // B gets busy while A still is: no worker waits when B's request passes
   // kGiveAwayAfter.
-  kept[0]->begin(slow, "{}");
+  kept[0]->begin(kSlowHealthz, "{}");
   std::this_thread::sleep_for(100ms);
   ASSERT_TRUE(busy_a.finish("{}", 2s).completed);
   // A is free now; B is still busy. The requests on B's idle connections
   // are answered by A, well before B's request ends (it never does here).
   for (std::size_t i = 1; i < kept.size(); ++i) {
-    auto next = kept[i]->request(healthz, "", /*keep=*/true, 1s);
+    auto next = kept[i]->request(kHealthz, "", /*keep=*/true, 1s);
     EXPECT_TRUE(next.completed && status_is(next, 200)) << "kept connection " << i << " while B is busy: " << next.output;
   }
   EXPECT_TRUE(kept[0]->finish("{}", 2s).completed);
