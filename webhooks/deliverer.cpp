@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <algorithm>
 #include <map>
+#include <set>
 #include <random>
 
 #include "credentials/api_key.hpp"
@@ -64,6 +66,15 @@ void run_deliverer(const DeliveryConfig& config, const sql::ConnectionSettings& 
   auto next_forget = Clock::now();
   const int64_t keep_s = std::chrono::duration_cast<std::chrono::seconds>(config.keep_finished).count();
   auto stop_by = Clock::time_point::max();
+  // Deliveries fall due when a dispatch round queues them (here or in
+  // another process), when a retry falls due, and when the lease of a
+  // process that died passes. So the deliverer asks for them after each
+  // dispatch round, after a send ended, and when a retry it scheduled is
+  // due; others' retries and leases are found by the next round's ask.
+  // (Asking on every turn of the loop made an idle service ask ten times a
+  // second.)
+  bool ask = true;
+  std::multiset<Clock::time_point> retries_due;
 
   while (!stop_requested || !sending.empty()) {
     if (stop_requested && stop_by == Clock::time_point::max()) stop_by = Clock::now() + config.timeout;
@@ -71,13 +82,19 @@ void run_deliverer(const DeliveryConfig& config, const sql::ConnectionSettings& 
     if (!stop_requested && Clock::now() >= next_dispatch) {
       dispatcher.dispatch();
       next_dispatch = Clock::now() + kDispatchEvery;
+      ask = true;
+    }
+    while (!retries_due.empty() && *retries_due.begin() <= Clock::now()) {
+      retries_due.erase(retries_due.begin());
+      ask = true;
     }
     if (!stop_requested && Clock::now() >= next_forget) {
       db.execute(sql::query::webhook_forget_finished(keep_s, kForgetAtOnce));
       next_forget = Clock::now() + kForgetEvery;
     }
     int room = config.max_in_flight - static_cast<int>(sending.size());
-    if (!stop_requested && room > 0) {
+    if (!stop_requested && room > 0 && ask) {
+      ask = false;
       sql::Result claimed = db.execute(sql::query::webhook_claim(room, config.per_endpoint, lease_ms));
       enum : int { kId, kEvent, kBody, kAttempts, kUrl, kSalt };
       for (int row = 0; claimed.ok() && row < claimed.rows(); ++row) {
@@ -91,9 +108,12 @@ void run_deliverer(const DeliveryConfig& config, const sql::ConnectionSettings& 
                      delivery_headers(id, sending[id].event, secret, now, body));
       }
     }
-    auto wait = std::min<Clock::duration>(std::chrono::milliseconds(100),
-                                          std::max<Clock::duration>(next_dispatch - Clock::now(), {}));
-    for (const Outcome& outcome : sender.poll(std::chrono::duration_cast<std::chrono::milliseconds>(wait))) {
+    auto until = retries_due.empty() ? next_dispatch : std::min(next_dispatch, *retries_due.begin());
+    // Stopping: look at the deadline and the sends often.
+    if (stop_requested) until = std::min(until, Clock::now() + std::chrono::milliseconds(100));
+    auto wait = std::max<Clock::duration>(until - Clock::now(), {});
+    for (const Outcome& outcome : sender.poll(std::chrono::ceil<std::chrono::milliseconds>(wait))) {
+      ask = true;  // a place to send from is free again
       Sending& sent = sending[outcome.delivery_id];
       sql::query::DeliveryAttempt attempt;
       attempt.delivery_id = outcome.delivery_id;
@@ -104,7 +124,11 @@ void run_deliverer(const DeliveryConfig& config, const sql::ConnectionSettings& 
       attempt.retry_in_ms = retry_delay(sent.attempts_before + 1, config.retry_base, unit(random)).count();
       attempt.give_up_after_s = config.retry_for.count();
       sql::Result recorded = db.execute(sql::query::webhook_record_attempt(attempt));
-      if (recorded.ok() && recorded.boolean(0, 0)) {
+      bool given_up = recorded.ok() && recorded.boolean(0, 0);
+      if (!attempt.delivered && !given_up) {
+        retries_due.insert(Clock::now() + std::chrono::milliseconds(attempt.retry_in_ms));
+      }
+      if (given_up) {
         log::line(log::Level::warning, "webhook delivery %lld given up after %d attempts%s",
                   static_cast<long long>(outcome.delivery_id), sent.attempts_before + 1,
                   recorded.int64(0, 1) > 0 ? "; its endpoint is disabled" : "");

@@ -18,6 +18,7 @@
 #include "tests/support/club_suite.hpp"
 #include "tests/support/stack_env.hpp"
 #include "tests/support/webhook_receiver.hpp"
+#include "webhooks/deliverer.hpp"
 
 namespace notes::test {
 namespace {
@@ -302,6 +303,32 @@ TEST_F(Webhooks, NotesctlRefusesBadEndpointsAndNeverStoresTheSecret) {
   EXPECT_EQ(query_value("SELECT count(*) FROM webhook_endpoints WHERE position('" + endpoint.secret.substr(6) +
                         "' IN row_to_json(webhook_endpoints)::text) > 0"),
             "0");
+}
+
+// An idle deliverer asks for due deliveries once a dispatch round
+// (webhooks/deliverer.cpp); it asked on every 100 ms turn of its loop
+// before. Each ask reads webhook_deliveries, which PostgreSQL counts.
+TEST_F(Webhooks, AnIdleDelivererAsksForDueDeliveriesOnlyOncePerDispatchRound) {
+  // Earlier tests' deliveries may still be retried; their retries ask too.
+  for (auto deadline = Clock::now() + 20s; Clock::now() < deadline; std::this_thread::sleep_for(200ms)) {
+    if (query_value("SELECT count(*) FROM webhook_deliveries WHERE delivered_at IS NULL AND given_up_at IS NULL") ==
+        "0") {
+      break;
+    }
+  }
+  auto reads = [] {
+    return std::stoll(query_value("SELECT seq_scan + coalesce(idx_scan, 0) FROM pg_stat_user_tables"
+                                  " WHERE relname = 'webhook_deliveries'"));
+  };
+  constexpr auto kWatched = 6s;
+  long long before = reads();
+  std::this_thread::sleep_for(kWatched);
+  double per_second = static_cast<double>(reads() - before) / std::chrono::seconds(kWatched).count();
+  // About one read an ask (the statistics reach the view up to a second
+  // late); ten a second before.
+  double rounds_per_second = 1000.0 / static_cast<double>(webhooks::kDispatchEvery.count());
+  EXPECT_LE(per_second, 2 * rounds_per_second);
+  EXPECT_GT(per_second, 0) << "the deliverer never asked";
 }
 
 }  // namespace
