@@ -94,10 +94,10 @@ metrics::DatabaseCounts database_counts(const sql::Connection& db) {
 void run_worker(const ServiceConfig& config, int listen_fd, const ConnectionHandoff& handoff,
                 const sql::ChangeListeners& change_listeners, int ready_fd, metrics::ServiceMetrics& metrics) {
   prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the supervisor
-  // A page of notes allocates and frees some hundreds of KiB (its results,
-  // its JSON); with glibc's default the heap's top was given back and taken
-  // again with brk(2) about three times a request, each page of it faulted
-  // in anew (docs/performance.md, "Lists: the heap kept").
+  // A page of notes allocates and frees its results and its JSON; with
+  // glibc's default the heap's top was given back and taken again with
+  // brk(2) about three times a page, each page of memory faulted in anew
+  // (docs/performance.md, "The workers' share of a list and a POST, cut").
   mallopt(M_TRIM_THRESHOLD, kHeapKept);
   mallopt(M_TOP_PAD, kHeapKept / 4);
   sigset_t waiting_mask = install_signal_handlers();

@@ -247,13 +247,7 @@ void Connection::announce_if_awaited() {
   // The write has committed and is answered as such whatever happens here:
   // a reader not woken finds it at its next look (kLookAgainEvery).
   bool lost = lost_;
-  Query announce = query::changes_announce(actor_->company_id);
-  auto values = announce.params.pointers();
-  auto lengths = announce.params.lengths();
-  auto formats = announce.params.formats();
-  PGresult* result = PQexecPrepared(conn_, statement_text(announce.statement).name, announce.params.size(),
-                                    values.data(), lengths.data(), formats.data(), 0);
-  classify(result);
+  run_once(query::changes_announce(actor_->company_id));
   lost_ = lost;
 }
 

@@ -4,11 +4,11 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include <csignal>
 #include <algorithm>
+#include <csignal>
 #include <map>
-#include <set>
 #include <random>
+#include <set>
 
 #include "credentials/api_key.hpp"
 #include "credentials/webhook_secret.hpp"
