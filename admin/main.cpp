@@ -1,6 +1,7 @@
 // notesctl: the notes service's admin CLI. Creating commands
 // print only the new id (or key) on stdout; errors go to stderr, exit 1.
 #include <boost/program_options.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -22,8 +23,10 @@ void print_usage() {
                "the config file (--config, default "
             << notes::sql::kDefaultConfigFile << "), else " << notes::sql::kDefaultDatabaseUrl
             << ".\n\ncommands:\n";
+  std::size_t widest = 0;
+  for (const Command& command : notes::admin::commands()) widest = std::max(widest, command.name.size());
   for (const Command& command : notes::admin::commands()) {
-    std::cout << "  " << command.name << std::string(18 - command.name.size(), ' ') << command.summary << "\n";
+    std::cout << "  " << command.name << std::string(widest + 2 - command.name.size(), ' ') << command.summary << "\n";
   }
   std::cout << "\n'notesctl <command> --help' describes a command's options.\n";
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "admin/commands.hpp"
@@ -114,6 +115,23 @@ TEST(Notesctl, EveryCommandHasHelp) {
     EXPECT_EQ(help.exit_code, 0) << command.name;
     EXPECT_NE(help.out.find("usage: notesctl " + command.name), std::string::npos) << command.name << help.out;
   }
+}
+
+// The usage names every command, each summary set apart from its name and
+// starting in the same column, however long the longest name.
+TEST(Notesctl, UsageListsEveryCommandWithItsSummaryInOneColumn) {
+  CliResult usage = notesctl("--help");
+  ASSERT_EQ(usage.exit_code, 0);
+  std::set<std::size_t> summary_columns;
+  for (const auto& command : admin::commands()) {
+    std::string line_start = "\n  " + command.name + "  ";
+    auto line = usage.out.find(line_start);
+    ASSERT_NE(line, std::string::npos) << command.name << "\n" << usage.out;
+    auto summary = usage.out.find_first_not_of(' ', line + line_start.size());
+    EXPECT_EQ(usage.out.compare(summary, command.summary.size(), command.summary), 0) << usage.out;
+    summary_columns.insert(summary - line);
+  }
+  EXPECT_EQ(summary_columns.size(), 1u) << usage.out;
 }
 
 TEST(Notesctl, ListsAndShowsAlignedOrAsJsonAndNeverAKey) {
