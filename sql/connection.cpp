@@ -449,10 +449,20 @@ std::vector<Result> Connection::pipeline_steps(const std::vector<PipelineStep>& 
     while (PGresult* end = PQgetResult(conn_)) PQclear(end);  // the NULL that ends each statement
   }
   PGresult* sync = PQgetResult(conn_);
-  bool synced = sync && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
-  PQclear(sync);
-  if (!synced || PQexitPipelineMode(conn_) != 1) drop();
-  return results;
+  if (sync && PQresultStatus(sync) == PGRES_PIPELINE_SYNC) {
+    PQclear(sync);
+    if (PQexitPipelineMode(conn_) != 1) drop();
+    return results;
+  }
+  // The statements answered, but their transaction, which commits here at
+  // the pipeline's end, did not: a check deferred to commit failed, or the
+  // server ended the session first (a fast shutdown). Nothing of it is
+  // stored, so no statement may count as done.
+  Result ending = classify(sync);
+  Failure failure = ending.failure() == Failure::none ? Failure::unavailable : ending.failure();
+  drop();  // whatever the server still has to say of this pipeline
+  results.clear();
+  return fail_remaining(failure);
 }
 
 }  // namespace notes::sql

@@ -240,6 +240,34 @@ TEST_F(Faults, DatabaseRestartIs503MeanwhileAndLosesNoAcknowledgedWrite) {
 // Every worker's connection terminated by the database (a failover, an
 // operator's pg_terminate_backend): the workers reconnect at once, and a read
 // whose connection was found dead runs again on the new one.
+// A pipeline's statements answer before its transaction commits, at the
+// pipeline's end. A commit that failed there (the session ended by a fast
+// shutdown, a check deferred to commit) showed only in place of the end
+// marker, and the write was answered as done: a database restart once left
+// a 201 whose note was not stored. A constraint trigger that fails at
+// commit makes that moment certain here.
+TEST_F(Faults, AWriteWhoseCommitFailsIsNotAnsweredAsDone) {
+  std::string marker = "fails-at-commit-" + std::to_string(Clock::now().time_since_epoch().count());
+  run_sql("CREATE FUNCTION test_fail_at_commit() RETURNS trigger LANGUAGE plpgsql AS"
+          " $$ BEGIN RAISE EXCEPTION 'failed at commit'; END $$");
+  run_sql("CREATE CONSTRAINT TRIGGER test_fail_at_commit AFTER INSERT ON notes DEFERRABLE INITIALLY DEFERRED"
+          " FOR EACH ROW WHEN (NEW.subject = '" + marker + "') EXECUTE FUNCTION test_fail_at_commit()");
+  auto post = [&](const std::string& subject) {
+    return http("POST", base_url() + "/api/customers/" + customer + "/notes", {bearer(club->admin_key), kJson},
+                "{\"subject\":\"" + subject + "\"}");
+  };
+  auto failed = post(marker);
+  auto next = post(marker + "-then");
+  run_sql("DROP TRIGGER test_fail_at_commit ON notes");
+  run_sql("DROP FUNCTION test_fail_at_commit()");
+
+  EXPECT_EQ(failed.status, 500) << failed.body;
+  EXPECT_NE(failed.body.find("\"error\""), std::string::npos) << failed.body;
+  EXPECT_EQ(query_value("SELECT count(*) FROM notes WHERE subject = '" + marker + "'"), "0");
+  EXPECT_EQ(next.status, 201) << next.body;
+  EXPECT_EQ(query_value("SELECT count(*) FROM notes WHERE subject = '" + marker + "-then'"), "1");
+}
+
 TEST_F(Faults, ReadsSurviveTheLossOfEveryDatabaseConnection) {
   for (int i = 0; i < 20; ++i) http("GET", account_note_url(club->account_id), {raw_key(club->owner_key)});
   ASSERT_NE(query_value("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
