@@ -242,6 +242,50 @@ TEST(Operations, SearchLanguageIsSetByNotesctlAndReindexesEveryNote) {
   run_sql("DROP DATABASE notes_language WITH (FORCE)");
 }
 
+// A running service follows a language change at once. Its sessions had
+// planned the old language into their statements and triggers (a constant
+// function, folded into each plan, that no plan recorded it depended on):
+// they went on indexing new notes and parsing searches in it until they
+// reconnected.
+TEST(Operations, ARunningServiceIndexesAndSearchesInANewLanguageAtOnce) {
+  run_sql("DROP DATABASE IF EXISTS notes_language_live WITH (FORCE)");
+  run_sql("CREATE DATABASE notes_language_live");
+  std::string url = database_url_named("notes_language_live");
+  std::string ctl = NOTES_BUILD_DIR "/notesctl --database-url '" + url + "' ";
+  ASSERT_EQ(run_command(ctl + "migrate").status, 0);
+  CommandExit seeded = run_command(
+      "psql '" + url + "' -v ON_ERROR_STOP=1 -Atqc \"INSERT INTO companies (name) VALUES ('c');"
+      " INSERT INTO users (company_id, role, username) VALUES (1, 'owner', 'o');"
+      " INSERT INTO customers (company_id) VALUES (1)\"");
+  ASSERT_EQ(seeded.status, 0) << seeded.output;
+  Notesd notesd(SocketFrom::own_bind, 1, url);  // one worker, one session
+  auto post = [&](const std::string& subject) {
+    Params params = caller_params(1, 1, "owner");
+    params.emplace_back("CONTENT_TYPE", "application/json");
+    return notesd.request("POST", "/api/customers/1/notes", params, "{\"subject\":\"" + subject + "\"}");
+  };
+  auto found = [&](const std::string& words) {
+    auto page = notesd.request("GET", "/api/customers/notes?q=" + words, caller_params(1, 1, "owner"));
+    EXPECT_TRUE(status_is(page, 200) || status_is(page, 204)) << page.output;
+    return status_is(page, 200);
+  };
+  // The worker's session plans its statements and triggers in English.
+  for (int i = 0; i < 6; ++i) {
+    auto created = post("Lockers running");
+    ASSERT_TRUE(status_is(created, 201)) << created.output;
+  }
+  EXPECT_TRUE(found("locker"));
+
+  CommandExit set = run_command(ctl + "search-language --set simple");
+  ASSERT_EQ(set.status, 0) << set.output;
+  ASSERT_TRUE(status_is(post("Towels folding"), 201));
+  CommandExit indexed = run_command("psql '" + url + "' -Atqc \"SELECT search FROM notes WHERE subject = 'Towels folding'\"");
+  EXPECT_EQ(indexed.output, "'folding':2A 'towels':1A\n");  // simple does not stem
+  EXPECT_TRUE(found("towels"));
+  EXPECT_TRUE(found("lockers"));
+  EXPECT_FALSE(found("locker"));
+}
+
 }  // namespace notes::test
 
 namespace notes::test {
