@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -258,7 +259,8 @@ TEST(Operations, ARunningServiceIndexesAndSearchesInANewLanguageAtOnce) {
       " INSERT INTO users (company_id, role, username) VALUES (1, 'owner', 'o');"
       " INSERT INTO customers (company_id) VALUES (1)\"");
   ASSERT_EQ(seeded.status, 0) << seeded.output;
-  Notesd notesd(SocketFrom::own_bind, 1, url);  // one worker, one session
+  auto notesd_owner = std::make_unique<Notesd>(SocketFrom::own_bind, 1, url);  // one worker, one session
+  Notesd& notesd = *notesd_owner;
   auto post = [&](const std::string& subject) {
     Params params = caller_params(1, 1, "owner");
     params.emplace_back("CONTENT_TYPE", "application/json");
@@ -284,6 +286,8 @@ TEST(Operations, ARunningServiceIndexesAndSearchesInANewLanguageAtOnce) {
   EXPECT_TRUE(found("towels"));
   EXPECT_TRUE(found("lockers"));
   EXPECT_FALSE(found("locker"));
+  notesd_owner.reset();
+  run_sql("DROP DATABASE notes_language_live WITH (FORCE)");
 }
 
 }  // namespace notes::test
