@@ -40,6 +40,21 @@ struct Page {
 
 int64_t history_id_of(const std::string& cursor) { return std::stoll(cursor.substr(cursor.find('.') + 1)); }
 
+// `walk` (one walk to the feed's end) again and again until `count` items
+// came or 5 s passed. A transaction running anywhere in the cluster holds
+// changes back a moment (docs/api.md, "Change feed"), so a walk made right
+// after a write can end early.
+template <class Walk>
+std::vector<Item> walk_again_until(std::size_t count, Walk walk) {
+  std::vector<Item> items = walk();
+  for (auto deadline = Clock::now() + 5s; items.size() < count && Clock::now() < deadline;) {
+    std::this_thread::sleep_for(50ms);
+    auto more = walk();
+    items.insert(items.end(), more.begin(), more.end());
+  }
+  return items;
+}
+
 // A page of either feed: each change's id under `subject_key`, and
 // `read_note` for what a change that is no tombstone carries.
 template <class ReadNote>
@@ -98,6 +113,11 @@ class ChangeFeed : public ClubSuite {
     }
   }
 
+  static std::vector<Item> walk_until(const std::string& key, std::string& cursor, std::size_t count,
+                                      int limit = 100) {
+    return walk_again_until(count, [&] { return walk(key, cursor, limit); });
+  }
+
   static std::string new_note(const std::string& body, const std::string& key) {
     auto created = http("POST", base_url() + "/api/customers/" + customer + "/notes", {bearer(key), kJson}, body);
     EXPECT_EQ(created.status, 201) << created.body;
@@ -123,7 +143,7 @@ TEST_F(ChangeFeed, CreatesUpdatesAndDeletionsComeInOrderDeletedNotesAsTombstones
             201);
   ASSERT_EQ(http("DELETE", note_url(gone), {bearer(club->admin_key)}).status, 204);
 
-  auto items = walk(club->admin_key, cursor, 2);
+  auto items = walk_until(club->admin_key, cursor, 5, 2);
   ASSERT_EQ(items.size(), 5u);
   std::vector<std::pair<std::string, std::string>> seen;
   for (const auto& item : items) seen.emplace_back(std::to_string(item.subject_id), item.change);
@@ -161,17 +181,7 @@ TEST_F(ChangeFeed, AChangeCommittedLateByASlowerTransactionIsNotSkipped) {
   EXPECT_TRUE(walk(club->admin_key, held).empty());
   slow.run("COMMIT");
 
-  // Now both come, the slower one's first. Any transaction still running
-  // elsewhere in the cluster (an autovacuum's ANALYZE, another test's) holds
-  // them back a little longer (docs/api.md, "Change feed"): a long poll,
-  // which looks again every kLookAgainEvery, waits that out.
-  std::vector<Item> items;
-  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-       items.size() < 2 && std::chrono::steady_clock::now() < deadline;) {
-    Page page = page_of(http("GET", feed_url("wait=5&since=" + cursor), {bearer(club->admin_key)}));
-    items.insert(items.end(), page.items.begin(), page.items.end());
-    if (!page.next.empty()) cursor = page.next;
-  }
+  auto items = walk_until(club->admin_key, cursor, 2);
   ASSERT_EQ(items.size(), 2u);
   EXPECT_EQ(std::to_string(items[0].subject_id), late);
   EXPECT_EQ(items[0].change, "created");
@@ -242,12 +252,12 @@ TEST_F(ChangeFeed, ConcurrentWritersWithRandomCommitDelaysAreSeenExactlyOnce) {
 TEST_F(ChangeFeed, ANoteThatBecameConfidentialToTheCallerIsATombstoneAndItsReadsAreRecorded) {
   std::string cursor = end_of_feed(club->admin_key);
   std::string id = new_note(R"({"subject":"open"})", club->owner_key);
-  auto before = walk(club->admin_key, cursor);
+  auto before = walk_until(club->admin_key, cursor, 1);
   ASSERT_EQ(before.size(), 1u);
   EXPECT_FALSE(before[0].tombstone);
   ASSERT_EQ(http("PATCH", note_url(id), {bearer(club->owner_key), kJson}, R"({"confidential":true})").status, 200);
 
-  auto after = walk(club->admin_key, cursor);
+  auto after = walk_until(club->admin_key, cursor, 1);
   ASSERT_EQ(after.size(), 1u);
   EXPECT_TRUE(after[0].tombstone);
   EXPECT_EQ(after[0].change, "deleted");
@@ -264,7 +274,7 @@ TEST_F(ChangeFeed, ANoteThatBecameConfidentialToTheCallerIsATombstoneAndItsReads
   EXPECT_EQ(query_value("SELECT count(*) FROM note_reads WHERE note_id = " + id), "0");
   // The admin's own confidential note read by the owner is recorded.
   std::string mine = new_note(R"({"subject":"mine","confidential":true})", club->admin_key);
-  auto owner_items = walk(club->owner_key, owner_cursor);
+  auto owner_items = walk_until(club->owner_key, owner_cursor, 1);
   ASSERT_FALSE(owner_items.empty());
   EXPECT_FALSE(owner_items.back().tombstone);
   EXPECT_EQ(query_value("SELECT count(*) FROM note_reads WHERE via = 'feed' AND note_id = " + mine +
@@ -394,6 +404,9 @@ class AccountNoteFeed : public ClubSuite {
       if (page.items.empty()) return items;
     }
   }
+  static std::vector<Item> walk_until(const std::string& key, std::string& cursor, std::size_t count) {
+    return walk_again_until(count, [&] { return walk(key, cursor); });
+  }
 };
 
 TEST_F(AccountNoteFeed, ChangesComeInOrderAndOnlyWithTheReadGrant) {
@@ -404,7 +417,7 @@ TEST_F(AccountNoteFeed, ChangesComeInOrderAndOnlyWithTheReadGrant) {
   ASSERT_EQ(http("POST", url, {raw_key(club->owner_key), kJson}, R"({"note":"first"})").status, 200);
   ASSERT_EQ(http("PATCH", url, {raw_key(club->owner_key), kJson}, R"({"note":"second"})").status, 200);
 
-  auto items = walk(club->owner_key, cursor);
+  auto items = walk_until(club->owner_key, cursor, 2);
   ASSERT_EQ(items.size(), 2u);
   EXPECT_EQ(items[0].change, "created");
   EXPECT_EQ(items[1].change, "modified");
@@ -412,7 +425,7 @@ TEST_F(AccountNoteFeed, ChangesComeInOrderAndOnlyWithTheReadGrant) {
   EXPECT_EQ(std::to_string(items[1].subject_id), club->account_id);
 
   // Staff without a grant: the changes are there, their content is not.
-  auto hidden = walk(club->staff_key, staff_cursor);
+  auto hidden = walk_until(club->staff_key, staff_cursor, 2);
   ASSERT_EQ(hidden.size(), 2u);
   for (const auto& item : hidden) {
     EXPECT_TRUE(item.tombstone);
@@ -425,7 +438,7 @@ TEST_F(AccountNoteFeed, ChangesComeInOrderAndOnlyWithTheReadGrant) {
   EXPECT_EQ(granted.back().text, "second");
 
   ASSERT_EQ(http("DELETE", url, {raw_key(club->owner_key)}).status, 200);
-  auto removed = walk(club->owner_key, cursor);
+  auto removed = walk_until(club->owner_key, cursor, 1);
   ASSERT_EQ(removed.size(), 1u);
   EXPECT_TRUE(removed[0].tombstone);
   EXPECT_EQ(removed[0].change, "removed");
