@@ -237,9 +237,6 @@ TEST_F(Faults, DatabaseRestartIs503MeanwhileAndLosesNoAcknowledgedWrite) {
   }
 }
 
-// Every worker's connection terminated by the database (a failover, an
-// operator's pg_terminate_backend): the workers reconnect at once, and a read
-// whose connection was found dead runs again on the new one.
 // A pipeline's statements answer before its transaction commits, at the
 // pipeline's end. A commit that failed there (the session ended by a fast
 // shutdown, a check deferred to commit) showed only in place of the end
@@ -268,6 +265,9 @@ TEST_F(Faults, AWriteWhoseCommitFailsIsNotAnsweredAsDone) {
   EXPECT_EQ(query_value("SELECT count(*) FROM notes WHERE subject = '" + marker + "-then'"), "1");
 }
 
+// Every worker's connection terminated by the database (a failover, an
+// operator's pg_terminate_backend): the workers reconnect at once, and a read
+// whose connection was found dead runs again on the new one.
 TEST_F(Faults, ReadsSurviveTheLossOfEveryDatabaseConnection) {
   for (int i = 0; i < 20; ++i) http("GET", account_note_url(club->account_id), {raw_key(club->owner_key)});
   ASSERT_NE(query_value("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"

@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <cstring>
-#include <memory>
 #include <optional>
 #include <string>
 
@@ -259,34 +258,34 @@ TEST(Operations, ARunningServiceIndexesAndSearchesInANewLanguageAtOnce) {
       " INSERT INTO users (company_id, role, username) VALUES (1, 'owner', 'o');"
       " INSERT INTO customers (company_id) VALUES (1)\"");
   ASSERT_EQ(seeded.status, 0) << seeded.output;
-  auto notesd_owner = std::make_unique<Notesd>(SocketFrom::own_bind, 1, url);  // one worker, one session
-  Notesd& notesd = *notesd_owner;
-  auto post = [&](const std::string& subject) {
-    Params params = caller_params(1, 1, "owner");
-    params.emplace_back("CONTENT_TYPE", "application/json");
-    return notesd.request("POST", "/api/customers/1/notes", params, "{\"subject\":\"" + subject + "\"}");
-  };
-  auto found = [&](const std::string& words) {
-    auto page = notesd.request("GET", "/api/customers/notes?q=" + words, caller_params(1, 1, "owner"));
-    EXPECT_TRUE(status_is(page, 200) || status_is(page, 204)) << page.output;
-    return status_is(page, 200);
-  };
-  // The worker's session plans its statements and triggers in English.
-  for (int i = 0; i < 6; ++i) {
-    auto created = post("Lockers running");
-    ASSERT_TRUE(status_is(created, 201)) << created.output;
-  }
-  EXPECT_TRUE(found("locker"));
+  {
+    Notesd notesd(SocketFrom::own_bind, 1, url);  // one worker, one session
+    auto post = [&](const std::string& subject) {
+      Params params = caller_params(1, 1, "owner");
+      params.emplace_back("CONTENT_TYPE", "application/json");
+      return notesd.request("POST", "/api/customers/1/notes", params, "{\"subject\":\"" + subject + "\"}");
+    };
+    auto found = [&](const std::string& words) {
+      auto page = notesd.request("GET", "/api/customers/notes?q=" + words, caller_params(1, 1, "owner"));
+      EXPECT_TRUE(status_is(page, 200) || status_is(page, 204)) << page.output;
+      return status_is(page, 200);
+    };
+    // The worker's session plans its statements and triggers in English.
+    for (int i = 0; i < 6; ++i) {
+      auto created = post("Lockers running");
+      ASSERT_TRUE(status_is(created, 201)) << created.output;
+    }
+    EXPECT_TRUE(found("locker"));
 
-  CommandExit set = run_command(ctl + "search-language --set simple");
-  ASSERT_EQ(set.status, 0) << set.output;
-  ASSERT_TRUE(status_is(post("Towels folding"), 201));
-  CommandExit indexed = run_command("psql '" + url + "' -Atqc \"SELECT search FROM notes WHERE subject = 'Towels folding'\"");
-  EXPECT_EQ(indexed.output, "'folding':2A 'towels':1A\n");  // simple does not stem
-  EXPECT_TRUE(found("towels"));
-  EXPECT_TRUE(found("lockers"));
-  EXPECT_FALSE(found("locker"));
-  notesd_owner.reset();
+    CommandExit set = run_command(ctl + "search-language --set simple");
+    ASSERT_EQ(set.status, 0) << set.output;
+    ASSERT_TRUE(status_is(post("Towels folding"), 201));
+    CommandExit indexed = run_command("psql '" + url + "' -Atqc \"SELECT search FROM notes WHERE subject = 'Towels folding'\"");
+    EXPECT_EQ(indexed.output, "'folding':2A 'towels':1A\n");  // simple does not stem
+    EXPECT_TRUE(found("towels"));
+    EXPECT_TRUE(found("lockers"));
+    EXPECT_FALSE(found("locker"));
+  }  // notesd stops before its database goes
   run_sql("DROP DATABASE notes_language_live WITH (FORCE)");
 }
 
