@@ -41,25 +41,33 @@ namespace {
 // `n`). Row: the matching notes counted up to kExactCountUpTo + 1 (in the
 // text, NOTES_EXACT_COUNT_UP_TO), whether more notes follow this page, then
 // the page's notes (NULL when the page is empty).
-// Visibility is written out so that the count and the page read only the
-// list index (notes_customer_newest INCLUDEs what it tests), and nothing is
-// shared between them: a CTE read twice would be materialised in full,
-// every matching note of a 50,000-note customer for a page of 25. The page
-// reads one row more than it answers, to know whether more follow.
+// Visibility is written out so that the count and the page's start read
+// only the list index (notes_customer_newest INCLUDEs what it tests), and
+// nothing is shared between them: a CTE read twice would be materialised in
+// full, every matching note of a 50,000-note customer for a page of 25.
+// The page's start is found in the index alone (skipping $6 entries costs no
+// heap reads); the page then reads its notes from there in the same index
+// with their heap rows, and joins each row back by its ctid, not by a
+// second descent of the primary key (about 10% of the statement, measured
+// in docs/performance.md, "The list statement's own reads"). It reads one
+// row more than it answers, to know whether more follow.
 #define NOTES_MATCHING(filters)                                                                   \
   " FROM notes n WHERE n.customer_id = (SELECT id FROM customer)"                                 \
   "   AND " NOTES_VISIBLE("n", "$3", "$4") filters
 #define NOTES_NOTE_LIST(filters)                                                                  \
   "WITH customer AS (SELECT * FROM customers WHERE id = $1::bigint AND company_id = $2::bigint),"  \
-  " page_and_one AS (SELECT n.id, n.created_on" NOTES_MATCHING(filters)                           \
-  "                  ORDER BY n.created_on DESC, n.id DESC LIMIT $5::int + 1 OFFSET $6::bigint),"  \
-  " page AS (SELECT id, created_on FROM page_and_one ORDER BY created_on DESC, id DESC"            \
+  " page_start AS (SELECT n.created_on, n.id" NOTES_MATCHING(filters)                             \
+  "                ORDER BY n.created_on DESC, n.id DESC LIMIT 1 OFFSET $6::bigint),"            \
+  " page_and_one AS (SELECT n.ctid AS row_at, n.id, n.created_on" NOTES_MATCHING(filters)          \
+  "                    AND (n.created_on, n.id) <= (SELECT created_on, id FROM page_start)"      \
+  "                  ORDER BY n.created_on DESC, n.id DESC LIMIT $5::int + 1),"                  \
+  " page AS (SELECT row_at, id, created_on FROM page_and_one ORDER BY created_on DESC, id DESC"    \
   "          LIMIT $5::int)"                                                                      \
   " SELECT (SELECT count(*) FROM (SELECT 1" NOTES_MATCHING(filters)                               \
   "         LIMIT " NOTES_EXACT_COUNT_UP_TO " + 1) counted),"                                     \
   "        (SELECT count(*) FROM page_and_one) > $5::int, " NOTES_FULL_NOTE_COLUMNS                \
   " FROM customer c LEFT JOIN (page p CROSS JOIN LATERAL"                                          \
-  "                            (SELECT * FROM notes WHERE id = p.id) n"                            \
+  "                            (SELECT * FROM notes WHERE ctid = p.row_at) n"                      \
   "                            LEFT JOIN users u ON u.id = n.user_id) ON true"                     \
   " ORDER BY p.created_on DESC, p.id DESC"
 
