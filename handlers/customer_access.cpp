@@ -78,7 +78,12 @@ std::vector<sql::Result> locked_write(sql::Connection& db, int64_t note_id, int6
 }
 
 note_json::NoteParts note_parts(const std::vector<sql::Result>& results) {
-  return {&results[results.size() - 2], &results[results.size() - 1]};
+  return {note_json::PartRows::all_of(results[results.size() - 2]),
+          note_json::PartRows::all_of(results[results.size() - 1])};
+}
+
+void record_confidential_reads_of(HandlerContext& context, std::string_view via, const sql::Result& notes, int base) {
+  record_confidential_reads(context, confidential_of_others(notes, 0, base, context.caller.user_id), via);
 }
 
 std::vector<sql::Result> page_parts(HandlerContext& context, std::string_view via, const sql::Result& page,
@@ -94,7 +99,7 @@ std::vector<sql::Result> page_parts(HandlerContext& context, std::string_view vi
 
 Response note_page_answer(HandlerContext& context, std::string_view via, const sql::Result& page, int base) {
   auto results = page_parts(context, via, page, base);
-  return Response::json(200, note_json::note_array(page, 0, base, note_parts(results)));
+  return Response::json(200, note_json::note_array(page, 0, page.rows(), base, note_parts(results)));
 }
 
 Response note_answer(HandlerContext& context, std::string_view via, int status, const sql::Result& notes, int base,

@@ -46,6 +46,9 @@ note_json::NoteParts note_parts(const std::vector<sql::Result>& results);
 // "note", "list", "queue", "search", "messages", "history", "write"). An
 // answer whose reads could not be recorded is a 503 instead.
 void record_confidential_reads(HandlerContext& context, const std::vector<int64_t>& note_ids, std::string_view via);
+// The same for the confidential notes of others among the rows of `notes`
+// (NOTES_FULL_NOTE_COLUMNS at column `base`; rows without a note skipped).
+void record_confidential_reads_of(HandlerContext& context, std::string_view via, const sql::Result& notes, int base);
 
 // The assignees and messages (a with_note_parts() pipeline's results) of
 // the notes of `page` whose NOTES_FULL_NOTE_COLUMNS start at column `base`

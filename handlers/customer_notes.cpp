@@ -14,6 +14,13 @@ namespace {
 
 ApiError no_note() { return ApiError::not_found("No such note."); }
 
+// The first row from `from` on that is not of `part` (note_list's rows are
+// ordered by their part).
+int end_of_part(const sql::Result& rows, int from, sql::note_list_column::Part part) {
+  while (from < rows.rows() && rows.int64(from, sql::note_list_column::part) == part) ++from;
+  return from;
+}
+
 }  // namespace
 
 Response list(const Request& request, HandlerContext& context) {
@@ -26,16 +33,22 @@ Response list(const Request& request, HandlerContext& context) {
   const auto& page = checked(
       context.db.execute(sql::query::note_list(customer_id, context.sql_caller(), paging.window(), filters)));
   if (page.rows() == 0) throw ApiError::not_found("No such customer.");
-  constexpr int kNotesBase = 2;  // after the count and whether more follow
-  bool empty = page.is_null(0, kNotesBase);
-  ListTotal total = list_total(paging, page.int64(0, 0), empty ? 0 : page.rows(), page.boolean(0, 1));
+  namespace lc = sql::note_list_column;
+  // The page's notes, then their assignees, then their messages.
+  const int notes_end = end_of_part(page, 0, lc::page_note);
+  const int assignees_end = end_of_part(page, notes_end, lc::assignee_of_note);
+  bool empty = page.is_null(0, lc::note + sql::full_note::note + sql::note_column::id);
+  ListTotal total = list_total(paging, page.int64(0, lc::total), empty ? 0 : notes_end, page.boolean(0, lc::more));
   // An empty page answers 204 with no body, as the original API does.
   if (empty) {
     Response response = Response::no_content();
     set_pagination(response, paging, total);
     return response;
   }
-  Response response = customer_access::note_page_answer(context, "list", page, kNotesBase);
+  customer_access::record_confidential_reads_of(context, "list", page, lc::note);
+  note_json::NoteParts parts{{&page, notes_end, assignees_end, lc::assignee},
+                             {&page, assignees_end, page.rows(), lc::message}};
+  Response response = Response::json(200, note_json::note_array(page, 0, notes_end, lc::note, parts));
   set_pagination(response, paging, total);
   return response;
 }

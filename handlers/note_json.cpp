@@ -232,24 +232,22 @@ void write_message(JsonWriter& out, const Cells& m, Fragments* fragments) {
 
 // The rows of `parts` that belong to note `note_id`, in their order.
 template <class Write>
-void array_of_rows(JsonWriter& out, const sql::Result* parts, int note_id_column, std::string_view note_id,
+void array_of_rows(JsonWriter& out, const PartRows& parts, int note_id_column, std::string_view note_id,
                    Write write_row) {
   out.StartArray();
-  if (parts != nullptr) {
-    for (int row = 0; row < parts->rows(); ++row) {
-      if (parts->text(row, note_id_column) == note_id) write_row(Cells(*parts, row, 0));
-    }
+  for (int row = parts.first_row; row < parts.end_row; ++row) {
+    Cells cells(*parts.result, row, parts.base);
+    if (cells.text(note_id_column) == note_id) write_row(cells);
   }
   out.EndArray();
 }
 
 // The messages of note `note_id` in `parts` that its Note carries: the
 // newest whose JSON fits in kInlineMessageBytes, oldest first.
-std::vector<int> inline_messages(const sql::Result* parts, std::string_view note_id) {
+std::vector<int> inline_messages(const PartRows& parts, std::string_view note_id) {
   std::vector<int> rows;
-  if (parts == nullptr) return rows;
-  for (int row = 0; row < parts->rows(); ++row) {
-    if (parts->text(row, mc::note_id) == note_id) rows.push_back(row);
+  for (int row = parts.first_row; row < parts.end_row; ++row) {
+    if (Cells(*parts.result, row, parts.base).text(mc::note_id) == note_id) rows.push_back(row);
   }
   // A message's JSON beyond its text (ids, the poster, timestamps) stays
   // well under this.
@@ -258,7 +256,7 @@ std::vector<int> inline_messages(const sql::Result* parts, std::string_view note
   auto first = rows.end();
   while (first != rows.begin()) {
     auto previous = std::prev(first);
-    bytes += json_string_length(parts->text(*previous, mc::message)) + kMessageOverhead;
+    bytes += json_string_length(Cells(*parts.result, *previous, parts.base).text(mc::message)) + kMessageOverhead;
     if (bytes > kInlineMessageBytes) break;
     first = previous;
   }
@@ -317,7 +315,7 @@ void write_note(JsonWriter& out, const Cells& row, NoteParts parts, Fragments* f
   key(out, "messages");
   out.StartArray();
   for (int message_row : inline_messages(parts.messages, note_id)) {
-    write_message(out, Cells(*parts.messages, message_row, 0), fragments);
+    write_message(out, Cells(*parts.messages.result, message_row, parts.messages.base), fragments);
   }
   out.EndArray();
   out.EndObject();
@@ -348,12 +346,12 @@ std::string note(const sql::Result& notes, int row, int base, NoteParts parts) {
   return text_of(buffer);
 }
 
-std::string note_array(const sql::Result& notes, int first_row, int base, NoteParts parts) {
+std::string note_array(const sql::Result& notes, int first_row, int end_row, int base, NoteParts parts) {
   rapidjson::StringBuffer buffer;
   JsonWriter out(buffer);
   Fragments fragments(buffer);
   out.StartArray();
-  for (int row = first_row; row < notes.rows(); ++row) write_note(out, Cells(notes, row, base), parts, &fragments);
+  for (int row = first_row; row < end_row; ++row) write_note(out, Cells(notes, row, base), parts, &fragments);
   out.EndArray();
   return text_of(buffer);
 }

@@ -10,12 +10,24 @@
 
 namespace notes::note_json {
 
-// The assignees and messages fetched for one or more notes (the results of
-// note_assignees_of and note_messages_of, ordered by note). Null: none
-// fetched, the notes have none (a note just created).
+// Rows [first_row, end_row) of `result`, each with the columns of one kind
+// (an assignee's, a message's) from column `base` on.
+struct PartRows {
+  const sql::Result* result = nullptr;
+  int first_row = 0;
+  int end_row = 0;
+  int base = 0;
+
+  // Every row of `result`, from column 0.
+  static PartRows all_of(const sql::Result& result) { return {&result, 0, result.rows(), 0}; }
+};
+
+// The assignees and messages fetched for one or more notes (the rows of
+// note_assignees_of and note_messages_of, or of note_list), ordered by note.
+// Empty: none fetched, the notes have none (a note just created).
 struct NoteParts {
-  const sql::Result* assignees = nullptr;
-  const sql::Result* messages = nullptr;
+  PartRows assignees;
+  PartRows messages;
 };
 
 // What a Note carries of its thread (docs/api.md, "How big a Note gets"):
@@ -33,9 +45,9 @@ std::size_t json_string_length(std::string_view text);
 // of `row`.
 std::string note(const sql::Result& notes, int row, int base, NoteParts parts);
 
-// A JSON array of the Notes in rows [first_row, rows()) of `notes`, each
+// A JSON array of the Notes in rows [first_row, end_row) of `notes`, each
 // starting at column `base`, in row order.
-std::string note_array(const sql::Result& notes, int first_row, int base, NoteParts parts);
+std::string note_array(const sql::Result& notes, int first_row, int end_row, int base, NoteParts parts);
 
 // The NoteMessage of the NOTES_MESSAGE_COLUMNS that start at column `base`.
 std::string message(const sql::Result& messages, int row, int base);

@@ -37,6 +37,23 @@
 // A note_assignees row `a` with the assigned user `u`.
 #define NOTES_ASSIGNEE_COLUMNS "a.note_id, a.created_on, " NOTES_USER_COLUMNS("u")
 
+// As many NULLs as each set of columns above has: where a row of a statement
+// whose rows are of several kinds (note_list, a UNION ALL) has none of that
+// kind. PostgreSQL gives a UNION's column the type of its first two
+// branches, text when both are bare NULLs, so the lists a first branch uses
+// are typed. The counts are checked against the enums below.
+#define NOTES_NO_FULL_NOTE_COLUMNS \
+  "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, " \
+  "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, " \
+  "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, " \
+  "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+#define NOTES_NO_USER_COLUMNS                                                                    \
+  "NULL::bigint, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, "       \
+  "NULL::text, NULL::text, NULL::text, NULL::text, NULL::timestamptz, NULL::text, NULL::text"
+#define NOTES_NO_MESSAGE_COLUMNS \
+  "NULL::bigint, NULL::bigint, NULL::text, NULL::boolean, NULL::timestamptz, " NOTES_NO_USER_COLUMNS
+#define NOTES_NO_ASSIGNEE_COLUMNS "NULL::bigint, NULL::timestamptz, " NOTES_NO_USER_COLUMNS
+
 namespace notes::sql {
 
 namespace note_column {
@@ -79,5 +96,33 @@ enum : int { id, note_id, message, has_attachment, created_on, poster, count = p
 namespace assignee_column {
 enum : int { note_id, assigned_on, user, count = user + user_column::count };
 }  // namespace assignee_column
+
+// The columns of a note_list row (sql/statements.cpp): a page of notes
+// with their assignees and messages in one result, one kind of row each
+// (`part`), ordered by part and then by the three keys: the notes in page
+// order (key1 is the place on the page), then the assignees and messages by
+// note (key1), oldest first.
+namespace note_list_column {
+enum Part : int { page_note, assignee_of_note, message_of_note };
+enum : int {
+  part, key1, key2, key3,
+  total, more,  // in note rows: the count up to kExactCountUpTo + 1, whether more follow
+  note,
+  assignee = note + full_note::count,
+  message = assignee + assignee_column::count,
+  count = message + message_column::count
+};
+}  // namespace note_list_column
+
+// How many NULLs a NOTES_NO_..._COLUMNS list names.
+constexpr int count_of_nulls(const char* list) {
+  int count = 0;
+  for (const char* at = list; *at != '\0'; ++at) count += *at == 'N';
+  return count;
+}
+static_assert(count_of_nulls(NOTES_NO_FULL_NOTE_COLUMNS) == full_note::count);
+static_assert(count_of_nulls(NOTES_NO_USER_COLUMNS) == user_column::count);
+static_assert(count_of_nulls(NOTES_NO_MESSAGE_COLUMNS) == message_column::count);
+static_assert(count_of_nulls(NOTES_NO_ASSIGNEE_COLUMNS) == assignee_column::count);
 
 }  // namespace notes::sql

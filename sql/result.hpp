@@ -30,6 +30,7 @@ class Result {
   std::string error_message() const;
 
   int rows() const { return result_ ? PQntuples(result_.get()) : 0; }
+  int columns() const { return result_ ? PQnfields(result_.get()) : 0; }
   bool is_null(int row, int column) const { return PQgetisnull(result_.get(), row, column) != 0; }
   std::string_view text(int row, int column) const {
     return {PQgetvalue(result_.get(), row, column),

@@ -38,9 +38,13 @@ namespace {
 
 // A page of customer $1's notes in company $2 as caller $3 with role $4 may
 // see them: $5 notes from offset $6, plus the `filters` (SQL conditions on
-// `n`). Row: the matching notes counted up to kExactCountUpTo + 1 (in the
-// text, NOTES_EXACT_COUNT_UP_TO), whether more notes follow this page, then
-// the page's notes (NULL when the page is empty).
+// `n`), with their assignees and messages (what note_assignees_of and
+// note_messages_of fetch), in one statement: one round trip and one
+// snapshot for the whole page. Rows: sql::note_list_column. The note rows
+// come first, in page order, each with the matching notes counted up to
+// kExactCountUpTo + 1 (in the text, NOTES_EXACT_COUNT_UP_TO) and whether
+// more notes follow this page; when the page is empty, one such row whose
+// note is NULL. No row: no such customer.
 // Visibility is written out so that the count and the page's start read
 // only the list index (notes_customer_newest INCLUDEs what it tests), and
 // nothing is shared between them: a CTE read twice would be materialised in
@@ -48,9 +52,9 @@ namespace {
 // The page's start is found in the index alone (skipping $6 entries costs no
 // heap reads); the page then reads its notes from there in the same index
 // with their heap rows, and joins each row back by its ctid, not by a
-// second descent of the primary key (about 10% of the statement, measured
-// in docs/performance.md, "The list statement's own reads"). It reads one
-// row more than it answers, to know whether more follow.
+// second descent of the primary key (docs/performance.md, "The list
+// statement's own reads"). It reads one row more than it answers, to know
+// whether more follow.
 #define NOTES_MATCHING(filters)                                                                   \
   " FROM notes n WHERE n.customer_id = (SELECT id FROM customer)"                                 \
   "   AND " NOTES_VISIBLE("n", "$3", "$4") filters
@@ -61,15 +65,30 @@ namespace {
   " page_and_one AS (SELECT n.ctid AS row_at, n.id, n.created_on" NOTES_MATCHING(filters)          \
   "                    AND (n.created_on, n.id) <= (SELECT created_on, id FROM page_start)"      \
   "                  ORDER BY n.created_on DESC, n.id DESC LIMIT $5::int + 1),"                  \
-  " page AS (SELECT row_at, id, created_on FROM page_and_one ORDER BY created_on DESC, id DESC"    \
-  "          LIMIT $5::int)"                                                                      \
-  " SELECT (SELECT count(*) FROM (SELECT 1" NOTES_MATCHING(filters)                               \
+  " page AS (SELECT row_at, id, created_on,"                                                       \
+  "                 row_number() OVER (ORDER BY created_on DESC, id DESC) AS place"                \
+  "          FROM page_and_one ORDER BY created_on DESC, id DESC LIMIT $5::int)"                  \
+  " SELECT 0, p.place, NULL::timestamptz, NULL::bigint,"                                          \
+  "        (SELECT count(*) FROM (SELECT 1" NOTES_MATCHING(filters)                               \
   "         LIMIT " NOTES_EXACT_COUNT_UP_TO " + 1) counted),"                                     \
-  "        (SELECT count(*) FROM page_and_one) > $5::int, " NOTES_FULL_NOTE_COLUMNS                \
+  "        (SELECT count(*) FROM page_and_one) > $5::int, " NOTES_FULL_NOTE_COLUMNS ","           \
+  "        " NOTES_NO_ASSIGNEE_COLUMNS ", " NOTES_NO_MESSAGE_COLUMNS                                \
   " FROM customer c LEFT JOIN (page p CROSS JOIN LATERAL"                                          \
   "                            (SELECT * FROM notes WHERE ctid = p.row_at) n"                      \
   "                            LEFT JOIN users u ON u.id = n.user_id) ON true"                     \
-  " ORDER BY p.created_on DESC, p.id DESC"
+  " UNION ALL"                                                                                     \
+  " SELECT 1, a.note_id, a.created_on, a.user_id, NULL, NULL, " NOTES_NO_FULL_NOTE_COLUMNS ","     \
+  "        " NOTES_ASSIGNEE_COLUMNS ", " NOTES_NO_MESSAGE_COLUMNS                                   \
+  " FROM page p JOIN note_assignees a ON a.note_id = p.id AND a.company_id = $2::bigint"          \
+  " JOIN users u ON u.id = a.user_id"                                                              \
+  " UNION ALL"                                                                                     \
+  " SELECT 2, m.note_id, m.created_on, m.id, NULL, NULL, " NOTES_NO_FULL_NOTE_COLUMNS ","          \
+  "        " NOTES_NO_ASSIGNEE_COLUMNS ", " NOTES_MESSAGE_COLUMNS                                   \
+  " FROM note_messages m JOIN users u ON u.id = m.posted_by"                                       \
+  " WHERE m.id IN (SELECT newest.id FROM page p CROSS JOIN LATERAL"                                \
+  "                  (SELECT id FROM note_messages WHERE note_id = p.id AND company_id = $2::bigint" \
+  "                   ORDER BY created_on DESC, id DESC LIMIT " NOTES_INLINE_MESSAGES ") newest)"   \
+  " ORDER BY 1, 2, 3, 4"
 
 constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCatalogue = {{
     {Statement::ready_check, "ready_check", Access::read, "SELECT 1"},
@@ -179,7 +198,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
      "  SELECT x.id FROM unnest($1::bigint[]) AS wanted(note_id),"
      "  LATERAL (SELECT id FROM note_messages"
      "           WHERE note_id = wanted.note_id AND company_id = $2::bigint"
-     "           ORDER BY created_on DESC, id DESC LIMIT 20) x)"
+     "           ORDER BY created_on DESC, id DESC LIMIT " NOTES_INLINE_MESSAGES ") x)"
      " SELECT " NOTES_MESSAGE_COLUMNS " FROM note_messages m JOIN users u ON u.id = m.posted_by"
      " WHERE m.id IN (SELECT id FROM newest)"
      " ORDER BY m.note_id, m.created_on, m.id"},

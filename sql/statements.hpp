@@ -67,6 +67,11 @@ enum class Statement {
 inline constexpr int64_t kExactCountUpTo = 1000;
 #define NOTES_EXACT_COUNT_UP_TO "1000"
 
+// How many of a note's newest messages are fetched with it: what its Note
+// carries at most (note_json::kInlineMessages, docs/api.md "How big a Note
+// gets"), as SQL text.
+#define NOTES_INLINE_MESSAGES "20"
+
 // Whether running a statement again can change anything. A read that lost
 // its connection mid-way is run once more on a new one; a write never is
 // (it may have committed before the connection broke).
