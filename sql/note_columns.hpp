@@ -104,14 +104,16 @@ enum : int { note_id, assigned_on, user, count = user + user_column::count };
 // note (key1), oldest first.
 namespace note_list_column {
 enum Part : int { page_note, assignee_of_note, message_of_note };
-enum : int {
-  part, key1, key2, key3,
-  total, more,  // in note rows: the count up to kExactCountUpTo + 1, whether more follow
-  note,
-  assignee = note + full_note::count,
-  message = assignee + assignee_column::count,
-  count = message + message_column::count
-};
+constexpr int part = 0;
+constexpr int key1 = 1;
+constexpr int key2 = 2;
+constexpr int key3 = 3;
+constexpr int total = 4;  // in note rows: the count up to kExactCountUpTo + 1
+constexpr int more = 5;   // in note rows: whether more follow
+constexpr int note = 6;
+constexpr int assignee = note + full_note::count;
+constexpr int message = assignee + assignee_column::count;
+constexpr int count = message + message_column::count;
 }  // namespace note_list_column
 
 // How many NULLs a NOTES_NO_..._COLUMNS list names.

@@ -3,7 +3,6 @@
 // what handlers/customer_notes.cpp reads by sql::note_list_column.
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -88,18 +87,10 @@ TEST(NoteList, APageComesAsItsNotesThenTheirAssigneesThenTheirMessages) {
         ADD_FAILURE() << "row " << row << " is of part " << page.text(row, lc::part);
     }
   }
-  std::vector<std::string> sorted_by_note = {middle, newest};
-  std::sort(sorted_by_note.begin(), sorted_by_note.end());
-  const std::string& first_note = sorted_by_note[0];
-  const std::string& second_note = sorted_by_note[1];
-  auto messages_of = [&](const std::string& id) -> std::vector<std::string> {
-    if (id == middle) return {middle + ":first", middle + ":second"};
-    return {newest + ":only"};
-  };
-  std::vector<std::string> expected = {newest, middle, first_note, second_note};
-  for (const std::string& id : {first_note, second_note}) {
-    for (const auto& m : messages_of(id)) expected.push_back(m);
-  }
+  // Parts come by note id: `middle` was made before `newest`, so its id is lower.
+  ASSERT_LT(std::stoll(middle), std::stoll(newest));
+  const std::vector<std::string> expected = {newest, middle, middle, newest,
+                                             middle + ":first", middle + ":second", newest + ":only"};
   EXPECT_EQ(parts, (std::vector<std::string>{"0", "0", "1", "1", "2", "2", "2"}));
   EXPECT_EQ(ids, expected);
 }
