@@ -31,7 +31,9 @@ Response token_answer(const SigningKeys& keys, const AccessClaims& claims, const
                      ",\"refresh_token\":" + json_string(refresh_token) +
                      ",\"refresh_token_expires_in\":" + std::to_string(kRefreshTokenSeconds) + "}";
   Response response = Response::json(200, std::move(body));
-  response.header("Cache-Control", "no-store").header("Pragma", "no-cache");
+  // nginx adds Cache-Control: no-store to every API answer
+  // (nginx/snippets/notes-headers.conf); Pragma is for HTTP/1.0 caches.
+  response.header("Pragma", "no-cache");
   return response;
 }
 
@@ -63,9 +65,10 @@ Response password_grant(const TokenRequest& login, HandlerContext& context) {
 
   int64_t user_id = attempt.int64(0, 0);
   std::string refresh_token = generate_refresh_token();
-  const auto& issued = checked(
-      context.db.execute(sql::query::login_issue(user_id, hash_secret(refresh_token), kRefreshTokenSeconds)));
-  if (issued.rows() != 1) throw wrong_login();  // deleted meanwhile
+  // The generation whose password was checked: a change since issues nothing.
+  const auto& issued = checked(context.db.execute(
+      sql::query::login_issue(user_id, hash_secret(refresh_token), kRefreshTokenSeconds, attempt.int64(0, 5))));
+  if (issued.rows() != 1) throw wrong_login();  // deleted, deactivated or given a new password meanwhile
   return token_answer(keys,
                       claims_for(user_id, attempt.int64(0, 1), std::string(attempt.text(0, 2)), issued.int64(0, 0),
                                  attempt.int64(0, 5), issued.int64(0, 1)),

@@ -347,9 +347,10 @@ Query login_attempt(std::optional<int64_t> company_id, std::string_view username
   return {Statement::login_attempt, std::move(params)};
 }
 
-Query login_issue(int64_t user_id, std::string_view refresh_sha256, int64_t refresh_seconds) {
+Query login_issue(int64_t user_id, std::string_view refresh_sha256, int64_t refresh_seconds,
+                  int64_t token_generation) {
   Params params;
-  params.add(user_id).add_binary(refresh_sha256).add(refresh_seconds);
+  params.add(user_id).add_binary(refresh_sha256).add(refresh_seconds).add(token_generation);
   return {Statement::login_issue, std::move(params)};
 }
 

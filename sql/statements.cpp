@@ -702,10 +702,14 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // User $1 logged in: its attempts start again, and a new token family
     // with its first refresh token (SHA-256 $2, valid $3 seconds). A few
     // expired refresh tokens of anyone go on the way, so the table does not
-    // grow without bound. Row: the family, now (Unix seconds).
+    // grow without bound. Only while the user's token generation is still
+    // $4, the one whose password was checked: a password, role or status
+    // changed since (by a transaction this one waited for) raised it, and
+    // the login issues nothing. Row: the family, now (Unix seconds).
     {Statement::login_issue, "login_issue", Access::write,
      "WITH reset AS (UPDATE users SET login_attempts = 0, login_window_start = NULL"
-     "               WHERE id = $1::bigint RETURNING id, company_id),"
+     "               WHERE id = $1::bigint AND token_generation = $4::int AND status = 'active'"
+     "               RETURNING id, company_id),"
      " family AS (INSERT INTO token_families (user_id, company_id) SELECT id, company_id FROM reset"
      "            RETURNING id, company_id),"
      " refresh AS (INSERT INTO refresh_tokens (token_hash, family_id, company_id, expires_at)"

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <unistd.h>
+
 #include <future>
 #include <iterator>
 #include <thread>
@@ -183,6 +185,27 @@ TEST_F(TokenLogin, ARefreshThatWaitedForARevocationIssuesNothing) {
   EXPECT_EQ(answer.status, 400) << answer.body;
   EXPECT_EQ(error_code(answer), "invalid_grant");
   EXPECT_EQ(query_value("SELECT count(*) FROM refresh_tokens WHERE family_id = " + family), "1");
+}
+
+TEST_F(TokenLogin, APasswordChangedWhileALoginIsUnderWayEndsThatLogin) {
+  // The login has read the hash and checked the old password; its token
+  // family waits on a lock while the password changes (issue 29, 4).
+  std::string user = notesctl_ok("user add --company " + club->id + " --role admin --username changing" +
+                                 std::to_string(::getpid()));
+  set_password(user, kPassword);
+  SecondConnection holder;
+  holder.run("BEGIN");
+  holder.run("LOCK TABLE token_families IN EXCLUSIVE MODE");
+  auto waiting = std::async(std::launch::async, [&] { return login(user, kPassword); });
+  ASSERT_TRUE(someone_waits_for_a_lock());
+  // A new hash, as `notesctl user passwd` writes (another user's will do).
+  holder.run("UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE id = " + club->admin_id +
+             ") WHERE id = " + user);
+  holder.run("COMMIT");
+  auto answer = waiting.get();
+  EXPECT_EQ(answer.status, 400) << answer.body;
+  EXPECT_EQ(error_code(answer), "invalid_grant");
+  EXPECT_EQ(query_value("SELECT count(*) FROM token_families WHERE user_id = " + user), "0");
 }
 
 TEST_F(TokenLogin, WrongCredentialsAreOneAnswerWhateverIsWrong) {

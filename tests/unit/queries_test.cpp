@@ -73,7 +73,7 @@ TEST(Queries, EveryFunctionBindsWhatItsStatementNumbers) {
       query::idempotency_store(11, "k", 201, "h", "b"),
       query::login_attempt(std::nullopt, "u", 10, 900),
       query::login_attempt(7, "u", 10, 900),
-      query::login_issue(11, "hash", 3600),
+      query::login_issue(11, "hash", 3600, 2),
       query::refresh_family_lock("hash"),
       query::refresh_rotate("old", "new", 3600),
       query::token_revocations(1860),
