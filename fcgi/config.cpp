@@ -58,6 +58,9 @@ po::options_description service_options(ServiceConfig& c, std::string& socket_mo
       ("token-keys-file", po::value(&c.token_keys_file)->default_value(c.token_keys_file),
        "keys that sign access tokens, one base64 key of at least 32 bytes per line, the signing one first; "
        "readable by notesd, not by others (missing: token login is off)")
+      ("nginx-secret-file", po::value(&c.nginx_secret_file)->default_value(c.nginx_secret_file),
+       "the secret nginx sends with every request (NOTES_NGINX_SECRET), 64 hex digits; readable by notesd, "
+       "not by others. Requests without it are refused: other programs of nginx's group can reach the socket")
       ("webhook-key-file", po::value(&c.webhooks.key_file)->default_value(c.webhooks.key_file),
        "the host's webhook key, base64 of at least 32 bytes, from which every endpoint's signing secret is "
        "derived; readable by notesd and notesctl, not by others (missing: webhooks are off)")
@@ -105,6 +108,22 @@ std::optional<ConfigError> read_token_keys(ServiceConfig& config, bool named) {
   if (auto* error = std::get_if<std::string>(&keys)) return refuse(*error);
   if (std::get<SigningKeys>(keys).empty()) return refuse("holds no key");
   config.token_keys = std::move(std::get<SigningKeys>(keys));
+  return std::nullopt;
+}
+
+// The nginx secret file: required to serve, unreadable by others.
+std::optional<ConfigError> read_nginx_secret(ServiceConfig& config) {
+  const std::string& path = config.nginx_secret_file;
+  auto refuse = [&](const std::string& why) { return ConfigError{"option 'nginx-secret-file': " + path + " " + why}; };
+  struct stat status {};
+  if (stat(path.c_str(), &status) != 0) {
+    return refuse(std::string("cannot be read: ") + std::strerror(errno) +
+                  " (it holds the secret nginx sends with each request; README, \"Deploy it\")");
+  }
+  if (status.st_mode & S_IROTH) return refuse("is readable by every user; chmod o-r it");
+  std::string why;
+  config.nginx_secret = NginxSecret::read(path, why);
+  if (!config.nginx_secret) return refuse(why);
   return std::nullopt;
 }
 
@@ -227,6 +246,9 @@ ConfigResult parse_service_config(int argc, const char* const argv[]) {
     if (error) return *error;
   }
   if (auto error = read_token_keys(config, !values["token-keys-file"].defaulted())) return *error;
+  if (!config.deliver_only) {
+    if (auto error = read_nginx_secret(config)) return *error;
+  }
   bool key_named = !values["webhook-key-file"].defaulted() || config.deliver_only;
   if (auto error = read_webhook_options(config, webhook_options, key_named)) return *error;
   return config;

@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "credentials/access_token.hpp"
+#include "credentials/nginx_secret.hpp"
 #include "log/log.hpp"
 #include "sql/settings.hpp"
 #include "webhooks/delivery_config.hpp"
@@ -28,6 +29,10 @@ struct ServiceConfig {
   // empty when the keys file does not exist: POST /api/token is then 503.
   std::string token_keys_file = "/etc/notes/token-keys";
   SigningKeys token_keys;
+  // Only requests that carry it are answered (credentials/nginx_secret.hpp);
+  // required, but for the delivery process alone.
+  std::string nginx_secret_file = "/etc/notes/nginx-secret";
+  std::optional<NginxSecret> nginx_secret;
   // The delivery process (docs/webhooks.md); off while its key is empty.
   webhooks::DeliveryConfig webhooks;
   // Whether the supervisor runs the delivery process as its child: not

@@ -95,7 +95,8 @@ pid_t Supervisor::fork_worker(int* ready_fd) {
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     if (ready_fd) close(pipe_fds[0]);
-    run_worker(config_, socket_.fd, handoff_, change_listeners_, ready_fd ? pipe_fds[1] : -1, metrics_);
+    run_worker(config_, socket_.fd, {handoff_, change_listeners_, failed_key_lookups_}, ready_fd ? pipe_fds[1] : -1,
+               metrics_);
   }
   if (ready_fd) {
     close(pipe_fds[1]);

@@ -9,6 +9,7 @@
 
 #include "fcgi/config.hpp"
 #include "fcgi/connection_handoff.hpp"
+#include "credentials/failed_key_lookups.hpp"
 #include "sql/change_listeners.hpp"
 #include "fcgi/listen_socket.hpp"
 #include "metrics/service_metrics.hpp"
@@ -74,6 +75,7 @@ class Supervisor {
   // workers at most may wait for a feed reader (docs/api.md, "Change
   // feed"), so that the others answer everyone else.
   sql::ChangeListeners change_listeners_;
+  FailedKeyLookups failed_key_lookups_;  // made before the first fork, shared by every worker
   std::function<std::optional<ServiceConfig>()> reload_config_;
   metrics::ServiceMetrics& metrics_;
   std::vector<Slot> slots_;

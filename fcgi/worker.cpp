@@ -91,8 +91,8 @@ metrics::DatabaseCounts database_counts(const sql::Connection& db) {
 
 }  // namespace
 
-void run_worker(const ServiceConfig& config, int listen_fd, const ConnectionHandoff& handoff,
-                const sql::ChangeListeners& change_listeners, int ready_fd, metrics::ServiceMetrics& metrics) {
+void run_worker(const ServiceConfig& config, int listen_fd, const SharedByWorkers& shared, int ready_fd,
+                metrics::ServiceMetrics& metrics) {
   prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the supervisor
   // A page of notes allocates and frees its results and its JSON; with
   // glibc's default the heap's top was given back and taken again with
@@ -104,7 +104,7 @@ void run_worker(const ServiceConfig& config, int listen_fd, const ConnectionHand
   FCGX_Init();
 
   sql::Connection db(config.database);
-  db.announce_changes_while_listened(&change_listeners);
+  db.announce_changes_while_listened(&shared.change_listeners);
   // Connect now. If the database is down, requests get a quick 503 until it
   // is back. The supervisor, which waits for this worker at start and on a
   // reload, hears what it found (the reports of fcgi/worker.hpp).
@@ -119,9 +119,14 @@ void run_worker(const ServiceConfig& config, int listen_fd, const ConnectionHand
   }
 
   TokenRevocations token_revocations;
-  const WorkerServices services{&metrics, &config.token_keys, &token_revocations, &change_listeners,
-                                stop_is_pending};
-  ConnectionSet connections(listen_fd, &handoff);
+  const WorkerServices services{&metrics,
+                                &config.token_keys,
+                                &token_revocations,
+                                &shared.change_listeners,
+                                stop_is_pending,
+                                config.nginx_secret ? &*config.nginx_secret : nullptr,
+                                &shared.failed_key_lookups};
+  ConnectionSet connections(listen_fd, &shared.handoff);
   // Reads the request waiting on `fcgi`'s connection, answers it, counts it;
   // forgets the connection once closed (by nginx, or after its answer).
   auto serve = [&](FCGX_Request& fcgi) {

@@ -3,10 +3,18 @@
 
 #include "fcgi/config.hpp"
 #include "fcgi/connection_handoff.hpp"
+#include "credentials/failed_key_lookups.hpp"
 #include "sql/change_listeners.hpp"
 #include "metrics/service_metrics.hpp"
 
 namespace notes {
+
+// What the supervisor maps before its first fork and every worker shares.
+struct SharedByWorkers {
+  const ConnectionHandoff& handoff;            // idle connections passed on
+  const sql::ChangeListeners& change_listeners;  // feed readers waiting
+  const FailedKeyLookups& failed_key_lookups;  // per client address
+};
 
 // What a new worker reports on its ready pipe, once, after trying its
 // database connection.
@@ -22,11 +30,10 @@ inline constexpr int kRetireSignal = SIGUSR2;
 // PostgreSQL connection (after the fork), writes its report to `ready_fd`
 // (-1: none wanted), then
 // answers FastCGI requests one at a time from connections it takes from
-// `listen_fd` or from `handoff` (shared with every other worker, as are
-// `metrics`, where each request is counted, and `change_listeners`). A request already begun is
+// `listen_fd` or from `shared.handoff` (`shared` and `metrics`, where each
+// request is counted, are every worker's). A request already begun is
 // always finished before the worker exits. Never returns.
-[[noreturn]] void run_worker(const ServiceConfig& config, int listen_fd, const ConnectionHandoff& handoff,
-                             const sql::ChangeListeners& change_listeners, int ready_fd,
+[[noreturn]] void run_worker(const ServiceConfig& config, int listen_fd, const SharedByWorkers& shared, int ready_fd,
                              metrics::ServiceMetrics& metrics);
 
 }  // namespace notes

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include "credentials/access_token.hpp"
@@ -16,6 +17,18 @@ namespace {
 // nginx answers the client itself (nginx/snippets/notes-errors.conf); it only
 // needs the status.
 Response unauthorized() { return Response::json(401, ""); }
+
+// auth_request passes on only 401 and 403: a 403 naming this refusal
+// becomes nginx's 429 (nginx/snippets/notes-errors.conf).
+Response too_many_failed_keys() {
+  Response response = Response::json(403, "");
+  response.header("X-Notes-Refusal", "too_many_failed_keys");
+  return response;
+}
+
+int64_t unix_seconds_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
 
 // 200 naming the caller and the credential it presented ("key:<id>" or
 // "token:<family id>", which history records), cacheable by nginx through
@@ -70,12 +83,25 @@ std::optional<int64_t> cache_through(double now, std::optional<double> expires, 
 }
 
 Response check(const Request& request, HandlerContext& context) {
-  auto key = key_from_authorization(request.param_or_empty("HTTP_AUTHORIZATION"));
+  // The key as nginx read it from the Authorization header, whatever its
+  // spelling: nginx keys its limits and its cache on exactly this string.
+  auto key = key_from_authorization(request.param_or_empty("NOTES_PRESENTED_KEY"));
   if (!key) return unauthorized();
   if (is_access_token(*key)) return check_access_token(*key, context);
-  auto result = context.db.execute(sql::query::auth_by_key_hash(hash_secret(*key)));
+  const FailedKeyLookups* failures = context.services.failed_key_lookups;
+  std::string_view address = request.param_or_empty("REMOTE_ADDR");
+  if (failures && failures->exhausted(address, unix_seconds_now())) return too_many_failed_keys();
+  std::string key_hash = hash_secret(*key);
+  auto result = context.db.execute(sql::query::auth_by_key_hash(key_hash));
   if (!result.ok()) return render_error(ApiFamily::customers, ApiError::from_database(result.failure()));
-  if (result.rows() != 1) return unauthorized();
+  if (result.rows() != 1) {
+    if (failures) {
+      uint64_t digest = 0;
+      std::memcpy(&digest, key_hash.data(), sizeof digest);
+      failures->record_failure(address, digest, unix_seconds_now());
+    }
+    return unauthorized();
+  }
 
   // A key about to expire is cached only until it does. The times are the
   // database's, the clock nginx compares them with is the same host's.

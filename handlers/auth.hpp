@@ -12,7 +12,12 @@ namespace notes::auth {
 // X-Notes-Company-Id and X-Notes-Role (which nginx turns into the NOTES_*
 // params of the real request) and X-Accel-Expires bounding how long nginx may
 // cache the answer; 401 for a missing, unknown, expired or revoked API key
-// or access token (docs/api.md, "Tokens").
+// or access token (docs/api.md, "Tokens"); 403 with X-Notes-Refusal when
+// the client's address has failed too many key look-ups
+// (credentials/failed_key_lookups.hpp), which nginx answers 429.
+// The key is the NOTES_PRESENTED_KEY param: nginx takes it from the
+// Authorization header ("Bearer" in any case, any number of spaces, or the
+// bare key) and keys its per-credential limits on the same string.
 Response check(const Request& request, HandlerContext& context);
 
 // Seconds nginx may cache a positive answer: revocation takes at most this long.

@@ -2,6 +2,8 @@
 #include <cstddef>
 
 #include "credentials/access_token.hpp"
+#include "credentials/failed_key_lookups.hpp"
+#include "credentials/nginx_secret.hpp"
 #include "handlers/token_revocations.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
@@ -24,6 +26,10 @@ struct WorkerServices {
   const sql::ChangeListeners* change_listeners = nullptr;
   // Whether the worker has been asked to stop: a waiting reader is answered.
   bool (*stop_pending)() = nullptr;
+  // What nginx sends with every request; null: not asked (tests of handlers).
+  const NginxSecret* nginx_secret = nullptr;
+  // Failed API key look-ups per client address; null: not limited.
+  const FailedKeyLookups* failed_key_lookups = nullptr;
 };
 
 // What a handler gets besides the request.

@@ -81,8 +81,8 @@ Response attachment(const Request& request, HandlerContext& context) {
   if (result.rows() == 0) throw ApiError::not_found("No such attachment.");
   Response response = Response::json(200, std::string(result.text(0, 0)));
   response.header("Content-Type", "application/octet-stream");
+  // nginx adds X-Content-Type-Options: nosniff (nginx/snippets/notes-headers.conf).
   response.header("Content-Disposition", "attachment");
-  response.header("X-Content-Type-Options", "nosniff");
   return response;
 }
 

@@ -209,6 +209,13 @@ std::vector<std::string> route_names() {
 Dispatched dispatch(Request& request, sql::Connection& db, const WorkerServices& services,
                     const BodyReader& read_body, std::size_t max_body_bytes) {
   const std::vector<Route>& routes = route_table().routes();
+  // Nothing of a request is read before it is known to come from nginx.
+  if (services.nginx_secret && !services.nginx_secret->presented_in(request.param_or_empty("NOTES_NGINX_SECRET"))) {
+    log::line(log::Level::warning, "refused a request without nginx's secret: another program spoke to the socket");
+    return {render_error(family_of(request.path()),
+                         ApiError{403, "forbidden", "This socket answers the service's nginx only."}),
+            kUnmatchedRouteName, routes.size() + 1};
+  }
   // Only nginx's auth location sets this param; no client header can.
   if (request.param_or_empty("NOTES_AUTH_REQUEST") == "1") {
     return {answer_auth(request, db, services), kAuthRouteName, routes.size()};

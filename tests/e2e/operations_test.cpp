@@ -69,9 +69,16 @@ int notesd_connections() {
 }  // namespace
 
 TEST(Operations, CheckConfigSaysValidOrNamesTheFaultWithExit78) {
-  CommandExit valid = run_command(NOTES_BUILD_DIR "/notesd --config /dev/null --database-url postgresql:///x --check-config");
+  std::string secret = " --nginx-secret-file " + stack_value("NOTES_NGINX_SECRET_FILE");
+  CommandExit valid =
+      run_command(NOTES_BUILD_DIR "/notesd --config /dev/null --database-url postgresql:///x --check-config" + secret);
   EXPECT_EQ(valid.status, 0) << valid.output;
   EXPECT_NE(valid.output.find("is valid"), std::string::npos) << valid.output;
+  // Without the secret nginx sends, the workers would answer anyone.
+  CommandExit no_secret = run_command(NOTES_BUILD_DIR
+                                      "/notesd --config /dev/null --nginx-secret-file /nonexistent --check-config");
+  EXPECT_EQ(no_secret.status, 78) << no_secret.output;
+  EXPECT_NE(no_secret.output.find("nginx-secret-file"), std::string::npos) << no_secret.output;
   CommandExit invalid = run_command(NOTES_BUILD_DIR "/notesd --config /dev/null --workers 0x --check-config");
   EXPECT_EQ(invalid.status, 78) << invalid.output;
   EXPECT_NE(invalid.output.find("workers"), std::string::npos) << invalid.output;

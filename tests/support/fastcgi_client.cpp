@@ -5,8 +5,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
+#include <fstream>
 #include <stdexcept>
+
+#include "tests/support/stack_env.hpp"
 
 namespace notes::test {
 namespace {
@@ -100,7 +104,12 @@ std::string FastCgiConnection::encode_start(const FastCgiParams& params, const s
   // Role responder; flags: FCGI_KEEP_CONN or none (close after).
   append_record(out, kBeginRequest, std::string("\0\1", 2) + (keep ? '\1' : '\0') + std::string(5, '\0'));
   std::string encoded;
-  for (const auto& [name, value] : params) {
+  // As nginx does, every request carries the stack's secret, unless the test
+  // sends one of its own (credentials/nginx_secret.hpp).
+  FastCgiParams with_secret = params;
+  bool has_secret = std::any_of(params.begin(), params.end(), [](const auto& p) { return p.first == kNginxSecretParam; });
+  if (!has_secret) with_secret.emplace_back(kNginxSecretParam, stack_nginx_secret());
+  for (const auto& [name, value] : with_secret) {
     append_length(encoded, name.size());
     append_length(encoded, value.size());
     encoded += name;
@@ -153,6 +162,13 @@ bool FastCgiConnection::closed_by_worker(std::chrono::milliseconds limit) {
   if (poll(&entry, 1, static_cast<int>(limit.count())) <= 0) return false;
   char byte;
   return recv(fd_, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
+std::string stack_nginx_secret() {
+  std::ifstream file(stack_value("NOTES_NGINX_SECRET_FILE"));
+  std::string secret;
+  std::getline(file, secret);
+  return secret;
 }
 
 FastCgiResponse fastcgi_request(const std::string& socket_path, const FastCgiParams& params,

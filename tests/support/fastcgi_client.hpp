@@ -15,6 +15,12 @@ struct FastCgiResponse {
 
 using FastCgiParams = std::vector<std::pair<std::string, std::string>>;
 
+// The param nginx's secret travels in, and the test stack's secret, which
+// every request sent here carries unless its params name the param
+// themselves (an empty value: no secret).
+inline constexpr const char* kNginxSecretParam = "NOTES_NGINX_SECRET";
+std::string stack_nginx_secret();
+
 // Sends one request straight to a notesd socket, speaking FastCGI the way
 // nginx does, so tests can reach the worker without nginx in front.
 FastCgiResponse fastcgi_request(const std::string& socket_path, const FastCgiParams& params,

@@ -33,7 +33,7 @@ Notesd::Notesd(NotesdOptions options) {
   std::string count = std::to_string(options.workers);
   std::vector<std::string> arguments = {"notesd",    "--config",  "/dev/null", "--database-url", options.database,
                                         "--listen",  socket_,     "--workers", count,           "--pid-file",
-                                        pid_file_};
+                                        pid_file_,   "--nginx-secret-file", stack_value("NOTES_NGINX_SECRET_FILE")};
   arguments.insert(arguments.end(), options.arguments.begin(), options.arguments.end());
   pid_ = fork();
   if (pid_ == 0) {

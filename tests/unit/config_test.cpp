@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <thread>
 
@@ -12,7 +13,15 @@
 namespace notes {
 namespace {
 
+constexpr const char* kSecret = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+// Every serving configuration needs nginx's secret: one is given unless
+// the test names its own.
 ConfigResult parse(std::vector<std::string> args) {
+  static const test::TempFile secret(std::string(kSecret) + "\n");  // mkstemp: 0600
+  if (std::find(args.begin(), args.end(), "--nginx-secret-file") == args.end()) {
+    args.insert(args.end(), {"--nginx-secret-file", secret.path});
+  }
   args.insert(args.begin(), "notesd");
   std::vector<const char*> argv;
   for (const auto& a : args) argv.push_back(a.c_str());
@@ -36,6 +45,36 @@ TEST(Config, DefaultsWithAnEmptyFile) {
   EXPECT_EQ(config->listen, "/run/notes/notes.sock");
   EXPECT_EQ(config->max_body_bytes, 8u << 20);
   EXPECT_EQ(config->webhooks.keep_finished, std::chrono::hours(30 * 24));
+}
+
+TEST(Config, NginxsSecretIsRequiredUnreadableByOthersAndWellFormed) {
+  auto error = error_of({"--config", "/dev/null", "--nginx-secret-file", "/nonexistent/nginx-secret"});
+  EXPECT_NE(error.find("nginx-secret-file"), std::string::npos) << error;
+  test::TempFile short_secret("0011\n");
+  error = error_of({"--config", "/dev/null", "--nginx-secret-file", short_secret.path});
+  EXPECT_NE(error.find("64 lower-case hex digits"), std::string::npos) << error;
+  test::TempFile open_secret(std::string(kSecret) + "\n");
+  chmod(open_secret.path.c_str(), 0644);
+  error = error_of({"--config", "/dev/null", "--nginx-secret-file", open_secret.path});
+  EXPECT_NE(error.find("readable by every user"), std::string::npos) << error;
+  // The delivery process alone answers no request: it needs none.
+  auto deliverer = parse({"--config", "/dev/null", "--deliver-webhooks", "--webhook-key-file", "/nonexistent",
+                          "--nginx-secret-file", "/nonexistent/nginx-secret"});
+  auto* refused = std::get_if<ConfigError>(&deliverer);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->message.find("nginx-secret-file"), std::string::npos) << refused->message;
+}
+
+TEST(NginxSecret, OnlyTheWholeSecretIsPresentedIn) {
+  auto secret = NginxSecret::from_text(kSecret);
+  ASSERT_TRUE(secret);
+  EXPECT_TRUE(secret->presented_in(kSecret));
+  EXPECT_FALSE(secret->presented_in(""));
+  EXPECT_FALSE(secret->presented_in(std::string(kSecret).substr(0, 63)));
+  EXPECT_FALSE(secret->presented_in(std::string(kSecret) + "0"));
+  EXPECT_FALSE(secret->presented_in("10112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"));
+  EXPECT_FALSE(NginxSecret::from_text("0011"));
+  EXPECT_FALSE(NginxSecret::from_text("00112233445566778899AABBCCDDEEFF00112233445566778899aabbccddeeff"));
 }
 
 TEST(Config, WebhookKeepDaysSetsHowLongFinishedDeliveriesStay) {
