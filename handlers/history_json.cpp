@@ -78,6 +78,10 @@ std::string note_revisions(const sql::Result& rows, int base) {
     compact_json_or_null(out, c, note_column::after);
     key(out, "restored_from");
     number_or_null(out, c, note_column::restored_from);
+    // Written while the note was confidential, to a caller who could not
+    // see it so: before and after are withheld (null).
+    key(out, "redacted");
+    out.Bool(!c.null(note_column::withheld) && c.text(note_column::withheld) == "t");
   });
 }
 

@@ -14,7 +14,7 @@ namespace column {
 enum { id, change, changed_at, actor_user_id, credential, request_id, own };
 }
 namespace note_column {
-enum { revision = column::own, before, after, restored_from };
+enum { revision = column::own, before, after, restored_from, withheld };
 }
 namespace account_column {
 enum { account_note_id = column::own, note_before, note_after };

@@ -380,8 +380,15 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // such revision).
     {Statement::note_restore, "note_restore", Access::write,
      NOTES_VISIBLE_NOTE_CTE
-     ", known AS (SELECT 1 FROM note_history h, target t"
-     "            WHERE h.note_id = t.id AND h.revision = $6::bigint LIMIT 1),"
+     // A revision at which the note was confidential is known only to those
+     // who could see it so (docs/api.md, "History").
+     ", known AS (SELECT 1 FROM note_history h, target t, notes kn"
+     "            WHERE h.note_id = t.id AND h.revision = $6::bigint AND kn.id = t.id"
+     "              AND (" NOTES_MAY_SEE_CONFIDENTIAL("kn", "$3", "$4") " OR NOT coalesce("
+     "                (SELECT (p.after ->> 'confidential')::boolean FROM note_history p"
+     "                 WHERE p.note_id = t.id AND p.revision <= $6::bigint AND p.after ? 'confidential'"
+     "                 ORDER BY p.id DESC LIMIT 1), false))"
+     "            LIMIT 1),"
      " restored AS ("
      "  SELECT jsonb_object_agg(latest.key, latest.value) AS fields FROM ("
      "    SELECT DISTINCT ON (f.key) f.key, f.value"
@@ -411,28 +418,37 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
 
     // $1 note, $2 company, $3 caller, $4 role, $5 limit, $6 offset. The
     // note's history, newest first: of a note the caller may see, or, to an
-    // owner, of a deleted note of the company. No row: 404. Rows: total,
-    // whether the note is confidential, its author (NULL once deleted),
-    // then id, change, changed_at, actor user id, credential, request id,
-    // revision, before, after (JSON), restored_from
+    // owner, of a deleted note of the company. An entry written while the
+    // note was confidential keeps its fields from a caller who could not
+    // see it so (withheld: before and after NULL). No row: 404. Rows: total,
+    // whether the page shows anything confidential (the note now, or a
+    // confidential entry), the note's author (NULL once deleted), then id,
+    // change, changed_at, actor user id, credential, request id, revision,
+    // before, after (JSON), restored_from, withheld
     // (handlers/history_json.hpp); a single row with a NULL id when the
     // page is empty.
     {Statement::note_history_list, "note_history_list", Access::read,
      "WITH target AS ("
-     "  SELECT n.id, n.confidential, n.user_id FROM notes n"
+     "  SELECT n.id, n.confidential, n.user_id, " NOTES_MAY_SEE_CONFIDENTIAL("n", "$3", "$4") " AS privileged"
+     "  FROM notes n"
      "  WHERE n.id = $1::bigint AND n.company_id = $2::bigint AND " NOTES_VISIBLE("n", "$3", "$4")
      "  UNION ALL"
      // A deleted note: confidential as it was deleted; its author is gone
-     // with it.
+     // with it; only owners read it.
      "  SELECT $1::bigint, coalesce((SELECT (d.before ->> 'confidential')::boolean FROM note_history d"
-     "                               WHERE d.note_id = $1::bigint AND d.change = 'deleted'), false), NULL::bigint"
+     "                               WHERE d.note_id = $1::bigint AND d.change = 'deleted'), false), NULL::bigint,"
+     "         true"
      "  WHERE $4::text = 'owner' AND NOT EXISTS (SELECT 1 FROM notes WHERE id = $1::bigint)"
      "    AND EXISTS (SELECT 1 FROM note_history WHERE note_id = $1::bigint AND company_id = $2::bigint))"
-     " SELECT (SELECT count(*) FROM note_history c WHERE c.note_id = t.id), t.confidential, t.user_id,"
+     " SELECT (SELECT count(*) FROM note_history c WHERE c.note_id = t.id),"
+     "        t.confidential OR coalesce(bool_or(h.confidential_then AND NOT h.withheld) OVER (), false), t.user_id,"
      "        h.id, h.change, h.changed_at, h.actor_user_id, h.actor_credential, h.request_id,"
-     "        h.revision, h.before::text, h.after::text, h.restored_from"
-     " FROM target t LEFT JOIN LATERAL (SELECT * FROM note_history WHERE note_id = t.id"
-     "                                  ORDER BY id DESC LIMIT $5::int OFFSET $6::bigint) h ON true"
+     "        h.revision, CASE WHEN h.withheld THEN NULL ELSE h.before::text END,"
+     "        CASE WHEN h.withheld THEN NULL ELSE h.after::text END, h.restored_from, h.withheld"
+     " FROM target t LEFT JOIN LATERAL ("
+     "   SELECT e.*, e.confidential_then AND NOT t.privileged AS withheld FROM ("
+     "     SELECT x.*, " NOTES_HISTORY_CONFIDENTIAL_THEN("x") " AS confidential_then FROM note_history x"
+     "     WHERE x.note_id = t.id ORDER BY x.id DESC LIMIT $5::int OFFSET $6::bigint) e) h ON true"
      " ORDER BY h.id DESC"},
 
     // $1 account, $2 company, $3 caller, $4 role, $5 limit, $6 offset. The

@@ -215,6 +215,66 @@ TEST_F(History, ReadableByWhoeverMayReadTheNoteAndOfADeletedNoteByOwners) {
 }
 
 // What the service's own database role can do to history: append only.
+TEST_F(History, WhatWasWrittenWhileTheNoteWasConfidentialStaysWithThoseWhoMaySeeIt) {
+  // Issue 29, 2: made public with its secret overwritten, the note's past
+  // must not show the secret to an admin who could never see it.
+  std::string id = new_note(R"({"subject":"Payment plan","details":"SECRET","confidential":true})", club->admin_key);
+  auto patched = http("PATCH", note_url(id), {bearer(club->admin_key), kJson},
+                      R"({"details":"redacted","confidential":false})");
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  ASSERT_EQ(http("PATCH", note_url(id), {bearer(club->admin_key), kJson}, R"({"status":"closed"})").status, 200);
+  std::string outsider = notesctl_ok("user add --company " + club->id + " --role admin --username outsider" + id);
+  std::string outsider_key = notesctl_ok("key issue --user " + outsider);
+  auto reads = [&] {
+    return query_value("SELECT count(*) FROM note_reads WHERE note_id = " + id + " AND via = 'history'");
+  };
+
+  auto seen = history(id, outsider_key);
+  ASSERT_EQ(seen.status, 200) << seen.body;
+  EXPECT_EQ(seen.body.find("SECRET"), std::string::npos) << seen.body;
+  auto entries = json_of(seen);
+  ASSERT_EQ(entries.Size(), 3u) << seen.body;
+  // Newest first: the status change, made in public, shows; the other two
+  // were written while the note was confidential: their fields are withheld.
+  EXPECT_FALSE(entries[0]["redacted"].GetBool());
+  EXPECT_EQ(text_of(entries[0]["after"]), R"({"status":"closed"})");
+  for (int i : {1, 2}) {
+    EXPECT_TRUE(entries[i]["redacted"].GetBool()) << i;
+    EXPECT_TRUE(entries[i]["before"].IsNull()) << i;
+    EXPECT_TRUE(entries[i]["after"].IsNull()) << i;
+    EXPECT_FALSE(entries[i]["change"].IsNull()) << i;
+  }
+  EXPECT_EQ(reads(), "0") << "nothing confidential was shown";
+  // Nor can it bring the confidential revision back (nor learn it exists):
+  // as if there were no such revision. A revision that was public it may.
+  EXPECT_REFUSED_UNCHANGED(404, restore(id, "1", outsider_key));
+  auto public_revision = restore(id, "2", outsider_key);
+  EXPECT_EQ(public_revision.status, 200) << public_revision.body;
+  EXPECT_EQ(public_revision.body.find("SECRET"), std::string::npos) << public_revision.body;
+  EXPECT_EQ(std::string(json_of(public_revision)["status"].GetString()), "open");
+
+  // The owner sees everything; the read of the confidential past is recorded.
+  auto owner = history(id, club->owner_key);
+  ASSERT_EQ(owner.status, 200);
+  EXPECT_NE(owner.body.find("SECRET"), std::string::npos) << owner.body;
+  EXPECT_FALSE(json_of(owner)[3]["redacted"].GetBool());
+  EXPECT_EQ(reads(), "1");
+  // The author too, unrecorded (an author reading their own note).
+  auto author = history(id, club->admin_key);
+  EXPECT_NE(author.body.find("SECRET"), std::string::npos) << author.body;
+  EXPECT_EQ(reads(), "1");
+  // An admin assigned later may see a confidential note: the past too.
+  ASSERT_EQ(http("POST", note_url(id) + "/assignees", {bearer(club->owner_key), kJson},
+                 R"({"assignees":[)" + outsider + "]}")
+                .status,
+            200);
+  auto assigned = history(id, outsider_key);
+  EXPECT_NE(assigned.body.find("SECRET"), std::string::npos) << assigned.body;
+  EXPECT_EQ(reads(), "2");
+  auto restored = restore(id, "1", outsider_key);
+  EXPECT_EQ(restored.status, 200) << restored.body;
+}
+
 TEST_F(History, NoRoleOfTheServiceCanChangeOrRemoveIt) {
   std::string id = new_note(R"({"subject":"kept"})", club->admin_key);
   PGconn* conn = PQconnectdb(stack_value("NOTES_DATABASE_URL").c_str());
