@@ -2,6 +2,7 @@
 
 #include "http/query_string.hpp"
 #include "handlers/customer_access.hpp"
+#include "handlers/idempotency.hpp"
 #include "handlers/etag.hpp"
 #include "handlers/list_query.hpp"
 #include "handlers/note_body.hpp"
@@ -69,7 +70,20 @@ Response create(const Request& request, HandlerContext& context) {
 }
 
 Response get(const Request& request, HandlerContext& context) {
-  int64_t id = customer_access::path_id(request, "note_id");
+  return note_now(customer_access::path_id(request, "note_id"), context);
+}
+
+Response replay_create(const Request&, HandlerContext& context, Response first) {
+  std::string location(idempotency::header_of(first, "Location"));
+  auto id = parse_positive_id(location.substr(location.rfind('/') + 1));
+  if (!id) throw ApiError::internal();
+  Response response = note_now(*id, context);
+  response.status = first.status;
+  response.header("Location", location);
+  return response;
+}
+
+Response note_now(int64_t id, HandlerContext& context) {
   // The note and its parts in one round trip. Each statement reads its own
   // snapshot, so the parts can be newer than the ETag, never older: an
   // If-Match with that ETag still refuses to overwrite the newer note.

@@ -21,7 +21,7 @@ std::string stored_headers(const Response& response) {
   return lines;
 }
 
-Response replay(const sql::Result& stored) {
+Response kept_answer(const sql::Result& stored) {
   Response response;
   response.status = static_cast<int>(stored.int64(0, 1));
   std::string_view headers = stored.text(0, 2);
@@ -35,7 +35,6 @@ Response replay(const sql::Result& stored) {
     }
   }
   response.body = std::string(stored.text(0, 3));
-  response.header("Idempotent-Replayed", "true");
   return response;
 }
 
@@ -49,7 +48,14 @@ bool is_valid_key(std::string_view key) {
   return true;
 }
 
-Response run(const Request& request, HandlerContext& context, Handler handler) {
+std::string_view header_of(const Response& first, std::string_view name) {
+  for (const auto& [header, value] : first.headers) {
+    if (header == name) return value;
+  }
+  return {};
+}
+
+Response run(const Request& request, HandlerContext& context, Handler handler, const Replay& replay) {
   const char* key = request.param("HTTP_IDEMPOTENCY_KEY");
   if (key == nullptr) return handler(request, context);
   if (!is_valid_key(key)) {
@@ -75,7 +81,10 @@ Response run(const Request& request, HandlerContext& context, Handler handler) {
     if (stored.text(0, 0) != to_hex(hash)) {
       throw ApiError{422, "idempotency_key_reused", "This Idempotency-Key was used with a different request."};
     }
-    return replay(stored);
+    Response first = kept_answer(stored);
+    Response response = replay.answer ? replay.answer(request, context, std::move(first)) : std::move(first);
+    response.header("Idempotent-Replayed", "true");
+    return response;
   }
 
   Response response = handler(request, context);
@@ -83,8 +92,8 @@ Response run(const Request& request, HandlerContext& context, Handler handler) {
     db.rollback();  // nothing to remember: the client may retry with the same key
     return response;
   }
-  checked(db.execute(
-      sql::query::idempotency_store(user_id, key, response.status, stored_headers(response), response.body)));
+  checked(db.execute(sql::query::idempotency_store(user_id, key, response.status, stored_headers(response),
+                                                   replay.keeps_body ? response.body : std::string())));
   if (!db.commit()) throw ApiError::from_database(sql::Failure::unavailable);
   return response;
 }

@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "handlers/customer_access.hpp"
+#include "handlers/customer_notes.hpp"
 #include "handlers/request_body.hpp"
 
 namespace notes::note_assignees {
@@ -81,6 +82,12 @@ Response remove(const Request& request, HandlerContext& context) {
   if (removed.int64(0, 0) == 0) throw ApiError::not_found("No such note.");
   if (removed.int64(0, 1) == 0) throw ApiError::not_found("That user is not assigned to this note.");
   return answer(context, results);
+}
+
+Response replay_add(const Request& request, HandlerContext& context, Response first) {
+  Response response = customer_notes::note_now(customer_access::path_id(request, "note_id"), context);
+  response.status = first.status;
+  return response;
 }
 
 }  // namespace notes::note_assignees

@@ -9,6 +9,8 @@ namespace notes::note_assignees {
 
 Response add(const Request& request, HandlerContext& context);     // POST   /api/customers/notes/{note_id}/assignees
 Response remove(const Request& request, HandlerContext& context);  // DELETE /api/customers/notes/{note_id}/assignees/{user_id}
+// A retry of add: the Note as the caller may see it now.
+Response replay_add(const Request& request, HandlerContext& context, Response first);
 
 // At most this many ids in one request.
 inline constexpr std::size_t kMaxAssigneesPerRequest = 100;

@@ -4,6 +4,7 @@
 
 #include "handlers/base64.hpp"
 #include "handlers/customer_access.hpp"
+#include "handlers/customer_notes.hpp"
 #include "handlers/note_json.hpp"
 #include "handlers/request_body.hpp"
 
@@ -84,6 +85,13 @@ Response attachment(const Request& request, HandlerContext& context) {
   // nginx adds X-Content-Type-Options: nosniff (nginx/snippets/notes-headers.conf).
   response.header("Content-Disposition", "attachment");
   return response;
+}
+
+Response replay_create(const Request& request, HandlerContext& context, Response first) {
+  // A message never changes: the first answer, once the note is known to be
+  // the caller's to see (and that read recorded, as any of the note's).
+  customer_notes::note_now(customer_access::path_id(request, "note_id"), context);
+  return first;
 }
 
 }  // namespace notes::note_messages

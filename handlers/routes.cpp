@@ -37,8 +37,9 @@ Route route_of(Handler handler, ApiFamily family, Caller caller) {
 Route public_route(Handler handler) { return route_of(handler, ApiFamily::customers, Caller::anyone); }
 Route account_notes_route(Handler handler) { return route_of(handler, ApiFamily::accounts, Caller::authenticated); }
 Route customer_notes_route(Handler handler) { return route_of(handler, ApiFamily::customers, Caller::admin); }
-Route idempotent(Route route) {
+Route idempotent(Route route, idempotency::Replay replay = {}) {
   route.idempotent = true;
+  route.replay = replay;
   return route;
 }
 Route body_up_to(std::size_t bytes, Route route) {
@@ -89,18 +90,20 @@ Router<Route> build_route_table() {
   router.add("GET", "/api/customers/notes/{note_id}/messages", customer_notes_route(note_messages::list));
   // A message carries its attachment: 5 MiB once decoded, base64 in JSON.
   router.add("POST", "/api/customers/notes/{note_id}/messages",
-             body_up_to(8u << 20, idempotent(customer_notes_route(note_messages::create))));
+             body_up_to(8u << 20, idempotent(customer_notes_route(note_messages::create), {note_messages::replay_create})));
   router.add("GET", "/api/customers/notes/{note_id}/messages/{message_id}/attachment",
              customer_notes_route(note_messages::attachment));
   router.add("GET", "/api/customers/notes/{note_id}/history", customer_notes_route(note_history::list));
   router.add("GET", "/api/customers/notes/{note_id}/reads", customer_notes_route(note_reads::list));
   router.add("POST", "/api/customers/notes/{note_id}/history/{revision}/restore",
              customer_notes_route(note_history::restore));
-  router.add("POST", "/api/customers/notes/{note_id}/assignees", idempotent(customer_notes_route(note_assignees::add)));
+  router.add("POST", "/api/customers/notes/{note_id}/assignees",
+             idempotent(customer_notes_route(note_assignees::add), {note_assignees::replay_add, false}));
   router.add("DELETE", "/api/customers/notes/{note_id}/assignees/{user_id}",
              customer_notes_route(note_assignees::remove));
   router.add("GET", "/api/customers/{customer_id}/notes", customer_notes_route(customer_notes::list));
-  router.add("POST", "/api/customers/{customer_id}/notes", idempotent(customer_notes_route(customer_notes::create)));
+  router.add("POST", "/api/customers/{customer_id}/notes",
+             idempotent(customer_notes_route(customer_notes::create), {customer_notes::replay_create, false}));
   return router.done();
 }
 
@@ -164,7 +167,7 @@ Response answer(Request& request, sql::Connection& db, const WorkerServices& ser
     const Route& route = *match.route;
     HandlerContext context{db, caller_for(route, request), services};
     ActingFor acting(db, context.caller, request);
-    if (route.idempotent) return idempotency::run(request, context, route.handler);
+    if (route.idempotent) return idempotency::run(request, context, route.handler, route.replay);
     return route.handler(request, context);
   } catch (const ApiError& refusal) {
     // A transaction the handler had open must not carry into the next request.

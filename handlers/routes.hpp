@@ -7,6 +7,7 @@
 
 #include "handlers/error_envelope.hpp"
 #include "handlers/handler_context.hpp"
+#include "handlers/idempotency.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
 #include "http/router.hpp"
@@ -27,6 +28,7 @@ struct Route {
   ApiFamily family = ApiFamily::customers;  // the envelope its errors are written in
   Caller caller = Caller::anyone;
   bool idempotent = false;                  // a POST that honours Idempotency-Key
+  idempotency::Replay replay;               // and how it answers a retry
   std::size_t max_body = 1u << 20;          // bytes; nginx has the same limit per route
   std::string name;                         // "GET /api/v2/account/{account_id}/note", for logs
 };

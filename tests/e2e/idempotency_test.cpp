@@ -116,3 +116,81 @@ TEST_F(Idempotency, ExpiredAnswersArePurgedAsNewKeysArrive) {
 }
 
 }  // namespace notes::test
+
+namespace notes::test {
+
+// Issue 29, 6: a replay answers what the caller may see now, and is
+// recorded as a read like any other answer carrying a confidential note.
+TEST_F(Idempotency, ARetryAnswersWhatTheCallerMaySeeNowAndIsRecordedAsARead) {
+  std::string helper = notesctl_ok("user add --company " + club->id + " --role admin --username helper" +
+                                   std::to_string(std::rand()));
+  std::string helper_key = notesctl_ok("key issue --user " + helper);
+  auto created = post_note("secret-note", R"({"subject":"Debt","details":"SECRET","confidential":true})",
+                           club->owner_key);
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string note = std::to_string(json_of(created)["id"].GetInt64());
+  std::string note_url = base_url() + "/api/customers/notes/" + note;
+  ASSERT_EQ(http("POST", note_url + "/assignees", {bearer(club->owner_key), kJson},
+                 R"({"assignees":[)" + helper + "]}")
+                .status,
+            200);
+  auto assign_nobody = [&] {
+    return http("POST", note_url + "/assignees", {bearer(helper_key), kJson, "Idempotency-Key: helper-assign"},
+                R"({"assignees":[]})");
+  };
+  auto post_message = [&] {
+    return http("POST", note_url + "/messages", {bearer(helper_key), kJson, "Idempotency-Key: helper-message"},
+                R"({"message":"SECRET reply"})");
+  };
+  ASSERT_EQ(assign_nobody().status, 200);
+  ASSERT_EQ(post_message().status, 201);
+  auto reads = [&] {
+    return std::stoi(query_value("SELECT count(*) FROM note_reads WHERE note_id = " + note + " AND user_id = " + helper));
+  };
+  int before = reads();
+  // While assigned, the replays answer and are recorded.
+  auto replayed = assign_nobody();
+  EXPECT_EQ(replayed.status, 200);
+  EXPECT_EQ(replayed.header("idempotent-replayed"), "true");
+  EXPECT_EQ(post_message().status, 201);
+  EXPECT_EQ(reads(), before + 2);
+  // Taken off the note, the same retries are 404, as the note is to them.
+  ASSERT_EQ(http("DELETE", note_url + "/assignees/" + helper, {bearer(club->owner_key)}).status, 200);
+  for (auto answer : {assign_nobody(), post_message()}) {
+    EXPECT_EQ(answer.status, 404) << answer.body;
+    EXPECT_EQ(answer.body.find("SECRET"), std::string::npos) << answer.body;
+  }
+  EXPECT_EQ(reads(), before + 2);
+}
+
+// Issue 29, 5: a tiny request whose answer is a large Note does not keep
+// that Note for a day with each new key.
+TEST_F(Idempotency, WhatAKeyKeepsDoesNotGrowWithTheNote) {
+  auto created = post_note("big-note", R"({"subject":"big"})");
+  ASSERT_EQ(created.status, 201);
+  std::string note_url = base_url() + "/api/customers/notes/" + std::to_string(json_of(created)["id"].GetInt64());
+  std::string large(60000, 'm');
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_EQ(http("POST", note_url + "/messages", {bearer(club->admin_key), kJson}, R"({"message":")" + large + "\"}")
+                  .status,
+              201);
+  }
+  constexpr int kRequests = 20;
+  for (int i = 0; i < kRequests; ++i) {
+    auto answer = http("POST", note_url + "/assignees",
+                       {bearer(club->admin_key), kJson, "Idempotency-Key: tiny-" + std::to_string(i)},
+                       R"({"assignees":[]})");
+    ASSERT_EQ(answer.status, 200);
+    ASSERT_GT(answer.body.size(), 4 * large.size()) << "the answer is the whole Note";
+  }
+  auto kept = std::stoll(query_value("SELECT sum(length(headers) + length(body)) FROM idempotency_keys"
+                                     " WHERE key LIKE 'tiny-%' AND user_id = " + club->admin_id));
+  EXPECT_LE(kept, kRequests * 512) << "bytes kept for " << kRequests << " requests of 16 bytes";
+  // A retry still answers the Note, as it is now.
+  auto again = http("POST", note_url + "/assignees", {bearer(club->admin_key), kJson, "Idempotency-Key: tiny-0"},
+                    R"({"assignees":[]})");
+  EXPECT_EQ(again.status, 200);
+  EXPECT_GT(again.body.size(), 4 * large.size());
+}
+
+}  // namespace notes::test
