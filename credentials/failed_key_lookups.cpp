@@ -1,6 +1,5 @@
 #include "credentials/failed_key_lookups.hpp"
 
-#include <arpa/inet.h>
 #include <sys/mman.h>
 
 #include <cerrno>
@@ -16,28 +15,7 @@ namespace {
 // another address of the same window.
 constexpr unsigned kProbes = 8;
 
-uint64_t fnv1a(const unsigned char* bytes, std::size_t length) {
-  uint64_t hash = 1469598103934665603ull;
-  for (std::size_t i = 0; i < length; ++i) {
-    hash ^= bytes[i];
-    hash *= 1099511628211ull;
-  }
-  return hash;
-}
-
 }  // namespace
-
-uint64_t client_of(std::string_view address) {
-  std::string text(address.substr(0, INET6_ADDRSTRLEN));
-  unsigned char bytes[16];
-  uint64_t hash;
-  if (inet_pton(AF_INET6, text.c_str(), bytes) == 1) {
-    hash = fnv1a(bytes, 8);
-  } else {
-    hash = fnv1a(reinterpret_cast<const unsigned char*>(text.data()), text.size());
-  }
-  return hash == 0 ? 1 : hash;
-}
 
 FailedKeyLookups::FailedKeyLookups() {
   void* shared = mmap(nullptr, sizeof(Slot) * kSlots, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);

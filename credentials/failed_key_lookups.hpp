@@ -17,6 +17,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "credentials/client_address.hpp"
+
 namespace notes {
 
 class FailedKeyLookups {
@@ -50,10 +52,5 @@ class FailedKeyLookups {
   };
   Slot* slot_ = nullptr;
 };
-
-// The part of a client address that names one client: the whole IPv4
-// address, the /64 network of an IPv6 one (a host is given a /64, so each
-// of its addresses is the same client), as a non-zero hash.
-uint64_t client_of(std::string_view address);
 
 }  // namespace notes

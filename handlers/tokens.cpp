@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "credentials/api_key.hpp"
+#include "credentials/client_address.hpp"
 #include "credentials/password.hpp"
 #include "handlers/error_envelope.hpp"
 #include "handlers/token_request.hpp"
@@ -42,36 +43,49 @@ AccessClaims claims_for(int64_t user_id, int64_t company_id, std::string role, i
   return {user_id, company_id, std::move(role), family_id, generation, now, now + kAccessTokenSeconds};
 }
 
-Response password_grant(const TokenRequest& login, HandlerContext& context) {
+// The columns of a login_attempt row (sql/statements.cpp).
+namespace login_attempt_column {
+enum { over, retry_after, user_id, company_id, role, status, password_hash, token_generation };
+}
+
+// `request_address`: the client's, as nginx gives it (REMOTE_ADDR).
+Response password_grant(const TokenRequest& login, std::string_view request_address, HandlerContext& context) {
   const SigningKeys& keys = signing_keys(context);
   if (login.username.empty() || login.password.empty()) {
     throw invalid_token_request("The password grant needs username and password.");
   }
   if (login.password.size() > kMaxPasswordBytes) throw wrong_login();
-  const auto& attempt = checked(context.db.execute(
-      sql::query::login_attempt(login.company_id, login.username, kMaxLoginAttempts, kLoginWindowSeconds)));
-  if (attempt.rows() == 0) {
+  // Counted per name presented, known or not, and per client: the limit
+  // tells no one which names exist, and an attacker's attempts keep no one
+  // else out (sql/migrations/019_login_attempts_per_client.sql).
+  std::string name = hash_secret(std::to_string(login.company_id.value_or(0)) + "\n" + login.username);
+  auto client = static_cast<int64_t>(client_of(request_address));
+  const auto& attempt = checked(context.db.execute(sql::query::login_attempt(
+      name, client, login.company_id, login.username, kMaxLoginAttempts, kLoginWindowSeconds)));
+  namespace la = login_attempt_column;
+  if (attempt.boolean(0, la::over)) {
+    Response refusal = render_error(ApiFamily::customers,
+                                    ApiError{429, "too_many_attempts", "Too many login attempts; try again later."});
+    refusal.header("Retry-After", std::string(attempt.text(0, la::retry_after)));
+    return refusal;
+  }
+  if (attempt.is_null(0, la::user_id)) {
     password_matches("", login.password);  // as long as a real check
     throw wrong_login();
   }
-  if (attempt.boolean(0, 6)) {
-    Response refusal = render_error(ApiFamily::customers,
-                                    ApiError{429, "too_many_attempts", "Too many login attempts; try again later."});
-    refusal.header("Retry-After", std::string(attempt.text(0, 7)));
-    return refusal;
-  }
-  bool matches = password_matches(attempt.text(0, 4), login.password);
-  if (!matches || attempt.text(0, 3) != "active") throw wrong_login();
+  bool matches = password_matches(attempt.text(0, la::password_hash), login.password);
+  if (!matches || attempt.text(0, la::status) != "active") throw wrong_login();
 
-  int64_t user_id = attempt.int64(0, 0);
+  int64_t user_id = attempt.int64(0, la::user_id);
+  int64_t generation = attempt.int64(0, la::token_generation);
   std::string refresh_token = generate_refresh_token();
   // The generation whose password was checked: a change since issues nothing.
   const auto& issued = checked(context.db.execute(
-      sql::query::login_issue(user_id, hash_secret(refresh_token), kRefreshTokenSeconds, attempt.int64(0, 5))));
+      sql::query::login_issue(user_id, hash_secret(refresh_token), kRefreshTokenSeconds, generation, name, client)));
   if (issued.rows() != 1) throw wrong_login();  // deleted, deactivated or given a new password meanwhile
   return token_answer(keys,
-                      claims_for(user_id, attempt.int64(0, 1), std::string(attempt.text(0, 2)), issued.int64(0, 0),
-                                 attempt.int64(0, 5), issued.int64(0, 1)),
+                      claims_for(user_id, attempt.int64(0, la::company_id), std::string(attempt.text(0, la::role)),
+                                 issued.int64(0, 0), generation, issued.int64(0, 1)),
                       refresh_token);
 }
 
@@ -114,7 +128,7 @@ Response refresh_grant(const TokenRequest& presented, HandlerContext& context) {
 
 Response issue(const Request& request, HandlerContext& context) {
   TokenRequest body = checked(token_request(request));
-  if (body.grant_type == "password") return password_grant(body, context);
+  if (body.grant_type == "password") return password_grant(body, request.param_or_empty("REMOTE_ADDR"), context);
   if (body.grant_type == "refresh_token") return refresh_grant(body, context);
   if (body.grant_type.empty()) throw invalid_token_request("grant_type is required.");
   throw ApiError{400, "unsupported_grant_type", "grant_type must be password or refresh_token."};

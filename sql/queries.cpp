@@ -339,18 +339,19 @@ Query idempotency_store(int64_t user_id, std::string_view key, int status, std::
   return {Statement::idempotency_store, std::move(params)};
 }
 
-Query login_attempt(std::optional<int64_t> company_id, std::string_view username, int max_attempts,
-                    int window_seconds) {
+Query login_attempt(std::string_view name_sha256, int64_t client, std::optional<int64_t> company_id,
+                    std::string_view username, int max_attempts, int window_seconds) {
   Params params;
-  params.add_optional(company_id).add(username).add(static_cast<int64_t>(max_attempts))
-      .add(static_cast<int64_t>(window_seconds));
+  params.add_binary(name_sha256).add(client).add_optional(company_id).add(username)
+      .add(static_cast<int64_t>(max_attempts)).add(static_cast<int64_t>(window_seconds));
   return {Statement::login_attempt, std::move(params)};
 }
 
 Query login_issue(int64_t user_id, std::string_view refresh_sha256, int64_t refresh_seconds,
-                  int64_t token_generation) {
+                  int64_t token_generation, std::string_view name_sha256, int64_t client) {
   Params params;
-  params.add(user_id).add_binary(refresh_sha256).add(refresh_seconds).add(token_generation);
+  params.add(user_id).add_binary(refresh_sha256).add(refresh_seconds).add(token_generation)
+      .add_binary(name_sha256).add(client);
   return {Statement::login_issue, std::move(params)};
 }
 

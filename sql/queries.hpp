@@ -145,11 +145,13 @@ Query idempotency_store(int64_t user_id, std::string_view key, int status, std::
                         std::string_view body);
 
 // Tokens (docs/api.md, "Tokens"). Hashes are SHA-256, 32 raw bytes.
-Query login_attempt(std::optional<int64_t> company_id, std::string_view username, int max_attempts,
-                    int window_seconds);
+// Attempts are counted per name (`name_sha256`: login_name_digest) and
+// client (credentials/failed_key_lookups.hpp's client_of).
+Query login_attempt(std::string_view name_sha256, int64_t client, std::optional<int64_t> company_id,
+                    std::string_view username, int max_attempts, int window_seconds);
 // Issues nothing unless the user's token generation is still `token_generation`.
 Query login_issue(int64_t user_id, std::string_view refresh_sha256, int64_t refresh_seconds,
-                  int64_t token_generation);
+                  int64_t token_generation, std::string_view name_sha256, int64_t client);
 Query refresh_family_lock(std::string_view refresh_sha256);
 Query refresh_rotate(std::string_view presented_sha256, std::string_view next_sha256, int64_t refresh_seconds);
 Query token_revocations(int64_t within_seconds);

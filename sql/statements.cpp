@@ -696,26 +696,39 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
      "UPDATE idempotency_keys SET status = $3::integer, headers = $4::text, body = $5::text"
      " WHERE user_id = $1::bigint AND key = $2::text"},
 
-    // A login attempt for username $2 of company $1 (NULL: the name must be
-    // unique across companies), counted before the password is checked:
-    // the row lock makes concurrent attempts count one by one. $3 attempts
-    // allowed in a window of $4 seconds. No row: no such user. Row: id,
-    // company, role, status, password hash ('' for none), token generation,
-    // whether this attempt is over the limit, seconds until the window ends.
+    // A login attempt for name digest $1 (SHA-256 of the company asked for
+    // and the name) from client $2, counted before anything else, whether
+    // or not such a user exists (migration 019): the row lock makes
+    // concurrent attempts count one by one. $5 attempts allowed in a window
+    // of $6 seconds; a few windows ended long ago go on the way. Then the
+    // user named $4 of company $3 (NULL: the name must be unique across
+    // companies). Row: whether this attempt is over the limit, seconds until
+    // the window ends, then the user's id, company, role, status, password
+    // hash ('' for none) and token generation (all NULL: no such user).
     {Statement::login_attempt, "login_attempt", Access::write,
-     "UPDATE users u SET"
-     "  login_attempts = CASE WHEN u.login_window_start > now() - make_interval(secs => $4::int)"
-     "                        THEN u.login_attempts + 1 ELSE 1 END,"
-     "  login_window_start = CASE WHEN u.login_window_start > now() - make_interval(secs => $4::int)"
-     "                            THEN u.login_window_start ELSE now() END"
-     " WHERE u.username = $2::text AND ($1::bigint IS NULL OR u.company_id = $1::bigint)"
-     "   AND NOT EXISTS (SELECT 1 FROM users o WHERE o.username = $2::text"
-     "                   AND ($1::bigint IS NULL OR o.company_id = $1::bigint) AND o.id <> u.id)"
-     " RETURNING u.id, u.company_id, u.role, u.status, coalesce(u.password_hash, ''), u.token_generation,"
-     "   u.login_attempts > $3::int,"
-     "   ceil(extract(epoch FROM u.login_window_start + make_interval(secs => $4::int) - now()))::bigint"},
+     "WITH counted AS ("
+     "  INSERT INTO login_attempts AS a (name_digest, client, attempts, window_start)"
+     "  VALUES ($1::bytea, $2::bigint, 1, now())"
+     "  ON CONFLICT (name_digest, client) DO UPDATE SET"
+     "   attempts = CASE WHEN a.window_start > now() - make_interval(secs => $6::int)"
+     "                   THEN a.attempts + 1 ELSE 1 END,"
+     "   window_start = CASE WHEN a.window_start > now() - make_interval(secs => $6::int)"
+     "                       THEN a.window_start ELSE now() END"
+     "  RETURNING attempts > $5::int AS over,"
+     "   ceil(extract(epoch FROM window_start + make_interval(secs => $6::int) - now()))::bigint AS retry_after),"
+     " ended AS (DELETE FROM login_attempts WHERE ctid = ANY (ARRAY("
+     "  SELECT ctid FROM login_attempts WHERE window_start < now() - make_interval(secs => $6::int)"
+     "    AND NOT (name_digest = $1::bytea AND client = $2::bigint)"
+     "  ORDER BY window_start LIMIT 10)))"
+     " SELECT c.over, c.retry_after, u.id, u.company_id, u.role, u.status, coalesce(u.password_hash, ''),"
+     "        u.token_generation"
+     " FROM counted c LEFT JOIN LATERAL ("
+     "  SELECT * FROM users u WHERE u.username = $4::text AND ($3::bigint IS NULL OR u.company_id = $3::bigint)"
+     "   AND NOT EXISTS (SELECT 1 FROM users o WHERE o.username = $4::text"
+     "                   AND ($3::bigint IS NULL OR o.company_id = $3::bigint) AND o.id <> u.id)) u ON true"},
 
-    // User $1 logged in: its attempts start again, and a new token family
+    // User $1 logged in: its attempts (name digest $5 from client $6) start
+    // again, and a new token family
     // with its first refresh token (SHA-256 $2, valid $3 seconds). A few
     // expired refresh tokens of anyone go on the way, so the table does not
     // grow without bound. Only while the user's token generation is still
@@ -726,6 +739,8 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
      "WITH reset AS (UPDATE users SET login_attempts = 0, login_window_start = NULL"
      "               WHERE id = $1::bigint AND token_generation = $4::int AND status = 'active'"
      "               RETURNING id, company_id),"
+     " forgiven AS (DELETE FROM login_attempts WHERE name_digest = $5::bytea AND client = $6::bigint"
+     "              AND EXISTS (SELECT 1 FROM reset)),"
      " family AS (INSERT INTO token_families (user_id, company_id) SELECT id, company_id FROM reset"
      "            RETURNING id, company_id),"
      " refresh AS (INSERT INTO refresh_tokens (token_hash, family_id, company_id, expires_at)"

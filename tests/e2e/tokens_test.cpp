@@ -275,11 +275,41 @@ TEST_F(TokenLogin, LoginAttemptsPerUserAreCountedEvenWhenSentAtOnce) {
 }
 
 // nginx limits logins per client address; another address is not slowed.
+// Issue 29, 9: the limit answers the same for a name that exists and one
+// that does not, and an attacker's attempts keep the user out only from
+// the attacker's own address.
+TEST_F(TokenLogin, TheLoginLimitNeitherTellsWhichNamesExistNorKeepsTheUserOut) {
+  std::string user = notesctl_ok("user add --company " + club->id + " --role staff --username tok-target");
+  set_password(user, kPassword);
+  auto attempts_from = [&](const std::string& address, const std::string& username) {
+    std::string body = R"({"grant_type":"password","username":")" + username +
+                       R"(","password":"a wrong guess","company_id":)" + club->id + "}";
+    std::vector<HttpResponse> answers;
+    for (int i = 0; i < 11; ++i) answers.push_back(http_from(address, "POST", token_url(), {kJson}, body));
+    return answers;
+  };
+  auto known = attempts_from("127.0.0.11", "tok-target");
+  auto unknown = attempts_from("127.0.0.12", "tok-nobody-by-this-name");
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(known[i].status, 400) << i;
+    EXPECT_EQ(unknown[i].body, known[i].body) << i;
+  }
+  EXPECT_EQ(known[10].status, 429) << known[10].body;
+  EXPECT_EQ(unknown[10].status, 429) << "an unknown name is limited alike: " << unknown[10].body;
+  EXPECT_EQ(unknown[10].body, known[10].body);
+  EXPECT_FALSE(unknown[10].header("retry-after").empty());
+  // The user, from another address, logs in; from the attacker's it waits.
+  EXPECT_EQ(login(user, kPassword, "127.0.0.13").status, 200);
+  EXPECT_EQ(login(user, kPassword, "127.0.0.11").status, 429);
+}
+
 TEST_F(TokenLogin, EachAddressHasItsOwnLoginAllowance) {
   int limited = 0;
   for (int i = 0; i < 40; ++i) {
+    // A name of its own each time: notesd's per-name count stays clear of this.
     auto answer = http_from("127.0.0.2", "POST", token_url(), {kJson},
-                            R"({"grant_type":"password","username":"nobody-at-all","password":"x"})");
+                            R"({"grant_type":"password","username":"nobody-at-all-)" + std::to_string(i) +
+                                R"(","password":"x"})");
     if (answer.status == 429) {
       ++limited;
       EXPECT_EQ(answer.header("content-type"), "application/json");

@@ -24,7 +24,9 @@ TEST(Migrations, EveryTenantTableCarriesCompanyId) {
   std::string missing = query_value(
       "SELECT string_agg(table_name, ',') FROM information_schema.tables t"
       " WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
-      "   AND table_name NOT IN ('companies', 'schema_migrations')"
+      // login_attempts counts names presented for any company, or none, by
+      // digest (migration 019): it holds no company's data.
+      "   AND table_name NOT IN ('companies', 'schema_migrations', 'login_attempts')"
       "   AND NOT EXISTS (SELECT 1 FROM information_schema.columns c WHERE c.table_schema = 'public'"
       "                   AND c.table_name = t.table_name AND c.column_name = 'company_id')");
   EXPECT_EQ(missing, "");
