@@ -19,8 +19,9 @@ using namespace json_cells;
 // The channel changes are announced on (sql/migrations/010_change_feed.sql).
 constexpr const char* kChannel = "notes_changes";
 // A page stops growing past this many bytes of JSON (a Note may take up to
-// 1 MiB); its cursor then names the last change it holds.
-constexpr std::size_t kMaxPageBytes = 4u << 20;
+// 1 MiB); its cursor then names the last change it holds. The statements
+// end their pages near the same size, so no more is read than answered.
+constexpr std::size_t kMaxPageBytes = sql::kFeedPageBytes;
 
 // What a feed request asks (docs/api.md, "Change feed").
 struct FeedRequest {

@@ -248,7 +248,8 @@ namespace {
 Query feed(Statement statement, const Caller& caller, const FeedPosition& after, int limit) {
   Params params;
   params.add(caller.company_id).add(caller.user_id).add(std::string_view(caller.role))
-      .add(std::string_view(after.transaction)).add(after.id).add(static_cast<int64_t>(limit));
+      .add(std::string_view(after.transaction)).add(after.id).add(static_cast<int64_t>(limit))
+      .add(kFeedPageBytes);
   return {statement, std::move(params)};
 }
 }  // namespace

@@ -51,6 +51,9 @@ struct Actor {
   int64_t company_id = 0;  // whose changes the writes make (for announcing them)
 };
 
+// About how many bytes of JSON a page of a change feed ends after.
+inline constexpr int64_t kFeedPageBytes = 4 << 20;
+
 // A place in a change feed: after the history entry `id` of transaction
 // `transaction` (a PostgreSQL xid8, as text). The start: {"0", 0}.
 struct FeedPosition {
@@ -111,7 +114,8 @@ Query note_reads_record(const std::vector<int64_t>& note_ids, int64_t company_id
 // Owners only: the caller checks the role.
 Query note_reads_list(int64_t note_id, int64_t company_id, Window window);
 // The change feeds (docs/api.md, "Change feed"): up to `limit` changes
-// after `after`.
+// after `after`, and no more than end past kFeedPageBytes of what they
+// carry (so that a page of large notes fetches no more than it answers).
 Query note_changes(const Caller& caller, const FeedPosition& after, int limit);
 Query account_note_changes(const Caller& caller, const FeedPosition& after, int limit);
 

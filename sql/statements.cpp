@@ -22,6 +22,18 @@ namespace {
   "  LEFT JOIN account_grants g ON g.account_id = a.id AND g.user_id = $3::bigint" \
   "  WHERE a.id = $1::bigint AND a.company_id = $2::bigint) "
 
+// The ids of the messages a Note of note `note` (of company `company`)
+// carries at most: its newest NOTES_INLINE_MESSAGES, and of those only
+// while the newer ones hold fewer than NOTES_INLINE_MESSAGE_BYTES bytes of
+// text, so that no page of Notes fetches more than it can answer.
+// octet_length reads a stored text's size without reading the text.
+#define NOTES_INLINE_MESSAGES_OF(note, company)                                                    \
+  "SELECT id FROM (SELECT id, sum(octet_length(message)) OVER (ORDER BY created_on DESC, id DESC)" \
+  "                           - octet_length(message) AS newer_bytes"                               \
+  "                FROM note_messages WHERE note_id = " note " AND company_id = " company "::bigint" \
+  "                ORDER BY created_on DESC, id DESC LIMIT " NOTES_INLINE_MESSAGES ") inline_messages" \
+  " WHERE newer_bytes < " NOTES_INLINE_MESSAGE_BYTES
+
 // The note $1 of company $2 as caller $3 with role $4 may see it, locked
 // against other writers of the same note, so concurrent changes to one note
 // queue up instead of deadlocking. No row: 404.
@@ -86,8 +98,7 @@ namespace {
   "        " NOTES_NO_ASSIGNEE_COLUMNS ", " NOTES_MESSAGE_COLUMNS                                   \
   " FROM note_messages m JOIN users u ON u.id = m.posted_by"                                       \
   " WHERE m.id IN (SELECT newest.id FROM page p CROSS JOIN LATERAL"                                \
-  "                  (SELECT id FROM note_messages WHERE note_id = p.id AND company_id = $2::bigint" \
-  "                   ORDER BY created_on DESC, id DESC LIMIT " NOTES_INLINE_MESSAGES ") newest)"   \
+  "                  (" NOTES_INLINE_MESSAGES_OF("p.id", "$2") ") newest)"                          \
   " ORDER BY 1, 2, 3, 4"
 
 constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCatalogue = {{
@@ -190,15 +201,14 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
      " ORDER BY a.note_id, a.created_on, a.user_id"},
 
     // $1 note ids, $2 company. Rows: NOTES_MESSAGE_COLUMNS of each note's
-    // newest kInlineMessages (20) messages, by note, each note's oldest
-    // first: what a Note carries (docs/api.md, "How big a Note gets").
+    // newest kInlineMessages (20) messages within NOTES_INLINE_MESSAGE_BYTES,
+    // by note, each note's oldest first: what a Note carries (docs/api.md,
+    // "How big a Note gets").
     // Callers checked visibility.
     {Statement::note_messages_of, "note_messages_of", Access::read,
      "WITH newest AS ("
      "  SELECT x.id FROM unnest($1::bigint[]) AS wanted(note_id),"
-     "  LATERAL (SELECT id FROM note_messages"
-     "           WHERE note_id = wanted.note_id AND company_id = $2::bigint"
-     "           ORDER BY created_on DESC, id DESC LIMIT " NOTES_INLINE_MESSAGES ") x)"
+     "  LATERAL (" NOTES_INLINE_MESSAGES_OF("wanted.note_id", "$2") ") x)"
      " SELECT " NOTES_MESSAGE_COLUMNS " FROM note_messages m JOIN users u ON u.id = m.posted_by"
      " WHERE m.id IN (SELECT id FROM newest)"
      " ORDER BY m.note_id, m.created_on, m.id"},
@@ -509,26 +519,43 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // Rows: transaction, id, note id, change, revision, changed_at, the
     // change's fields before and after (JSON), then
     // NOTES_FULL_NOTE_COLUMNS of the note if the caller may see it now
-    // (NULL: deleted, or confidential to the caller).
+    // (NULL: deleted, or confidential to the caller), then two columns of
+    // the page's own. The page ends after the row whose note (with the
+    // messages its Note carries) brings the page's bytes past $7: a page
+    // of large notes is as short as its answer will be.
     {Statement::note_changes, "note_changes", Access::read,
-     "SELECT h.written_by_xact::text, h.id, h.note_id, h.change, h.revision, h.changed_at, h.before::text,"
-     "       h.after::text, " NOTES_FULL_NOTE_COLUMNS
+     "SELECT * FROM ("
+     " SELECT h.written_by_xact::text, h.id, h.note_id, h.change, h.revision, h.changed_at, h.before::text,"
+     "        h.after::text, " NOTES_FULL_NOTE_COLUMNS ", h.written_by_xact AS page_xact,"
+     "        sum(s.bytes) OVER (ORDER BY h.written_by_xact, h.id) - s.bytes AS page_bytes_before"
      " FROM " NOTES_FEED_PAGE("note_history")
      " LEFT JOIN (notes n" NOTES_NOTE_PEOPLE ")"
      "   ON n.id = h.note_id AND n.company_id = $1::bigint AND " NOTES_VISIBLE("n", "$2", "$3")
-     " ORDER BY h.written_by_xact, h.id"},
+     " CROSS JOIN LATERAL (SELECT 512 + coalesce(octet_length(h.before::text), 0)"
+     "   + coalesce(octet_length(h.after::text), 0) + coalesce(octet_length(n.details), 0)"
+     "   + coalesce(octet_length(n.subject), 0) + coalesce(octet_length(n.tags::text), 0)"
+     "   + coalesce((SELECT sum(octet_length(m.message)) FROM note_messages m"
+     "               WHERE m.id IN (" NOTES_INLINE_MESSAGES_OF("n.id", "$1") ")), 0) AS bytes) s"
+     ") page WHERE page_bytes_before < $7::bigint ORDER BY page_xact, 2"},
 
     // Rows: transaction, id, account id, change, changed_at, the note's
     // text once changed (NULL when removed), then the account's live note
-    // if the caller may read it now (NULL: removed, or no grant).
+    // if the caller may read it now (NULL: removed, or no grant), then two
+    // columns of the page's own; the page ends past $7 bytes, as above.
     {Statement::account_note_changes, "account_note_changes", Access::read,
-     "SELECT h.written_by_xact::text, h.id, h.account_id, h.change, h.changed_at, h.note_after, live.note"
+     "SELECT * FROM ("
+     " SELECT h.written_by_xact::text, h.id, h.account_id, h.change, h.changed_at, h.note_after, live.note,"
+     "        h.written_by_xact AS page_xact,"
+     "        sum(256 + coalesce(octet_length(h.note_after), 0) + coalesce(octet_length(live.note), 0))"
+     "          OVER (ORDER BY h.written_by_xact, h.id)"
+     "        - (256 + coalesce(octet_length(h.note_after), 0) + coalesce(octet_length(live.note), 0))"
+     "          AS page_bytes_before"
      " FROM " NOTES_FEED_PAGE("account_note_history")
      " LEFT JOIN LATERAL (SELECT n.note FROM account_notes n"
      "                    WHERE n.account_id = h.account_id AND n.company_id = $1::bigint AND NOT n.removed"
      "                      AND ($3::text = 'owner' OR EXISTS (SELECT 1 FROM account_grants g"
      "                           WHERE g.account_id = h.account_id AND g.user_id = $2::bigint))) live ON true"
-     " ORDER BY h.written_by_xact, h.id"},
+     ") page WHERE page_bytes_before < $7::bigint ORDER BY page_xact, 2"},
 
     // Webhooks (docs/webhooks.md), for the delivery process (webhooks/).
     // Whether this session now turns the feeds into deliveries: one

@@ -71,6 +71,10 @@ inline constexpr int64_t kExactCountUpTo = 1000;
 // carries at most (note_json::kInlineMessages, docs/api.md "How big a Note
 // gets"), as SQL text.
 #define NOTES_INLINE_MESSAGES "20"
+// And within how many bytes of their text, newest first (the Note's JSON
+// carries those within note_json::kInlineMessageBytes, 256 KiB, of JSON):
+// a message is fetched while the newer ones fetched hold fewer bytes.
+#define NOTES_INLINE_MESSAGE_BYTES "262144"
 
 // Whether running a statement again can change anything. A read that lost
 // its connection mid-way is run once more on a new one; a write never is

@@ -25,6 +25,14 @@ inline rapidjson::Document json_of(const HttpResponse& response) {
   return document;
 }
 
+// The JSON body of `response` whatever its size (a page of large notes).
+inline rapidjson::Document any_json_of(const HttpResponse& response) {
+  rapidjson::Document document;
+  document.Parse(response.body.data(), response.body.size());
+  EXPECT_FALSE(document.HasParseError()) << response.status << " " << response.body.substr(0, 300);
+  return document;
+}
+
 inline std::string bearer(const std::string& key) { return "Authorization: Bearer " + key; }
 inline std::string raw_key(const std::string& key) { return "Authorization: " + key; }
 inline const std::string kJson = "Content-Type: application/json";
