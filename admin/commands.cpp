@@ -196,7 +196,8 @@ void revoke(const std::vector<std::string>& args, const DbOpener& db) {
 
 // The language notes are searched in (docs/reliability.md, "Operating it"). A new
 // one re-indexes every note in the same transaction: a note indexed in one
-// language does not match words parsed in another.
+// language does not match words parsed in another. Setting it redefines a
+// function of the schema, which takes the schema's owner.
 void search_language(const std::vector<std::string>& args, const DbOpener& db) {
   po::options_description options("options");
   options.add_options()("set", po::value<std::string>(),
@@ -204,6 +205,7 @@ void search_language(const std::vector<std::string>& args, const DbOpener& db) {
   auto values = parse_command(args, "search-language [--set LANGUAGE]", options);
   if (!values) return;
   if (values->count("set")) {
+    sql::act_as_schema_owner(db().raw());
     db().exec("BEGIN");
     std::string rebuilt = db().exec_value("SELECT notes_set_search_language($1::text)",
                                           {(*values)["set"].as<std::string>()});

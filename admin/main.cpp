@@ -7,6 +7,8 @@
 #include <iostream>
 #include <memory>
 
+#include <unistd.h>
+
 #include "admin/commands.hpp"
 #include "sql/settings.hpp"
 
@@ -36,7 +38,11 @@ std::string database_url(std::string flag, const std::string& config_file) {
   if (const char* env = std::getenv("NOTES_DATABASE_URL"); env && *env) return env;
   std::string path = config_file.empty() ? notes::sql::kDefaultConfigFile : config_file;
   std::ifstream file(path);
-  if (!file && !config_file.empty()) throw CommandError("cannot read " + config_file);
+  // Only a missing default file means "no file": one that is there but
+  // unreadable (notesctl run as postgres) names a database we cannot see.
+  if (!file && (!config_file.empty() || access(path.c_str(), F_OK) == 0)) {
+    throw CommandError("cannot read " + path + " (run as root or notes, or give --database-url)");
+  }
   if (file) {
     po::options_description options;
     options.add_options()("database-url", po::value<std::string>());

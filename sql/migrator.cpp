@@ -94,26 +94,45 @@ bool removes_something(std::string_view sql) {
   return std::regex_search(text, removing);
 }
 
+void act_as_schema_owner(PGconn* conn) {
+  std::string set_role = std::string("SET ROLE ") + kSchemaOwner;
+  PGresult* result = PQexec(conn, set_role.c_str());
+  bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;
+  std::string error = PQresultErrorMessage(result);
+  PQclear(result);
+  if (!ok) {
+    throw std::runtime_error(std::string("changing the schema takes its owner, role ") + kSchemaOwner +
+                             ", which this connection's user may not act as (" + error.substr(0, error.find('\n')) +
+                             "); connect as a member of it, e.g. on the database's host as its superuser: "
+                             "runuser -u postgres -- notesctl --database-url postgresql:///notes ...");
+  }
+}
+
 std::vector<std::string> migrate(PGconn* conn, const std::vector<Migration>& migrations) {
   run(conn, "SET client_min_messages = warning", "quieting notices");
   run(conn, kLock, "taking the migration lock");
   std::vector<std::string> applied;
   try {
-    run(conn,
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
-        "creating schema_migrations");
     // Read under the lock: a migrator that held it before us has applied its share.
     auto pending = pending_migrations(conn, migrations);
+    if (!pending.empty()) {
+      act_as_schema_owner(conn);
+      run(conn,
+          "CREATE TABLE IF NOT EXISTS schema_migrations ("
+          " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+          "creating schema_migrations");
+    }
     for (const auto& migration : migrations) {
       if (std::find(pending.begin(), pending.end(), migration.name) == pending.end()) continue;
       apply(conn, migration);
       applied.emplace_back(migration.name);
     }
   } catch (...) {
+    PQclear(PQexec(conn, "RESET ROLE"));
     PQclear(PQexec(conn, kUnlock));
     throw;
   }
+  run(conn, "RESET ROLE", "acting as the connection's own user again");
   run(conn, kUnlock, "releasing the migration lock");
   return applied;
 }

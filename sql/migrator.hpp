@@ -15,8 +15,19 @@ struct Migration {
 // The migrations in sql/migrations/, compiled in.
 const std::vector<Migration>& embedded_migrations();
 
+// The role that owns the schema and runs the migrations; the service's own
+// role, notes, holds only the rights migration 020 grants it
+// (docs/reliability.md, "Roles").
+inline constexpr const char* kSchemaOwner = "notes_owner";
+
+// Makes `conn`'s session act as kSchemaOwner (SET ROLE): its user must be
+// a member of that role, as the postgres superuser is. Throws
+// std::runtime_error saying who may when it is not.
+void act_as_schema_owner(PGconn* conn);
+
 // Applies the migrations not yet recorded in schema_migrations, each in its
-// own transaction, under an advisory lock so two migrators cannot interleave.
+// own transaction, under an advisory lock so two migrators cannot interleave,
+// as kSchemaOwner (act_as_schema_owner; not needed when none is pending).
 // Returns the names applied (none when the schema is current); throws
 // std::runtime_error naming the migration that failed.
 std::vector<std::string> migrate(PGconn* conn, const std::vector<Migration>& migrations);

@@ -171,7 +171,7 @@ TEST(Operations, RequestLinesAreOffByDefaultButA5xxIsAlwaysLogged) {
 
 TEST(Operations, PendingMigrationsRefuseToServeUntilMigrated) {
   run_sql("DROP DATABASE IF EXISTS notes_unmigrated WITH (FORCE)");
-  run_sql("CREATE DATABASE notes_unmigrated");
+  run_sql("CREATE DATABASE notes_unmigrated OWNER notes_owner");
   std::string url = database_url_named("notes_unmigrated");
   NotifySocket notify("/tmp/notesd-notify-schema-" + std::to_string(getpid()));
   NotesdOptions options;
@@ -214,7 +214,7 @@ TEST(Operations, PendingMigrationsRefuseToServeUntilMigrated) {
 // its own: the stack's other tests search in English meanwhile.
 TEST(Operations, SearchLanguageIsSetByNotesctlAndReindexesEveryNote) {
   run_sql("DROP DATABASE IF EXISTS notes_language WITH (FORCE)");
-  run_sql("CREATE DATABASE notes_language");
+  run_sql("CREATE DATABASE notes_language OWNER notes_owner");
   std::string url = database_url_named("notes_language");
   std::string ctl = NOTES_BUILD_DIR "/notesctl --database-url '" + url + "' ";
   auto sql = [&](const std::string& statement) {
@@ -256,7 +256,7 @@ TEST(Operations, SearchLanguageIsSetByNotesctlAndReindexesEveryNote) {
 // reconnected.
 TEST(Operations, ARunningServiceIndexesAndSearchesInANewLanguageAtOnce) {
   run_sql("DROP DATABASE IF EXISTS notes_language_live WITH (FORCE)");
-  run_sql("CREATE DATABASE notes_language_live");
+  run_sql("CREATE DATABASE notes_language_live OWNER notes_owner");
   std::string url = database_url_named("notes_language_live");
   std::string ctl = NOTES_BUILD_DIR "/notesctl --database-url '" + url + "' ";
   ASSERT_EQ(run_command(ctl + "migrate").status, 0);

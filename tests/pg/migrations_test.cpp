@@ -46,6 +46,38 @@ TEST(Migrations, EveryTableIdentifiesItsRowsForReplication) {
   EXPECT_EQ(unidentified, "");
 }
 
+// The service's role, notes, owns nothing (so it can neither alter a table
+// nor disable a trigger) and holds only what it uses (docs/reliability.md,
+// "Roles"): every table to read, no table to empty, and the records nobody
+// changes only to add to. A migration that adds a table without granting
+// it fails here.
+TEST(Migrations, TheServiceRoleOwnsNothingAndHoldsOnlyTheRightsItUses) {
+  EXPECT_EQ(query_value("SELECT rolsuper OR rolcreaterole OR rolcreatedb OR rolbypassrls OR rolreplication"
+                        " OR pg_has_role('notes', 'notes_owner', 'USAGE') FROM pg_roles WHERE rolname = 'notes'"),
+            "f");
+  EXPECT_EQ(query_value("SELECT string_agg(datname, ',') FROM pg_database WHERE datdba = 'notes'::regrole"), "");
+  EXPECT_EQ(query_value("SELECT string_agg(relname, ',') FROM pg_class WHERE relowner = 'notes'::regrole"), "");
+  EXPECT_EQ(query_value("SELECT string_agg(proname, ',') FROM pg_proc WHERE proowner = 'notes'::regrole"), "");
+  EXPECT_EQ(query_value("SELECT has_schema_privilege('notes', 'public', 'CREATE')"
+                        " OR has_database_privilege('notes', current_database(), 'CREATE')"),
+            "f");
+  auto tables_where = [](const std::string& condition) {
+    return query_value("SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class"
+                       " WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'p') AND (" +
+                       condition + ")");
+  };
+  auto may = [](const std::string& rights) { return "has_table_privilege('notes', oid, '" + rights + "')"; };
+  EXPECT_EQ(tables_where("NOT " + may("SELECT")), "");
+  EXPECT_EQ(tables_where(may("TRUNCATE") + " OR " + may("REFERENCES") + " OR " + may("TRIGGER")), "");
+  EXPECT_EQ(tables_where(may("UPDATE") + " OR " + may("DELETE")),
+            tables_where("relname NOT IN ('note_history', 'account_note_history', 'note_reads', 'schema_migrations')"));
+  EXPECT_EQ(tables_where(may("INSERT")), tables_where("relname <> 'schema_migrations'"));
+  EXPECT_EQ(query_value("SELECT string_agg(relname, ',') FROM pg_class WHERE relnamespace = 'public'::regnamespace"
+                        " AND CASE WHEN relkind = 'S' THEN NOT has_sequence_privilege('notes', oid, 'USAGE') END"),
+            "");
+  EXPECT_EQ(query_value("SELECT has_function_privilege('notes', 'notes_set_search_language(text)', 'EXECUTE')"), "f");
+}
+
 TEST(Migrations, KeysAreStoredOnlyAsHashes) {
   EXPECT_EQ(query_value("SELECT string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.columns"
                         " WHERE table_name = 'api_keys'"),
@@ -90,7 +122,7 @@ TEST(Migrations, EverySqlFunctionIsInlinedWhereItIsCalled) {
 // two steps as a release upgrade would.
 TEST(Migrations, AnUpgradeToHistoryRecordsWhatExistedAndCanRestoreIt) {
   run_sql("DROP DATABASE IF EXISTS notes_upgrade WITH (FORCE)");
-  run_sql("CREATE DATABASE notes_upgrade");
+  run_sql("CREATE DATABASE notes_upgrade OWNER notes_owner");
   PGconn* conn = PQconnectdb(database_url_named("notes_upgrade").c_str());
   ASSERT_EQ(PQstatus(conn), CONNECTION_OK) << PQerrorMessage(conn);
   auto value = [&](const std::string& statement, std::vector<const char*> params = {}) {

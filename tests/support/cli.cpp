@@ -12,11 +12,13 @@
 
 namespace notes::test {
 
-CliResult notesctl(const std::string& arguments) {
+namespace {
+
+CliResult run_notesctl(const std::string& notesctl_command, const std::string& arguments) {
   char err_path[] = "/tmp/notesctl-stderr.XXXXXX";
   int err_fd = mkstemp(err_path);
   close(err_fd);
-  std::string command = stack_value("NOTES_CTL") + " " + arguments + " 2>" + err_path;
+  std::string command = notesctl_command + " " + arguments + " 2>" + err_path;
   CliResult result;
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return result;
@@ -31,6 +33,14 @@ CliResult notesctl(const std::string& arguments) {
   result.err = text.str();
   unlink(err_path);
   return result;
+}
+
+}  // namespace
+
+CliResult notesctl(const std::string& arguments) { return run_notesctl(stack_value("NOTES_CTL"), arguments); }
+
+CliResult notesctl_as_superuser(const std::string& arguments) {
+  return run_notesctl(stack_value("NOTES_ADMIN_CTL"), arguments);
 }
 
 std::string notesctl_ok(const std::string& arguments) {

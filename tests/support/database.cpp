@@ -19,7 +19,7 @@ PGresult* run(const std::string& sql) {
   static std::mutex one_at_a_time;
   std::lock_guard<std::mutex> lock(one_at_a_time);
   static PGconn* conn = nullptr;
-  if (!conn) conn = PQconnectdb(stack_value("NOTES_DATABASE_URL").c_str());
+  if (!conn) conn = PQconnectdb(stack_value("NOTES_ADMIN_DATABASE_URL").c_str());
   if (PQstatus(conn) != CONNECTION_OK) throw std::runtime_error(PQerrorMessage(conn));
   PGresult* result = PQexec(conn, sql.c_str());
   if (PQstatus(conn) == CONNECTION_BAD) {
@@ -78,7 +78,7 @@ std::string database_fingerprint_query() {
 }
 
 std::string database_url_named(const std::string& name) {
-  std::string url = stack_value("NOTES_DATABASE_URL");
+  std::string url = stack_value("NOTES_ADMIN_DATABASE_URL");
   auto slash = url.find('/', url.find("://") + 3);
   auto query = url.find('?', slash);
   return url.substr(0, slash + 1) + name + (query == std::string::npos ? "" : url.substr(query));

@@ -4,7 +4,8 @@
 namespace notes::test {
 
 // The first cell of a query run on the test stack's database ("" for NULL
-// or no row). For checks and fixtures only; the service never does this.
+// or no row), as the cluster's superuser. For checks and fixtures only; the
+// service never does this.
 std::string query_value(const std::string& sql);
 
 // Runs a statement that returns no rows (CREATE DATABASE, ...); throws
@@ -18,8 +19,9 @@ std::string database_fingerprint();
 // that sees its own uncommitted changes).
 std::string database_fingerprint_query();
 
-// The stack's database URL with another database name, for a test that
-// needs a database of its own.
+// The stack's database URL as the cluster's superuser, with another
+// database name, for a test that needs a database of its own (made with
+// OWNER notes_owner, so that notesctl can migrate it).
 std::string database_url_named(const std::string& name);
 
 }  // namespace notes::test

@@ -10,7 +10,7 @@
 
 namespace notes::test {
 
-SecondConnection::SecondConnection() : conn_(PQconnectdb(stack_value("NOTES_DATABASE_URL").c_str())) {
+SecondConnection::SecondConnection() : conn_(PQconnectdb(stack_value("NOTES_ADMIN_DATABASE_URL").c_str())) {
   if (PQstatus(conn_) != CONNECTION_OK) ADD_FAILURE() << PQerrorMessage(conn_);
 }
 

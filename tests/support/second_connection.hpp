@@ -5,8 +5,9 @@
 
 namespace notes::test {
 
-// A PostgreSQL connection of the test's own to the test stack's database,
-// for holding locks and transactions open while the service works.
+// A PostgreSQL connection of the test's own to the test stack's database
+// (as the cluster's superuser), for holding locks and transactions open
+// while the service works.
 class SecondConnection {
  public:
   SecondConnection();
