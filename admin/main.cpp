@@ -2,6 +2,7 @@
 // print only the new id (or key) on stdout; errors go to stderr, exit 1.
 #include <boost/program_options.hpp>
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -39,8 +40,9 @@ std::string database_url(std::string flag, const std::string& config_file) {
   std::string path = config_file.empty() ? notes::sql::kDefaultConfigFile : config_file;
   std::ifstream file(path);
   // Only a missing default file means "no file": one that is there but
-  // unreadable (notesctl run as postgres) names a database we cannot see.
-  if (!file && (!config_file.empty() || access(path.c_str(), F_OK) == 0)) {
+  // unreadable (notesctl run as postgres, which cannot even look into
+  // /etc/notes) names a database we cannot see.
+  if (!file && (!config_file.empty() || access(path.c_str(), F_OK) == 0 || errno != ENOENT)) {
     throw CommandError("cannot read " + path + " (run as root or notes, or give --database-url)");
   }
   if (file) {

@@ -83,6 +83,7 @@ Supervisor::Supervisor(ServiceConfig config, ListenSocket socket,
     : config_(std::move(config)),
       socket_(std::move(socket)),
       change_listeners_(std::max(1u, config_.workers / 2)),
+      search_places_(config_.workers),
       reload_config_(std::move(reload_config)),
       metrics_(metrics) {}
 
@@ -95,7 +96,7 @@ pid_t Supervisor::fork_worker(int* ready_fd) {
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     if (ready_fd) close(pipe_fds[0]);
-    run_worker(config_, socket_.fd, {handoff_, change_listeners_, failed_key_lookups_}, ready_fd ? pipe_fds[1] : -1,
+    run_worker(config_, socket_.fd, {handoff_, change_listeners_, failed_key_lookups_, search_places_}, ready_fd ? pipe_fds[1] : -1,
                metrics_);
   }
   if (ready_fd) {
@@ -124,6 +125,7 @@ void Supervisor::reap() {
   pid_t pid;
   while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
     change_listeners_.forget(pid);  // a worker that died while its feed reader waited
+    search_places_.forget(pid);     // or while it searched
     if (retiring_.erase(pid) > 0) continue;  // a replaced worker finished
     log_exit(pid, status);
     if (deliverer_.pid == pid) {

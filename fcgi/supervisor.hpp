@@ -10,6 +10,7 @@
 #include "fcgi/config.hpp"
 #include "fcgi/connection_handoff.hpp"
 #include "credentials/failed_key_lookups.hpp"
+#include "handlers/search_places.hpp"
 #include "sql/change_listeners.hpp"
 #include "fcgi/listen_socket.hpp"
 #include "metrics/service_metrics.hpp"
@@ -75,6 +76,7 @@ class Supervisor {
   // workers at most may wait for a feed reader (docs/api.md, "Change
   // feed"), so that the others answer everyone else.
   sql::ChangeListeners change_listeners_;
+  SearchPlaces search_places_;
   FailedKeyLookups failed_key_lookups_;  // made before the first fork, shared by every worker
   std::function<std::optional<ServiceConfig>()> reload_config_;
   metrics::ServiceMetrics& metrics_;

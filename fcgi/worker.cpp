@@ -125,7 +125,8 @@ void run_worker(const ServiceConfig& config, int listen_fd, const SharedByWorker
                                 &shared.change_listeners,
                                 stop_is_pending,
                                 config.nginx_secret ? &*config.nginx_secret : nullptr,
-                                &shared.failed_key_lookups};
+                                &shared.failed_key_lookups,
+                                &shared.search_places};
   ConnectionSet connections(listen_fd, &shared.handoff);
   // Reads the request waiting on `fcgi`'s connection, answers it, counts it;
   // forgets the connection once closed (by nginx, or after its answer).

@@ -4,6 +4,7 @@
 #include "fcgi/config.hpp"
 #include "fcgi/connection_handoff.hpp"
 #include "credentials/failed_key_lookups.hpp"
+#include "handlers/search_places.hpp"
 #include "sql/change_listeners.hpp"
 #include "metrics/service_metrics.hpp"
 
@@ -14,6 +15,7 @@ struct SharedByWorkers {
   const ConnectionHandoff& handoff;            // idle connections passed on
   const sql::ChangeListeners& change_listeners;  // feed readers waiting
   const FailedKeyLookups& failed_key_lookups;  // per client address
+  const SearchPlaces& search_places;           // each company's searches
 };
 
 // What a new worker reports on its ready pipe, once, after trying its

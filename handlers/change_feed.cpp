@@ -81,13 +81,18 @@ using FeedStatement = sql::Query (*)(const sql::Caller&, const sql::FeedPosition
 // The changes after the asked position; when there are none and the reader
 // would wait, the first that come within `wait`. A reader waits only in a
 // free place of the shared ChangeListeners: with every place held (each
-// one a worker answering nothing else), it is answered at once.
+// one a worker answering nothing else), it is answered at once, and asks a
+// company holding more places than its own to give one way; a reader so
+// asked is answered at its next look.
 sql::Result changes(HandlerContext& context, FeedStatement statement, const FeedRequest& asked) {
   auto read = [&] { return checked(context.db.execute(statement(context.sql_caller(), asked.after, asked.limit))); };
   sql::Result page = read();
   if (page.rows() > 0 || asked.wait.count() == 0) return page;
   sql::ListeningPlace place(context.services.change_listeners, context.caller.company_id);
-  if (!place) return page;
+  if (!place) {
+    if (context.services.change_listeners) context.services.change_listeners->ask_to_give_way(context.caller.company_id);
+    return page;
+  }
   Listening listening(context.db);
   if (!listening) return page;
   using Clock = std::chrono::steady_clock;
@@ -98,7 +103,10 @@ sql::Result changes(HandlerContext& context, FeedStatement statement, const Feed
   // company after it announces itself.
   for (page = read(); page.rows() == 0; page = read()) {
     auto now = Clock::now();
-    if (now >= deadline || (context.services.stop_pending && context.services.stop_pending())) break;
+    if (now >= deadline || place.asked_to_give_way() ||
+        (context.services.stop_pending && context.services.stop_pending())) {
+      break;
+    }
     context.db.await_notification(company, std::min(deadline, now + kLookAgainEvery));
     place.arm();
   }

@@ -4,6 +4,7 @@
 #include "credentials/access_token.hpp"
 #include "credentials/failed_key_lookups.hpp"
 #include "credentials/nginx_secret.hpp"
+#include "handlers/search_places.hpp"
 #include "handlers/token_revocations.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
@@ -30,6 +31,8 @@ struct WorkerServices {
   const NginxSecret* nginx_secret = nullptr;
   // Failed API key look-ups per client address; null: not limited.
   const FailedKeyLookups* failed_key_lookups = nullptr;
+  // The workers each company's searches hold; null: not limited.
+  const SearchPlaces* search_places = nullptr;
 };
 
 // What a handler gets besides the request.

@@ -15,6 +15,12 @@ Response list(const Request& request, HandlerContext& context) {
   if (!query) throw ApiError::bad_request("The query string is malformed.");
   const QueueQuery queue = checked(queue_query(*query, request.param("HTTP_PAGE_SIZE"), context.caller.user_id));
   sql::QueueStart start = queue.after ? sql::QueueStart(*queue.after) : sql::QueueStart(queue.paging.offset());
+  // A search holds one of its company's share of the workers while it runs.
+  SearchPlace searching(queue.filters.q ? context.services.search_places : nullptr, context.caller.company_id);
+  if (!searching) {
+    throw ApiError{429, "too_many_searches",
+                   "This company's searches already hold their share of the service; try again in a second."};
+  }
 
   const auto& page = checked(context.db.execute(
       sql::queue_page(context.sql_caller(), queue.filters, queue.sort, queue.paging.page_size, start)));

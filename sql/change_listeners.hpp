@@ -10,7 +10,13 @@
 //
 // A place is held by process id, so that the supervisor frees the places of
 // a worker that died while waiting. There are few places: each one held
-// is a worker that answers nothing else until its reader's wait ends.
+// is a worker that answers nothing else until its reader's wait ends. So
+// that one company cannot keep them all (with two workers there is one), a
+// reader that finds none free asks a place of the company that holds the
+// most, when that is more than its own company holds, to give way: that
+// reader is answered at its next look (within a second), and for a second
+// after, the place it leaves is not for its company: a reader of another
+// company takes it.
 #include <sys/types.h>
 
 #include <atomic>
@@ -38,6 +44,12 @@ class ChangeListeners {
   void arm(unsigned place) const;
   // Frees the places this process holds.
   void leave() const;
+  // Asks one place of the company holding the most places to give way, if
+  // it holds more than `company_id` does (a reader of that company found
+  // none free).
+  void ask_to_give_way(int64_t company_id) const;
+  // Whether the reader in `place` was asked to give way.
+  bool asked_to_give_way(unsigned place) const;
   // Whether a write of `company_id` that has committed is to announce its
   // changes: when a place waiting on that company was armed (it is
   // disarmed now).
@@ -52,6 +64,11 @@ class ChangeListeners {
     std::atomic<pid_t> holder;  // 0: free
     std::atomic<int64_t> company_id;
     std::atomic<bool> armed;
+    std::atomic<bool> give_way;
+    // After giving way: not for this company until this steady-clock
+    // millisecond.
+    std::atomic<int64_t> not_for_company;
+    std::atomic<int64_t> not_until_ms;
   };
   unsigned places_;
   Place* place_ = nullptr;
@@ -72,6 +89,7 @@ class ListeningPlace {
   void arm() const {
     if (place_) listeners_->arm(*place_);
   }
+  bool asked_to_give_way() const { return place_ && listeners_->asked_to_give_way(*place_); }
 
  private:
   const ChangeListeners* listeners_;

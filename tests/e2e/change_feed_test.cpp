@@ -7,6 +7,7 @@
 #include <fstream>
 #include <future>
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 #include <thread>
@@ -374,6 +375,48 @@ TEST_F(ChangeFeed, LongPollsNeverHoldMoreThanHalfTheWorkers) {
   }
   EXPECT_LE(waited, places);
   EXPECT_GE(waited, 1) << "no long poll waited";
+}
+
+// Issue 29, 8: with two workers there is one place to wait in, and a
+// company whose reader re-polls at once kept it for good: every other
+// company's reader was answered at once, every time. A reader that finds
+// no place asks a company holding more places than its own to give one
+// way, which it does at its next look (within a second).
+TEST_F(ChangeFeed, ACompanysWaitingReadersGiveWayToAnotherCompanysWithinASecond) {
+  int places = std::max(1, std::stoi(stack_value("NOTES_WORKERS")) / 2);
+  std::string cursor = end_of_feed(club->admin_key);
+  std::atomic<bool> polling{true};
+  std::atomic<int> cut_short{0};
+  std::vector<std::thread> holders;
+  for (int i = 0; i < places; ++i) {
+    holders.emplace_back([&] {
+      while (polling) {
+        auto sent = Clock::now();
+        EXPECT_EQ(http("GET", feed_url("wait=20&since=" + cursor), {bearer(club->admin_key)}).status, 200);
+        if (polling && Clock::now() - sent < 15s) ++cut_short;
+      }
+    });
+  }
+  std::this_thread::sleep_for(1s);  // every place held
+  Company other = make_company("feed-other-company");
+  std::string other_cursor = end_of_feed(other.admin_key);
+  // A reader without a place is answered at once; one with a place waits
+  // until its deadline or until asked to give way in turn (a second).
+  auto asked = Clock::now();
+  std::optional<Clock::duration> first_wait_after;
+  for (auto until = Clock::now() + 5s; Clock::now() < until && !first_wait_after;) {
+    auto sent = Clock::now();
+    EXPECT_EQ(http("GET", feed_url("wait=2&since=" + other_cursor), {bearer(other.admin_key)}).status, 200);
+    if (Clock::now() - sent >= 500ms) first_wait_after = sent - asked;
+  }
+  polling = false;
+  new_note(R"({"subject":"ends the waits"})", club->admin_key);
+  for (auto& holder : holders) holder.join();
+  ASSERT_TRUE(first_wait_after.has_value()) << "the other company's reader never waited";
+  EXPECT_LE(*first_wait_after, 2s) << "it waited only after "
+                                   << std::chrono::duration_cast<std::chrono::milliseconds>(*first_wait_after).count()
+                                   << " ms";
+  EXPECT_GE(cut_short.load(), 1);
 }
 
 // A worker's peak resident memory since `reset_peak` (VmHWM, KiB).

@@ -3,11 +3,14 @@
 // while notes are being written.
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <map>
 #include <random>
 #include <set>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "http/json_body.hpp"
 #include "sql/statements.hpp"
@@ -364,6 +367,82 @@ TEST_F(WorkQueue, CursorWalkSeesEveryNoteOnceWhileNotesAreInserted) {
   EXPECT_GT(inserted.load(), 10) << "the writer did not write during the walk";
   for (int64_t id : before) EXPECT_EQ(seen[id], 1) << "note " << id;
   for (const auto& [id, times] : seen) EXPECT_EQ(times, 1) << "note " << id << " seen " << times << " times";
+}
+
+// Issue 29, 8: a search over notes of large search vectors held a worker
+// for seconds, and one key's sixteen at once held them all: another
+// company's cheap GETs waited up to 5 s. One company's searches now hold at
+// most half the workers (handlers/search_places.hpp); the rest are answered
+// 429 at once. docs/reliability.md promises the other company's p99 below
+// kOtherCompanysP99 meanwhile, asserted here at that bound.
+TEST_F(WorkQueue, AnotherCompanyIsServedWhileOneKeySendsItsWorstSearches) {
+  constexpr auto kOtherCompanysP99 = std::chrono::milliseconds(250);
+  // A customer of 50,000 notes, written in SQL without their triggers
+  // (through the API that takes minutes): a search that must test and
+  // rank each of them holds a worker for a quarter of a second or more.
+  run_sql("BEGIN; SET LOCAL session_replication_role = replica;"
+          " WITH words AS (SELECT to_tsvector('simple', string_agg(md5(i::text), ' ')) AS vector"
+          "                FROM generate_series(1, 60) i)"
+          " INSERT INTO notes (company_id, customer_id, user_id, reference_type, subject, search)"
+          " SELECT " + club.id + ", " + first_customer + ", " + club.owner_id + ", 'customer', 'heavy', vector"
+          " FROM words, generate_series(1, 50000); COMMIT; ANALYZE notes");
+  const std::string worst = "?q=-zzzz&customer_id=" + first_customer;
+  auto alone_sent = std::chrono::steady_clock::now();
+  ASSERT_EQ(queue(worst, club.owner_key).status, 200);
+  auto alone = std::chrono::steady_clock::now() - alone_sent;
+
+  Company other = make_company("wq-other-company");
+  std::string other_customer = notesctl_ok("customer add --company " + other.id + " --first-name Cleo");
+  auto created = http("POST", base_url() + "/api/customers/" + other_customer + "/notes",
+                      {bearer(other.admin_key), kJson}, R"({"subject":"cheap"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string other_note = base_url() + "/api/customers/notes/" + std::to_string(parse_json(created.body)["id"].GetInt64());
+
+  std::atomic<bool> attacking{true};
+  std::atomic<int> searched{0}, refused{0};
+  std::atomic<long> other_status{0};
+  std::vector<std::thread> attackers;
+  for (int i = 0; i < 16; ++i) {  // one key's requests in flight, as nginx allows
+    attackers.emplace_back([&] {
+      while (attacking) {
+        long status = queue(worst, club.owner_key).status;
+        if (status == 200) {
+          ++searched;
+        } else if (status == 429) {
+          ++refused;
+          // About the per-key rate the shipped site allows (100/s), which
+          // the test stack lifts.
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        } else {
+          other_status = status;
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  std::vector<std::chrono::steady_clock::duration> latencies;
+  for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5); std::chrono::steady_clock::now() < until;) {
+    auto sent = std::chrono::steady_clock::now();
+    EXPECT_EQ(http("GET", other_note, {bearer(other.admin_key)}).status, 200);
+    latencies.push_back(std::chrono::steady_clock::now() - sent);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  attacking = false;
+  for (auto& attacker : attackers) attacker.join();
+  run_sql("BEGIN; SET LOCAL session_replication_role = replica;"
+          " DELETE FROM notes WHERE company_id = " + club.id + " AND subject = 'heavy'; COMMIT");
+
+  std::sort(latencies.begin(), latencies.end());
+  auto p99 = latencies[(latencies.size() * 99 + 99) / 100 - 1];
+  auto ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
+  std::printf("FAIR SHARE: worst search alone %lld ms; under 16 of them: %d searched, %d refused (429); other"
+              " company: %zu GETs, median %lld ms, p99 %lld ms, max %lld ms\n",
+              static_cast<long long>(ms(alone)), searched.load(), refused.load(), latencies.size(),
+              static_cast<long long>(ms(latencies[latencies.size() / 2])), static_cast<long long>(ms(p99)),
+              static_cast<long long>(ms(latencies.back())));
+  EXPECT_EQ(other_status.load(), 0) << "a search was answered neither 200 nor 429";
+  EXPECT_GT(searched.load(), 0);
+  EXPECT_LE(p99, kOtherCompanysP99) << "p99 " << ms(p99) << " ms";
 }
 
 }  // namespace notes::test
