@@ -108,7 +108,7 @@ Response render_error(ApiFamily family, const ApiError& error) {
            ",\"error_details\":" + error.details_json + "}";
   }
   Response response = Response::json(error.status, std::move(body));
-  if (error.status == 503 || error.status == 429) response.header("Retry-After", "1");
+  if (error.status == 503) response.header("Retry-After", "1");
   if (error.status == 401) {
     response.header("WWW-Authenticate", family == ApiFamily::accounts ? "ApiKey" : "Bearer");
   }

@@ -18,8 +18,12 @@ Response list(const Request& request, HandlerContext& context) {
   // A search holds one of its company's share of the workers while it runs.
   SearchPlace searching(queue.filters.q ? context.services.search_places : nullptr, context.caller.company_id);
   if (!searching) {
-    throw ApiError{429, "too_many_searches",
-                   "This company's searches already hold their share of the service; try again in a second."};
+    Response refusal = render_error(
+        ApiFamily::customers, ApiError{429, "too_many_searches",
+                                       "This company's searches already hold their share of the service; try again "
+                                       "in a second."});
+    refusal.header("Retry-After", "1");
+    return refusal;
   }
 
   const auto& page = checked(context.db.execute(
