@@ -460,7 +460,13 @@ TEST_F(ChangeFeed, AWorkersMemoryForTheWorstPageIsBoundedByTheAnswer) {
   Page page = page_of(answer);
   EXPECT_GE(page.items.size(), 2u);
   EXPECT_LE(answer.body.size(), (5u << 20)) << "the page's JSON bound (4 MiB and the item that crosses it)";
+#if defined(__SANITIZE_ADDRESS__)
+  // Under AddressSanitizer a worker starts at about 150 MiB (shadow memory)
+  // and keeps what it frees in quarantine: the plain suite asserts the bound.
+  (void)kFeedPagePeakMiB;
+#else
   EXPECT_LE(peak / 1024, kFeedPagePeakMiB) << "peak " << peak << " KiB, " << before << " KiB before";
+#endif
   std::printf("FEED worst page: %zu items, %zu bytes of JSON, worker peak %ld MiB (%ld MiB before)\n",
               page.items.size(), answer.body.size(), peak / 1024, before / 1024);
 }
