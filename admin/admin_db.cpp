@@ -2,12 +2,16 @@
 
 #include <cstring>
 
+#include "sql/connect_parameters.hpp"
+
 namespace notes::admin {
 
 AdminDb::AdminDb(const std::string& url) {
-  const char* keywords[] = {"dbname", "application_name", "connect_timeout", nullptr};
-  const char* values[] = {url.c_str(), "notesctl", "10", nullptr};
-  conn_ = PQconnectdbParams(keywords, values, 1);
+  sql::ConnectionSettings settings;
+  settings.url = url;
+  settings.connect_timeout_s = 10;
+  sql::ConnectParameters parameters(settings, "notesctl");
+  conn_ = PQconnectdbParams(parameters.keywords(), parameters.values(), 1);
   if (PQstatus(conn_) != CONNECTION_OK) {
     std::string message = PQerrorMessage(conn_);
     PQfinish(conn_);

@@ -40,6 +40,9 @@ po::options_description service_options(ServiceConfig& c, std::string& socket_mo
        "group that owns that socket, so nginx can connect (empty: notesd's own)")
       ("workers", po::value(&c.workers)->default_value(0),
        "worker processes, 1-256 (0: one per CPU core)")
+      ("app-hosts", po::value(&c.app_hosts)->default_value(c.app_hosts),
+       "hosts that run notesd on this database, 1-64: with more than one, every write wakes feed readers "
+       "waiting on any host, and the start checks that the database has connections for all of them")
       ("pid-file", po::value(&c.pid_file)->default_value(""),
        "file to write the supervisor's pid to (empty: none)")
       ("max-body-bytes", po::value(&c.max_body_bytes)->default_value(c.max_body_bytes),
@@ -53,6 +56,9 @@ po::options_description service_options(ServiceConfig& c, std::string& socket_mo
        "PostgreSQL idle_in_transaction_session_timeout, 100-60000")
       ("connect-timeout-s", po::value(&c.database.connect_timeout_s)->default_value(c.database.connect_timeout_s),
        "seconds to wait for a PostgreSQL connection, 1-30")
+      ("database-dead-after-ms", po::value(&c.database.dead_after_ms)->default_value(c.database.dead_after_ms),
+       "a database host that stops answering is given up after this long and a second at most "
+       "(tcp_user_timeout and keepalives), 1000-60000: the request waiting on it answers 503")
       ("drain-timeout-s", po::value(&c.drain_timeout_s)->default_value(c.drain_timeout_s),
        "on SIGTERM, seconds a worker may take to finish its request before it is killed, 1-600")
       ("token-keys-file", po::value(&c.token_keys_file)->default_value(c.token_keys_file),
@@ -238,6 +244,8 @@ ConfigResult parse_service_config(int argc, const char* const argv[]) {
                      check_range("idle-in-transaction-timeout-ms",
                                  config.database.idle_in_transaction_timeout_ms, 100, 60000),
                      check_range("connect-timeout-s", config.database.connect_timeout_s, 1, 30),
+                     check_range("database-dead-after-ms", config.database.dead_after_ms, 1000, 60000),
+                     check_range("app-hosts", config.app_hosts, 1, 64),
                      check_range("drain-timeout-s", config.drain_timeout_s, 1, 600),
                      check_range("webhook-timeout-ms", webhook_options.timeout_ms, 100, 60000),
                      check_range("webhook-retry-base-ms", webhook_options.retry_base_ms, 10, 3600000),

@@ -18,6 +18,10 @@ struct ServiceConfig {
   unsigned socket_mode = 0660;   // for a unix socket notesd binds itself
   std::string socket_group;      // group of that socket ("" keeps ours)
   unsigned workers = 0;          // 0 until parsed; defaults to the core count
+  // How many hosts run notesd on this database (docs/scaling.md): with
+  // more than one, every write wakes feed readers on all of them, and the
+  // start-up check counts their connections too.
+  unsigned app_hosts = 1;
   std::string pid_file;          // "" writes none
   std::size_t max_body_bytes = 8u << 20;
   sql::ConnectionSettings database;  // database-url and the four timeouts

@@ -15,6 +15,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "fcgi/worker.hpp"
+#include "sql/connection_capacity.hpp"
 #include "webhooks/deliverer.hpp"
 #include "log/log.hpp"
 
@@ -251,8 +252,20 @@ void Supervisor::reload() {
     deliverer_.pid = 0;
   }
   if (wants_deliverer()) start_deliverer();
+  check_connection_capacity(reports);
   log::line(log::Level::notice, "reloaded; %u workers", config_.workers);
   notify("READY=1\nSTATUS=" + status_line(reports));
+}
+
+void Supervisor::check_connection_capacity(const std::vector<char>& reports) const {
+  if (std::find(reports.begin(), reports.end(), kReportServing) == reports.end()) return;
+  auto capacity = sql::connection_capacity(config_.database);
+  if (!capacity) return;
+  // The delivery process keeps a connection too, as a child or as
+  // notes-webhooks.service.
+  unsigned per_host = config_.workers + (config_.webhooks.key.empty() ? 0 : 1);
+  std::string shortfall = sql::connection_shortfall(*capacity, config_.app_hosts, per_host);
+  if (!shortfall.empty()) log::line(log::Level::warning, "%s", shortfall.c_str());
 }
 
 std::chrono::milliseconds Supervisor::report_time_limit() const {
@@ -273,6 +286,7 @@ void Supervisor::start_all() {
   auto reports = collect_reports(ready_fds, report_time_limit());
   reports.resize(slots_.size(), kReportNoDatabase);
   std::string status = status_line(reports);
+  check_connection_capacity(reports);
   log::line(log::Level::notice, "%u workers on %s; %s", config_.workers, socket_.origin.c_str(), status.c_str());
   notify("READY=1\nSTATUS=" + status);
 }

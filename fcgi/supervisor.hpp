@@ -62,6 +62,9 @@ class Supervisor {
   // Forks the slot's worker; with `ready_fd`, the end of its report pipe.
   void start(Slot& slot, int* ready_fd = nullptr);
   void start_all();
+  // Warns when the database has fewer connections than every host's
+  // workers and delivery process need; asked only once a worker reached it.
+  void check_connection_capacity(const std::vector<char>& reports) const;
   std::chrono::milliseconds report_time_limit() const;
   void reap();
   void respawn_due();

@@ -105,6 +105,7 @@ void run_worker(const ServiceConfig& config, int listen_fd, const SharedByWorker
 
   sql::Connection db(config.database);
   db.announce_changes_while_listened(&shared.change_listeners);
+  db.announce_every_write(config.app_hosts > 1);
   // Connect now. If the database is down, requests get a quick 503 until it
   // is back. The supervisor, which waits for this worker at start and on a
   // reload, hears what it found (the reports of fcgi/worker.hpp).

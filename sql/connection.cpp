@@ -11,6 +11,7 @@
 #include <poll.h>
 
 #include "log/log.hpp"
+#include "sql/connect_parameters.hpp"
 #include "sql/migrator.hpp"
 
 namespace notes::sql {
@@ -23,10 +24,17 @@ int64_t Result::int64(int row, int column) const {
   return std::strtoll(PQgetvalue(result_.get(), row, column), nullptr, 10);
 }
 
+namespace {
+constexpr std::string_view kReadOnlySession = "25006";
+}  // namespace
+
 Failure failure_from_sqlstate(std::string_view state) {
   if (state.size() != 5) return Failure::other;
   std::string_view cls = state.substr(0, 2);
   if (cls == "08" || state == "57P01" || state == "57P02" || state == "57P03") return Failure::unavailable;
+  // A read-only session: a standby, or a primary since demoted
+  // (Connection::classify takes another connection at once).
+  if (state == kReadOnlySession) return Failure::unavailable;
   if (state == "57014" || state == "55P03") return Failure::timeout;
   if (state == "40001" || state == "40P01") return Failure::retryable;
   if (state == "23505") return Failure::unique_violation;
@@ -68,14 +76,8 @@ bool Connection::connect() {
                         // custom plan looks cheaper than the generic one), and
                         // planning was half of its CPU on GET full note.
                         " -c plan_cache_mode=force_generic_plan";
-  std::string connect_timeout = std::to_string(settings_.connect_timeout_s);
-  // The URL comes first and is expanded; the keywords after it override it.
-  const char* keywords[] = {"dbname", "connect_timeout", "keepalives", "keepalives_idle",
-                            "keepalives_interval", "keepalives_count", "options",
-                            "application_name", nullptr};
-  const char* values[] = {settings_.url.c_str(), connect_timeout.c_str(), "1", "10", "2", "3",
-                          options.c_str(), settings_.application_name.c_str(), nullptr};
-  conn_ = PQconnectdbParams(keywords, values, 1);
+  ConnectParameters parameters(settings_, settings_.application_name, options);
+  conn_ = PQconnectdbParams(parameters.keywords(), parameters.values(), 1);
   if (PQstatus(conn_) != CONNECTION_OK) {
     std::string message = PQerrorMessage(conn_);
     // libpq gives no SQLSTATE for a refused connection (53300); its words
@@ -195,9 +197,19 @@ Result Connection::classify(PGresult* result) {
   ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
   if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) return Result(result, Failure::none);
   Failure failure = Failure::unavailable;
+  bool read_only = false;
   if (result && PQstatus(conn_) == CONNECTION_OK) {
     const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
     failure = failure_from_sqlstate(state ? state : "");
+    read_only = state && state == kReadOnlySession;
+  }
+  if (read_only) {
+    // With target_session_attrs=read-write in database-url, the next
+    // connection goes to whichever host is primary now. The statement
+    // changed nothing, so the caller may run it again there.
+    log::line(log::Level::warning,
+              "the database session is read-only (a standby, or a demoted primary); connecting again");
+    refused_as_read_only_ = true;
   }
   if (failure == Failure::other) {
     log::line(log::Level::err, "statement failed: %s",
@@ -243,7 +255,10 @@ bool Connection::commit() {
 }
 
 void Connection::announce_if_awaited() {
-  if (listeners_ == nullptr || !listeners_->claim_announcement(actor_->company_id)) return;
+  if (listeners_ == nullptr) return;
+  // Readers on other hosts wait in their own host's listeners, which this
+  // one cannot see: with several hosts, every write announces itself.
+  if (!announce_every_write_ && !listeners_->claim_announcement(actor_->company_id)) return;
   // The write has committed and is answered as such whatever happens here:
   // a reader not woken finds it at its next look (kLookAgainEvery).
   bool lost = lost_;
@@ -321,6 +336,7 @@ std::vector<Result> Connection::execute_pipeline(const std::vector<Query>& queri
 
 Result Connection::run_once(const Query& query) {
   lost_ = false;
+  refused_as_read_only_ = false;
   if (!ensure_ready()) return Result(nullptr, Failure::unavailable);
   const StatementText& statement = statement_text(query.statement);
   // A write of its own transaction goes after the actor, in one round trip.
@@ -361,6 +377,7 @@ std::string Connection::prepared_shape(const std::string& sql, Result& failure) 
 
 Result Connection::run_shaped_once(const ShapedQuery& query) {
   lost_ = false;
+  refused_as_read_only_ = false;
   if (!ensure_ready()) return Result(nullptr, Failure::unavailable);
   Result failure(nullptr, Failure::unavailable);
   std::string name = prepared_shape(query.sql, failure);
@@ -379,6 +396,7 @@ Result Connection::run_shaped_once(const ShapedQuery& query) {
 
 std::vector<Result> Connection::pipeline_once(const std::vector<Query>& queries) {
   lost_ = false;
+  refused_as_read_only_ = false;
   if (!ensure_ready()) return std::vector<Result>(queries.size(), Result(nullptr, Failure::unavailable));
   bool writes = std::any_of(queries.begin(), queries.end(), [](const Query& query) {
     return statement_text(query.statement).access == Access::write;

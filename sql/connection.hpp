@@ -64,6 +64,10 @@ class Connection {
   // before it looks, so a write it did not see claims its place. Without
   // listeners, every write announces itself as it commits.
   void announce_changes_while_listened(const ChangeListeners* listeners) { listeners_ = listeners; }
+  // With several app hosts, a write cannot know whether a reader on
+  // another host waits for its company: each announces itself once it
+  // committed, in a transaction of its own, as a claimed one does.
+  void announce_every_write(bool every) { announce_every_write_ = every; }
 
   // Listening for notifications on `channel` (LISTEN), and no longer on
   // any (UNLISTEN *); false when the connection failed.
@@ -123,13 +127,19 @@ class Connection {
   bool closed_by_server();
   Result classify(PGresult* result);
   // After a call that failed: whether running it again is safe and useful
-  // (its connection broke under it, it only read, no transaction is open).
-  bool may_retry(bool reads_only) const { return lost_ && reads_only && !in_transaction_; }
+  // (its connection broke under it, it only read or was refused before it
+  // changed anything, no transaction is open).
+  // A statement a read-only session refused changed nothing, write or not.
+  bool may_retry(bool reads_only) const {
+    return lost_ && (reads_only || refused_as_read_only_) && !in_transaction_;
+  }
 
   ConnectionSettings settings_;
   PGconn* conn_ = nullptr;
   std::chrono::steady_clock::time_point retry_connect_at_{};  // after a failed connect attempt
   bool lost_ = false;  // the connection broke during the last call
+  bool refused_as_read_only_ = false;  // ... or was read-only: the call changed nothing
+  bool announce_every_write_ = false;
   bool refused_for_capacity_ = false;
   unsigned connects_ = 0;
   std::array<std::uint64_t, static_cast<std::size_t>(Failure::other) + 1> failures_{};

@@ -17,6 +17,10 @@ struct ConnectionSettings {
   unsigned lock_timeout_ms = 2000;
   unsigned idle_in_transaction_timeout_ms = 5000;
   unsigned connect_timeout_s = 2;
+  // A database host that stops answering is given up after this long (and
+  // a second at most): the request waiting on it answers 503 and the next
+  // one connects anew, to whichever host is primary then.
+  unsigned dead_after_ms = 5000;
   std::string application_name = "notesd";
 };
 

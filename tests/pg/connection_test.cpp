@@ -174,6 +174,47 @@ TEST(Connection, RecoversAfterItsBackendIsKilled) {
   EXPECT_EQ(query_value("SELECT count(*) FROM account_notes WHERE account_id = " + c.account_id), "1");
 }
 
+// A session that finds itself read-only (it landed on a standby, or its
+// primary was demoted) is left for a new connection at once, and the write
+// it refused, which changed nothing, runs on that one. Here the server's
+// default turns read-only under the open session, as a demotion would make
+// it, while a new session of the database is still writable.
+TEST(Connection, ASessionThatTurnedReadOnlyIsLeftAndItsRefusedWriteRunsOnANewOne) {
+  const std::string name = "notesd-pg-test-read-only";
+  Company c = make_company("pg-read-only");
+  sql::Connection db(settings(name));
+  auto owner = as(c, "owner", c.owner_id);
+  ASSERT_TRUE(db.execute(sql::query::account_note_create(id_of(c.account_id), owner, "first")).ok());
+  ASSERT_EQ(db.connects(), 1u);
+  std::string database = query_value("SELECT current_database()");
+  // Each change is made on a session of its own, opened after the
+  // database's own setting, so that it is writable itself.
+  struct ReadOnlyServer {
+    std::string database;
+    explicit ReadOnlyServer(std::string name) : database(std::move(name)) {
+      SecondConnection admin;
+      admin.run("ALTER DATABASE " + database + " SET default_transaction_read_only = off");
+      admin.run("ALTER SYSTEM SET default_transaction_read_only = on");
+      admin.run("SELECT pg_reload_conf()");
+    }
+    ~ReadOnlyServer() {
+      SecondConnection admin;
+      admin.run("ALTER SYSTEM RESET default_transaction_read_only");
+      admin.run("ALTER DATABASE " + database + " RESET default_transaction_read_only");
+      admin.run("SELECT pg_reload_conf()");
+    }
+  } read_only(database);
+  // A session applies a reload before its next statement; the signal may
+  // take a moment to reach it.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+
+  auto update = db.execute(sql::query::account_note_update(id_of(c.account_id), owner, "second"));
+  EXPECT_TRUE(update.ok()) << update.error_message();
+  EXPECT_EQ(db.connects(), 2u) << "the read-only session was kept";
+  EXPECT_EQ(query_value("SELECT note FROM account_notes WHERE account_id = " + c.account_id + " AND NOT removed"),
+            "second");
+}
+
 // A database with no connection to spare says so, and the connection knows.
 TEST(Connection, KnowsWhenTheDatabaseHasNoConnectionToSpare) {
   query_value("DO $$ BEGIN CREATE ROLE notes_limited LOGIN CONNECTION LIMIT 1;"

@@ -102,6 +102,14 @@ TEST(Config, BadValuesNameTheOption) {
             std::string::npos);
   EXPECT_NE(error_of({"--config", "/dev/null", "--no-such-option"}).find("no-such-option"), std::string::npos);
   EXPECT_NE(error_of({"--config", "/nonexistent/notes.conf"}).find("config"), std::string::npos);
+  for (const char* ms : {"999", "60001"}) {
+    EXPECT_NE(error_of({"--config", "/dev/null", "--database-dead-after-ms", ms}).find("database-dead-after-ms"),
+              std::string::npos)
+        << ms;
+  }
+  for (const char* hosts : {"0", "65"}) {
+    EXPECT_NE(error_of({"--config", "/dev/null", "--app-hosts", hosts}).find("app-hosts"), std::string::npos) << hosts;
+  }
   for (const char* days : {"0", "3651"}) {
     EXPECT_NE(error_of({"--config", "/dev/null", "--webhook-keep-days", days}).find("webhook-keep-days"),
               std::string::npos)
@@ -118,6 +126,7 @@ TEST(Config, HelpDocumentsEveryOption) {
   for (const char* option : {"--config", "--database-url", "--listen", "--socket-mode", "--socket-group", "--workers",
                              "--pid-file", "--max-body-bytes", "--statement-timeout-ms", "--lock-timeout-ms",
                              "--idle-in-transaction-timeout-ms", "--connect-timeout-s", "--drain-timeout-s",
+                             "--database-dead-after-ms", "--app-hosts",
                              "--webhook-retry-for-s", "--webhook-keep-days"}) {
     EXPECT_NE(help->text.find(option), std::string::npos) << option;
   }
