@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""The client load of script/test-cluster, run in the client's namespace.
+
+Writers create notes through the front balancer, each with an
+Idempotency-Key, retrying the same request on any failure until it is
+acknowledged; after each acknowledgement the note is read back, and a read
+that misses it is a violation. A feed reader long-polls the change feed and
+keeps every change it was given. Each event is counted under the phase named
+in PHASE_FILE when it happened (the failure script/test-cluster is causing).
+Runs until STOP_FILE exists, then writes RESULTS (JSON) and exits.
+Standard library only: Debian's python3.
+"""
+import argparse
+import http.client
+import json
+import os
+import threading
+import time
+import uuid
+
+
+class Api:
+    """One kept HTTP connection to the balancer, made again after a failure."""
+
+    def __init__(self, host, port, key, timeout):
+        self.host, self.port, self.key, self.timeout = host, port, key, timeout
+        self.conn = None
+
+    def request(self, method, path, body=None, headers=None):
+        """(status, parsed body or None); status 0 when no answer came."""
+        all_headers = {"Authorization": "Bearer " + self.key}
+        if body is not None:
+            all_headers["Content-Type"] = "application/json"
+        all_headers.update(headers or {})
+        try:
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+            self.conn.request(method, path, body=None if body is None else json.dumps(body), headers=all_headers)
+            answer = self.conn.getresponse()
+            data = answer.read()
+            try:
+                parsed = json.loads(data) if data else None
+            except ValueError:
+                parsed = None
+            if answer.getheader("Connection", "").lower() == "close":
+                self.close()
+            return answer.status, parsed
+        except (OSError, http.client.HTTPException):
+            self.close()
+            return 0, None
+
+    def close(self):
+        if self.conn is not None:
+            self.conn.close()
+        self.conn = None
+
+
+class Record:
+    """What every thread saw, by phase."""
+
+    def __init__(self, phase_file):
+        self.phase_file = phase_file
+        self.lock = threading.Lock()
+        self.acknowledged = []  # {id, subject, key, at, phase}
+        self.write_times = []  # (time of a successful write answer, phase)
+        self.failed = {}  # phase -> {kind: count}
+        self.misses = []  # reads that did not find an acknowledged note
+        self.feed = []  # cursors in the order given
+        self.feed_notes = []  # (note id, change)
+        self.errors = []
+
+    def phase(self):
+        try:
+            with open(self.phase_file) as f:
+                return f.read().strip() or "steady"
+        except OSError:
+            return "steady"
+
+    def fail(self, kind, status):
+        phase = self.phase()
+        with self.lock:
+            counts = self.failed.setdefault(phase, {})
+            name = "%s %s" % (kind, status or "no answer")
+            counts[name] = counts.get(name, 0) + 1
+
+
+def writer(args, key, number, record, stop):
+    api = Api(args.host, args.port, key, args.timeout)
+    reader = Api(args.host, args.port, key, args.timeout)
+    sequence = 0
+    while not stop.is_set():
+        sequence += 1
+        subject = "%s-w%d-%d" % (args.run, number, sequence)
+        idempotency_key = str(uuid.uuid4())
+        note_id = None
+        # The same request until it is acknowledged: a 5xx or no answer may
+        # have applied, and the key makes the retry apply it at most once.
+        deadline = time.time() + args.give_up_after
+        while note_id is None:
+            status, body = api.request("POST", "/api/customers/%s/notes" % args.customer, {"subject": subject},
+                                       {"Idempotency-Key": idempotency_key})
+            if status in (200, 201) and body and "id" in body:
+                note_id = body["id"]
+                break
+            record.fail("write", status)
+            if 400 <= status < 500 and status not in (408, 409, 429):
+                record.errors.append("write %s answered %s: %s" % (subject, status, body))
+                return
+            if time.time() > deadline:
+                record.errors.append("write %s not acknowledged within %ss" % (subject, args.give_up_after))
+                return
+            time.sleep(0.2)
+        now = time.time()
+        phase = record.phase()
+        with record.lock:
+            record.acknowledged.append({"id": note_id, "subject": subject, "at": now, "phase": phase})
+            record.write_times.append((now, phase))
+        # Read it back: a miss is a violation; a failure is retried.
+        while True:
+            status, body = reader.request("GET", "/api/customers/notes/%s" % note_id)
+            if status == 200:
+                if body.get("subject") != subject:
+                    record.misses.append("note %s read back as %r" % (note_id, body.get("subject")))
+                break
+            if status == 404:
+                record.misses.append("note %s (%s) acknowledged, then 404" % (note_id, subject))
+                break
+            record.fail("read", status)
+            if time.time() > deadline + 30:
+                record.errors.append("note %s never read back" % note_id)
+                break
+            time.sleep(0.2)
+        time.sleep(args.pause)
+
+
+def feed_reader(args, key, record, stop, done):
+    """Long polls until stop, then walks to the end once more."""
+    api = Api(args.host, args.port, key, args.timeout + 25)
+    since = ""
+    final_walk_until = None
+    while True:
+        if stop.is_set() and final_walk_until is None:
+            final_walk_until = time.time() + 60
+        wait = 0 if final_walk_until else 5
+        query = "limit=100&wait=%d" % wait + ("&since=" + since if since else "")
+        status, body = api.request("GET", "/api/customers/notes/changes?" + query)
+        if status != 200 or body is None:
+            record.fail("feed", status)
+            if final_walk_until and time.time() > final_walk_until:
+                record.errors.append("the feed could not be read to its end")
+                break
+            time.sleep(0.2)
+            continue
+        changes = body["changes"]
+        if 0 < len(changes) < 100 and not final_walk_until:
+            # Gather a few changes a page rather than ask once per write:
+            # a reader of a busy company would meet its key's rate limit.
+            time.sleep(0.25)
+        with record.lock:
+            for change in changes:
+                record.feed.append(change["cursor"])
+                record.feed_notes.append((change["note_id"], change["change"]))
+        if body.get("next"):
+            since = body["next"]
+        if final_walk_until and not changes:
+            # Changes held back by transactions still running come a moment
+            # later: the end is an empty page once every write finished and
+            # every acknowledged note was seen (or 60 s passed: the check
+            # then names what the feed missed).
+            if done.is_set():
+                with record.lock:
+                    seen = {note for note, _ in record.feed_notes}
+                    missing = [a for a in record.acknowledged if a["id"] not in seen]
+                if not missing:
+                    break
+            time.sleep(0.2)
+        if final_walk_until and time.time() > final_walk_until:
+            record.errors.append("the feed did not reach its end in 60 s")
+            break
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--host", required=True)
+    parser.add_argument("--port", type=int, default=80)
+    parser.add_argument("--writer-keys", required=True, help="file: one key per line, a writer each")
+    parser.add_argument("--reader-key", required=True)
+    parser.add_argument("--customer", required=True)
+    parser.add_argument("--run", default=uuid.uuid4().hex[:8])
+    parser.add_argument("--phase-file", required=True)
+    parser.add_argument("--stop-file", required=True)
+    parser.add_argument("--results", required=True)
+    parser.add_argument("--timeout", type=float, default=15)
+    parser.add_argument("--pause", type=float, default=0.02)
+    parser.add_argument("--give-up-after", type=float, default=120)
+    args = parser.parse_args()
+
+    record = Record(args.phase_file)
+    stop, writers_done = threading.Event(), threading.Event()
+    with open(args.writer_keys) as f:
+        keys = [line.strip() for line in f if line.strip()]
+    writers = [threading.Thread(target=writer, args=(args, key, n, record, stop)) for n, key in enumerate(keys)]
+    reader = threading.Thread(target=feed_reader, args=(args, args.reader_key, record, stop, writers_done))
+    for thread in writers + [reader]:
+        thread.start()
+    while not os.path.exists(args.stop_file):
+        time.sleep(0.1)
+    stop.set()
+    for thread in writers:
+        thread.join()
+    writers_done.set()
+    reader.join()
+
+    with open(args.results, "w") as f:
+        json.dump({"run": args.run, "acknowledged": record.acknowledged, "write_times": record.write_times,
+                   "failed": record.failed, "misses": record.misses, "feed": record.feed,
+                   "feed_notes": record.feed_notes, "errors": record.errors}, f)
+
+
+if __name__ == "__main__":
+    main()
