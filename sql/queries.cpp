@@ -290,6 +290,8 @@ Query webhook_enqueue_reminder(int64_t note_id, std::string_view reminder, int64
   return {Statement::webhook_enqueue_reminder, std::move(params)};
 }
 
+Query webhook_claim_turn() { return {Statement::webhook_claim_turn, {}}; }
+
 Query webhook_claim(int limit, int per_endpoint, int lease_ms) {
   Params params;
   params.add(static_cast<int64_t>(limit)).add(static_cast<int64_t>(per_endpoint)).add(static_cast<int64_t>(lease_ms));

@@ -129,6 +129,7 @@ Query webhook_enqueue(bool account_notes, int64_t endpoint_id, const FeedPositio
                       const std::vector<std::string>& bodies);
 Query webhook_reminders_due(int limit);
 Query webhook_enqueue_reminder(int64_t note_id, std::string_view reminder, int64_t company_id, std::string_view body);
+Query webhook_claim_turn();
 Query webhook_claim(int limit, int per_endpoint, int lease_ms);
 struct DeliveryAttempt {
   int64_t delivery_id = 0;

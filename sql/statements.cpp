@@ -624,6 +624,13 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
      "    AND w.created_at < $2::timestamptz ORDER BY w.id RETURNING 1)"
      " SELECT count(*) FROM queued"},
 
+    // Waits for any other delivery process's claim to end, until this
+    // transaction ends: run before webhook_claim, in its transaction, so
+    // that the leases it counts include every other process's, and delivery
+    // processes on several hosts keep the per-endpoint bound together.
+    {Statement::webhook_claim_turn, "webhook_claim_turn", Access::write,
+     "SELECT pg_advisory_xact_lock(7235087346721930242)"},
+
     // Takes up to $1 deliveries that are due, for $3 ms: the oldest
     // undelivered one of each subject, at most $2 held at once per
     // endpoint (by any delivery process), of endpoints not disabled. Rows:

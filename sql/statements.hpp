@@ -45,6 +45,7 @@ enum class Statement {
   webhook_enqueue_account_note_changes,
   webhook_reminders_due,
   webhook_enqueue_reminder,
+  webhook_claim_turn,
   webhook_claim,
   webhook_record_attempt,
   webhook_forget_finished,

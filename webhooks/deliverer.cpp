@@ -41,6 +41,14 @@ std::vector<std::string> delivery_headers(int64_t delivery_id, std::string_view 
           "Notes-Webhook-Signature: v1=" + webhook_signature(secret, timestamp, body)};
 }
 
+sql::Result claim_due_deliveries(sql::Connection& db, int room, int per_endpoint, int lease_ms) {
+  // In one transaction: the turn first, so that the claim's snapshot,
+  // taken after it, holds every lease another process committed.
+  auto results =
+      db.execute_pipeline({sql::query::webhook_claim_turn(), sql::query::webhook_claim(room, per_endpoint, lease_ms)});
+  return std::move(results[1]);
+}
+
 void run_deliverer(const DeliveryConfig& config, const sql::ConnectionSettings& database) {
   prctl(PR_SET_PDEATHSIG, SIGTERM);
   // Told apart from the workers in ps, top and /proc.
@@ -95,7 +103,7 @@ void run_deliverer(const DeliveryConfig& config, const sql::ConnectionSettings& 
     int room = config.max_in_flight - static_cast<int>(sending.size());
     if (!stop_requested && room > 0 && ask) {
       ask = false;
-      sql::Result claimed = db.execute(sql::query::webhook_claim(room, config.per_endpoint, lease_ms));
+      sql::Result claimed = claim_due_deliveries(db, room, config.per_endpoint, lease_ms);
       enum : int { kId, kEvent, kBody, kAttempts, kUrl, kSalt };
       for (int row = 0; claimed.ok() && row < claimed.rows(); ++row) {
         int64_t id = claimed.int64(row, kId);

@@ -5,6 +5,7 @@
 // records every attempt, and retries failures with growing delays until
 // the delivery is given up and its endpoint disabled. The API never waits
 // on it.
+#include "sql/connection.hpp"
 #include "sql/settings.hpp"
 #include "webhooks/delivery_config.hpp"
 
@@ -27,6 +28,12 @@ inline constexpr int kForgetAtOnce = 1000;
 // delivery"): id, event, timestamp and signature.
 std::vector<std::string> delivery_headers(int64_t delivery_id, std::string_view event, std::string_view secret,
                                           int64_t unix_seconds, std::string_view body);
+
+// Leases up to `room` due deliveries for `lease_ms`, at most `per_endpoint`
+// held at once per endpoint by all delivery processes together, on every
+// host: one process's claim at a time counts every other's leases. Rows as
+// sql::query::webhook_claim's.
+sql::Result claim_due_deliveries(sql::Connection& db, int room, int per_endpoint, int lease_ms);
 
 // Runs until SIGTERM (or the retire signal): then it takes nothing new,
 // lets what it is sending finish (within the request timeout) and exits.

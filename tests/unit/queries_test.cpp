@@ -63,6 +63,7 @@ TEST(Queries, EveryFunctionBindsWhatItsStatementNumbers) {
       query::webhook_enqueue(true, 3, {}, {"9", 4}, {}, {}, {}),
       query::webhook_reminders_due(100),
       query::webhook_enqueue_reminder(4, "2026-11-25 10:00:00+00", 7, "{}"),
+      query::webhook_claim_turn(),
       query::webhook_claim(32, 4, 25000),
       query::webhook_record_attempt({5, 500, "", 12, false, 100, 90000}),
       query::webhook_record_attempt({5, std::nullopt, "timeout", 2000, false, 100, 90000}),
