@@ -637,20 +637,28 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // id, event, body, attempts so far, the endpoint's URL and its secret's
     // salt (hex).
     {Statement::webhook_claim, "webhook_claim", Access::write,
-     "WITH heads AS ("
-     "  SELECT d.id, d.endpoint_id FROM webhook_deliveries d"
-     "  JOIN webhook_endpoints w ON w.id = d.endpoint_id AND w.disabled_at IS NULL"
-     "  WHERE d.delivered_at IS NULL AND d.given_up_at IS NULL AND d.next_attempt_at <= now()"
-     "    AND (d.leased_until IS NULL OR d.leased_until < now())"
-     "    AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e"
-     "                    WHERE e.endpoint_id = d.endpoint_id AND e.subject = d.subject AND e.id < d.id"
-     "                      AND e.delivered_at IS NULL AND e.given_up_at IS NULL)"
-     "  ORDER BY d.id LIMIT 1000),"
+     // Each subject's oldest pending delivery, in one pass over the
+     // pending ones (not a look-up per delivery, whose cost and plan grew
+     // with a backlog), then those of them that are due and not held.
+     "WITH pending AS MATERIALIZED ("
+     "  SELECT DISTINCT ON (d.endpoint_id, d.subject) d.id, d.endpoint_id, d.next_attempt_at, d.leased_until"
+     "  FROM webhook_deliveries d"
+     "  WHERE d.delivered_at IS NULL AND d.given_up_at IS NULL"
+     "  ORDER BY d.endpoint_id, d.subject, d.id),"
+     " heads AS MATERIALIZED ("
+     "  SELECT p.id, p.endpoint_id FROM pending p"
+     "  JOIN webhook_endpoints w ON w.id = p.endpoint_id AND w.disabled_at IS NULL"
+     "  WHERE p.next_attempt_at <= now() AND (p.leased_until IS NULL OR p.leased_until < now())"
+     "  ORDER BY p.id LIMIT 1000),"
+     // Counted once per endpoint, in one pass too.
+     " held AS MATERIALIZED ("
+     "  SELECT l.endpoint_id, count(*) AS held FROM webhook_deliveries l"
+     "  WHERE l.leased_until >= now() AND l.delivered_at IS NULL AND l.given_up_at IS NULL"
+     "  GROUP BY l.endpoint_id),"
      " ranked AS ("
      "  SELECT h.id, row_number() OVER (PARTITION BY h.endpoint_id ORDER BY h.id) AS place,"
-     "         (SELECT count(*) FROM webhook_deliveries l WHERE l.endpoint_id = h.endpoint_id"
-     "            AND l.leased_until >= now() AND l.delivered_at IS NULL AND l.given_up_at IS NULL) AS held"
-     "  FROM heads h),"
+     "         coalesce(held.held, 0) AS held"
+     "  FROM heads h LEFT JOIN held ON held.endpoint_id = h.endpoint_id),"
      " taken AS ("
      "  SELECT d.id FROM webhook_deliveries d"
      "  WHERE d.id IN (SELECT id FROM ranked WHERE place + held <= $2::int ORDER BY id LIMIT $1::int)"

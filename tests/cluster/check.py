@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """What script/test-cluster's load saw, checked against the final primary.
 
-Arguments: the load's results (JSON), the phase log ("<epoch> <longest
+Arguments: the load's results (JSON), the webhook receiver's (JSON), the
+phase log ("<epoch> <longest
 gap allowed, s> <failed requests allowed> <name>" a line, "-" for no bound,
 each phase lasting until the next), and the final primary's count of
 notes per subject of this run ("subject|count" a line). Prints each phase's
 figures; exits 1 when an acknowledged write is missing or doubled, a read
-missed an acknowledged write, or the feed did not deliver every change once.
+missed an acknowledged write, the feed did not deliver every change once, or
+a webhook was not delivered, came out of order for its note, carried a bad
+signature, or more than 4 were sent to the endpoint at once.
 """
 import collections
 import json
@@ -14,9 +17,11 @@ import sys
 
 
 def main():
-    results_file, phases_file, stored_file = sys.argv[1:4]
+    results_file, hooks_file, phases_file, stored_file = sys.argv[1:5]
     with open(results_file) as f:
         results = json.load(f)
+    with open(hooks_file) as f:
+        hooks = json.load(f)
     phases = []
     with open(phases_file) as f:
         for line in f:
@@ -51,6 +56,28 @@ def main():
         if created.get(ack["id"], 0) != 1:
             problems.append("the feed gave the creation of note %s %d times" % (ack["id"], created.get(ack["id"], 0)))
 
+    # Webhooks: every change delivered at least once, a note's created
+    # before its update, never more than 4 held at once by all hosts.
+    first_arrival = {}
+    delivered_ids = collections.Counter()
+    for arrival, (delivery_id, note_id, event) in enumerate(hooks["deliveries"]):
+        delivered_ids[delivery_id] += 1
+        first_arrival.setdefault((note_id, event), arrival)
+    for ack in acknowledged:
+        if (ack["id"], "note.created") not in first_arrival:
+            problems.append("webhook: note.created of note %s never delivered" % ack["id"])
+    for note_id in results["changed"]:
+        updated = first_arrival.get((note_id, "note.updated"))
+        created = first_arrival.get((note_id, "note.created"))
+        if updated is None:
+            problems.append("webhook: note.updated of note %s never delivered" % note_id)
+        elif created is None or created > updated:
+            problems.append("webhook: note %s was updated before it was created" % note_id)
+    if hooks["bad_signatures"]:
+        problems.append("webhook: %d deliveries with a bad signature" % hooks["bad_signatures"])
+    if hooks["most_at_once"] > 4:
+        problems.append("webhook: %d deliveries at once to one endpoint, bound 4" % hooks["most_at_once"])
+
     write_times = sorted(t for t, _ in results["write_times"])
     print("%-34s %9s %12s %8s" % ("phase", "writes", "longest gap", "failed"))
     for index, (start, name, gap_bound, failed_bound) in enumerate(phases):
@@ -67,6 +94,8 @@ def main():
             problems.append("%s: %d failed requests, bound %s" % (name, sum(failed.values()), failed_bound))
     print("acknowledged writes: %d; stored once each: %d; feed changes: %d" %
           (len(acknowledged), sum(1 for a in acknowledged if stored.get(a["subject"]) == 1), len(cursors)))
+    print("webhooks: %d deliveries received (%d sent more than once), at most %d at once" %
+          (len(delivered_ids), sum(1 for n in delivered_ids.values() if n > 1), hooks["most_at_once"]))
     for problem in problems[:50]:
         print("PROBLEM: " + problem)
     if len(problems) > 50:

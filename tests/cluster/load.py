@@ -3,8 +3,8 @@
 
 Writers create notes through the front balancer, each with an
 Idempotency-Key, retrying the same request on any failure until it is
-acknowledged; after each acknowledgement the note is read back, and a read
-that misses it is a violation. A feed reader long-polls the change feed and
+acknowledged; after each acknowledgement the note is read back (a read that
+misses it is a violation) and changed once (a PATCH, retried until 200). A feed reader long-polls the change feed and
 keeps every change it was given. Each event is counted under the phase named
 in PHASE_FILE when it happened (the failure script/test-cluster is causing).
 Runs until STOP_FILE exists, then writes RESULTS (JSON) and exits.
@@ -65,6 +65,7 @@ class Record:
         self.write_times = []  # (time of a successful write answer, phase)
         self.failed = {}  # phase -> {kind: count}
         self.misses = []  # reads that did not find an acknowledged note
+        self.changed = []  # notes whose PATCH was answered 200
         self.feed = []  # cursors in the order given
         self.feed_notes = []  # (note id, change)
         self.errors = []
@@ -115,7 +116,8 @@ def writer(args, key, number, record, stop):
         with record.lock:
             record.acknowledged.append({"id": note_id, "subject": subject, "at": now, "phase": phase})
             record.write_times.append((now, phase))
-        # Read it back: a miss is a violation; a failure is retried.
+        # Read it back: a miss is a violation; a failure is retried. Then
+        # change it, so that each note has two changes to come in order.
         while True:
             status, body = reader.request("GET", "/api/customers/notes/%s" % note_id)
             if status == 200:
@@ -128,6 +130,17 @@ def writer(args, key, number, record, stop):
             record.fail("read", status)
             if time.time() > deadline + 30:
                 record.errors.append("note %s never read back" % note_id)
+                break
+            time.sleep(0.2)
+        while True:
+            status, body = api.request("PATCH", "/api/customers/notes/%s" % note_id, {"details": "changed"})
+            if status == 200:
+                with record.lock:
+                    record.changed.append(note_id)
+                break
+            record.fail("change", status)
+            if time.time() > deadline + 60:
+                record.errors.append("note %s never changed" % note_id)
                 break
             time.sleep(0.2)
         time.sleep(args.pause)
@@ -191,7 +204,7 @@ def main():
     parser.add_argument("--stop-file", required=True)
     parser.add_argument("--results", required=True)
     parser.add_argument("--timeout", type=float, default=15)
-    parser.add_argument("--pause", type=float, default=0.02)
+    parser.add_argument("--pause", type=float, default=0.05)
     parser.add_argument("--give-up-after", type=float, default=120)
     args = parser.parse_args()
 
@@ -213,7 +226,7 @@ def main():
 
     with open(args.results, "w") as f:
         json.dump({"run": args.run, "acknowledged": record.acknowledged, "write_times": record.write_times,
-                   "failed": record.failed, "misses": record.misses, "feed": record.feed,
+                   "failed": record.failed, "misses": record.misses, "changed": record.changed, "feed": record.feed,
                    "feed_notes": record.feed_notes, "errors": record.errors}, f)
 
 
