@@ -53,20 +53,27 @@ def main():
         problems.append("the feed gave %d changes more than once (first: %s)" % (len(doubled), doubled[0]))
     created = collections.Counter(note for note, change in results["feed_notes"] if change == "created")
     for ack in acknowledged:
+        if ack["hooked"]:
+            continue  # another company: not in the reader's feed
         if created.get(ack["id"], 0) != 1:
             problems.append("the feed gave the creation of note %s %d times" % (ack["id"], created.get(ack["id"], 0)))
 
-    # Webhooks: every change delivered at least once, a note's created
+    # Webhooks (of the hooked writer's company): every change delivered at least once, a note's created
     # before its update, never more than 4 held at once by all hosts.
     first_arrival = {}
     delivered_ids = collections.Counter()
     for arrival, (delivery_id, note_id, event) in enumerate(hooks["deliveries"]):
         delivered_ids[delivery_id] += 1
         first_arrival.setdefault((note_id, event), arrival)
-    for ack in acknowledged:
+    hooked = [a for a in acknowledged if a["hooked"]]
+    if not hooked:
+        problems.append("webhook: the hooked writer acknowledged no write")
+    for ack in hooked:
         if (ack["id"], "note.created") not in first_arrival:
             problems.append("webhook: note.created of note %s never delivered" % ack["id"])
-    for note_id in results["changed"]:
+    for note_id, was_hooked in results["changed"]:
+        if not was_hooked:
+            continue
         updated = first_arrival.get((note_id, "note.updated"))
         created = first_arrival.get((note_id, "note.created"))
         if updated is None:
@@ -94,8 +101,8 @@ def main():
             problems.append("%s: %d failed requests, bound %s" % (name, sum(failed.values()), failed_bound))
     print("acknowledged writes: %d; stored once each: %d; feed changes: %d" %
           (len(acknowledged), sum(1 for a in acknowledged if stored.get(a["subject"]) == 1), len(cursors)))
-    print("webhooks: %d deliveries received (%d sent more than once), at most %d at once" %
-          (len(delivered_ids), sum(1 for n in delivered_ids.values() if n > 1), hooks["most_at_once"]))
+    print("webhooks: %d deliveries received for %d notes (%d sent more than once), at most %d at once" %
+          (len(delivered_ids), len(hooked), sum(1 for n in delivered_ids.values() if n > 1), hooks["most_at_once"]))
     for problem in problems[:50]:
         print("PROBLEM: " + problem)
     if len(problems) > 50:

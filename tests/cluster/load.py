@@ -5,7 +5,9 @@ Writers create notes through the front balancer, each with an
 Idempotency-Key, retrying the same request on any failure until it is
 acknowledged; after each acknowledgement the note is read back (a read that
 misses it is a violation) and changed once (a PATCH, retried until 200). A feed reader long-polls the change feed and
-keeps every change it was given. Each event is counted under the phase named
+keeps every change it was given. One more writer, slower, works in
+another company, whose webhooks script/test-cluster checks. Each event is
+counted under the phase named
 in PHASE_FILE when it happened (the failure script/test-cluster is causing).
 Runs until STOP_FILE exists, then writes RESULTS (JSON) and exits.
 Standard library only: Debian's python3.
@@ -85,7 +87,7 @@ class Record:
             counts[name] = counts.get(name, 0) + 1
 
 
-def writer(args, key, number, record, stop):
+def writer(args, key, number, record, stop, customer, pause, hooked):
     api = Api(args.host, args.port, key, args.timeout)
     reader = Api(args.host, args.port, key, args.timeout)
     sequence = 0
@@ -98,7 +100,7 @@ def writer(args, key, number, record, stop):
         # have applied, and the key makes the retry apply it at most once.
         deadline = time.time() + args.give_up_after
         while note_id is None:
-            status, body = api.request("POST", "/api/customers/%s/notes" % args.customer, {"subject": subject},
+            status, body = api.request("POST", "/api/customers/%s/notes" % customer, {"subject": subject},
                                        {"Idempotency-Key": idempotency_key})
             if status in (200, 201) and body and "id" in body:
                 note_id = body["id"]
@@ -114,7 +116,8 @@ def writer(args, key, number, record, stop):
         now = time.time()
         phase = record.phase()
         with record.lock:
-            record.acknowledged.append({"id": note_id, "subject": subject, "at": now, "phase": phase})
+            record.acknowledged.append({"id": note_id, "subject": subject, "at": now, "phase": phase,
+                                        "hooked": hooked})
             record.write_times.append((now, phase))
         # Read it back: a miss is a violation; a failure is retried. Then
         # change it, so that each note has two changes to come in order.
@@ -136,14 +139,14 @@ def writer(args, key, number, record, stop):
             status, body = api.request("PATCH", "/api/customers/notes/%s" % note_id, {"details": "changed"})
             if status == 200:
                 with record.lock:
-                    record.changed.append(note_id)
+                    record.changed.append([note_id, hooked])
                 break
             record.fail("change", status)
             if time.time() > deadline + 60:
                 record.errors.append("note %s never changed" % note_id)
                 break
             time.sleep(0.2)
-        time.sleep(args.pause)
+        time.sleep(pause)
 
 
 def feed_reader(args, key, record, stop, done):
@@ -183,7 +186,7 @@ def feed_reader(args, key, record, stop, done):
             if done.is_set():
                 with record.lock:
                     seen = {note for note, _ in record.feed_notes}
-                    missing = [a for a in record.acknowledged if a["id"] not in seen]
+                    missing = [a for a in record.acknowledged if a["id"] not in seen and not a["hooked"]]
                 if not missing:
                     break
             time.sleep(0.2)
@@ -199,6 +202,9 @@ def main():
     parser.add_argument("--writer-keys", required=True, help="file: one key per line, a writer each")
     parser.add_argument("--reader-key", required=True)
     parser.add_argument("--customer", required=True)
+    parser.add_argument("--hooked-writer", help="KEY:CUSTOMER of one more writer, slower, in the company "
+                                                "whose webhooks are checked")
+    parser.add_argument("--hooked-pause", type=float, default=0.2)
     parser.add_argument("--run", default=uuid.uuid4().hex[:8])
     parser.add_argument("--phase-file", required=True)
     parser.add_argument("--stop-file", required=True)
@@ -212,7 +218,12 @@ def main():
     stop, writers_done = threading.Event(), threading.Event()
     with open(args.writer_keys) as f:
         keys = [line.strip() for line in f if line.strip()]
-    writers = [threading.Thread(target=writer, args=(args, key, n, record, stop)) for n, key in enumerate(keys)]
+    writers = [threading.Thread(target=writer, args=(args, key, n, record, stop, args.customer, args.pause, False))
+               for n, key in enumerate(keys)]
+    if args.hooked_writer:
+        key, customer = args.hooked_writer.split(":")
+        writers.append(threading.Thread(target=writer, args=(args, key, len(keys), record, stop, customer,
+                                                             args.hooked_pause, True)))
     reader = threading.Thread(target=feed_reader, args=(args, args.reader_key, record, stop, writers_done))
     for thread in writers + [reader]:
         thread.start()
