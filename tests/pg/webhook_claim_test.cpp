@@ -29,9 +29,7 @@ class StackDelivererStopped {
  public:
   StackDelivererStopped() {
     for (pid_t child : child_processes(stack_supervisor_pid())) {
-      std::string name;
-      std::ifstream(("/proc/" + std::to_string(child) + "/comm").c_str()) >> name;
-      if (name == webhooks::kProcessName) pid_ = child;
+      if (is_delivery_process(child)) pid_ = child;
     }
     if (pid_ > 0) kill(pid_, SIGSTOP);
   }

@@ -28,14 +28,20 @@ inline std::set<pid_t> child_processes(pid_t pid) {
   return children;
 }
 
+// Whether process `pid` is the webhook delivery process, which names
+// itself (webhooks/deliverer.hpp, kProcessName).
+inline bool is_delivery_process(pid_t pid) {
+  std::string name;
+  std::ifstream(("/proc/" + std::to_string(pid) + "/comm").c_str()) >> name;
+  return name == "notes-webhooks";
+}
+
 // The workers of notesd's supervisor `pid`: its children but the webhook
-// delivery process, which names itself (webhooks/deliverer.hpp).
+// delivery process.
 inline std::set<pid_t> worker_processes(pid_t pid) {
   std::set<pid_t> workers;
   for (pid_t child : child_processes(pid)) {
-    std::string name;
-    std::ifstream(("/proc/" + std::to_string(child) + "/comm").c_str()) >> name;
-    if (name != "notes-webhooks") workers.insert(child);
+    if (!is_delivery_process(child)) workers.insert(child);
   }
   return workers;
 }
