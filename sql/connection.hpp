@@ -127,9 +127,8 @@ class Connection {
   bool closed_by_server();
   Result classify(PGresult* result);
   // After a call that failed: whether running it again is safe and useful
-  // (its connection broke under it, it only read or was refused before it
-  // changed anything, no transaction is open).
-  // A statement a read-only session refused changed nothing, write or not.
+  // (its connection broke under it, it only read or a read-only session
+  // refused it, which changed nothing; no transaction is open).
   bool may_retry(bool reads_only) const {
     return lost_ && (reads_only || refused_as_read_only_) && !in_transaction_;
   }
