@@ -638,16 +638,17 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // salt (hex).
     {Statement::webhook_claim, "webhook_claim", Access::write,
      // Each subject's oldest pending delivery, in one pass over the
-     // pending ones (not a look-up per delivery, whose cost and plan grew
-     // with a backlog), then those of them that are due and not held.
+     // pending ones of endpoints not disabled (not a look-up per delivery,
+     // whose cost and plan grew with a backlog), then those of them that
+     // are due and not held.
      "WITH pending AS MATERIALIZED ("
      "  SELECT DISTINCT ON (d.endpoint_id, d.subject) d.id, d.endpoint_id, d.next_attempt_at, d.leased_until"
      "  FROM webhook_deliveries d"
+     "  JOIN webhook_endpoints w ON w.id = d.endpoint_id AND w.disabled_at IS NULL"
      "  WHERE d.delivered_at IS NULL AND d.given_up_at IS NULL"
      "  ORDER BY d.endpoint_id, d.subject, d.id),"
      " heads AS MATERIALIZED ("
      "  SELECT p.id, p.endpoint_id FROM pending p"
-     "  JOIN webhook_endpoints w ON w.id = p.endpoint_id AND w.disabled_at IS NULL"
      "  WHERE p.next_attempt_at <= now() AND (p.leased_until IS NULL OR p.leased_until < now())"
      "  ORDER BY p.id LIMIT 1000),"
      // Counted once per endpoint, in one pass too.
