@@ -87,6 +87,28 @@ class Record:
             counts[name] = counts.get(name, 0) + 1
 
 
+def until_answered(record, kind, give_up_at, what, send, done):
+    """Sends until done(status, body), counting each other answer as a
+    failure of `kind`; gives up (an error) on a 4xx no retry can change or
+    at `give_up_at`. The last (status, body)."""
+    while True:
+        status, body = send()
+        if done(status, body):
+            return status, body
+        record.fail(kind, status)
+        if 400 <= status < 500 and status not in (408, 409, 429):
+            record.errors.append("%s answered %s: %s" % (what, status, body))
+            return status, body
+        if time.time() > give_up_at:
+            record.errors.append("%s: no answer in time" % what)
+            return status, body
+        time.sleep(0.2)
+
+
+def acknowledged(status, body):
+    return status in (200, 201) and bool(body) and "id" in body
+
+
 def writer(args, key, number, record, stop, customer, pause, hooked):
     api = Api(args.host, args.port, key, args.timeout)
     reader = Api(args.host, args.port, key, args.timeout)
@@ -95,24 +117,17 @@ def writer(args, key, number, record, stop, customer, pause, hooked):
         sequence += 1
         subject = "%s-w%d-%d" % (args.run, number, sequence)
         idempotency_key = str(uuid.uuid4())
-        note_id = None
         # The same request until it is acknowledged: a 5xx or no answer may
         # have applied, and the key makes the retry apply it at most once.
         deadline = time.time() + args.give_up_after
-        while note_id is None:
-            status, body = api.request("POST", "/api/customers/%s/notes" % customer, {"subject": subject},
-                                       {"Idempotency-Key": idempotency_key})
-            if status in (200, 201) and body and "id" in body:
-                note_id = body["id"]
-                break
-            record.fail("write", status)
-            if 400 <= status < 500 and status not in (408, 409, 429):
-                record.errors.append("write %s answered %s: %s" % (subject, status, body))
-                return
-            if time.time() > deadline:
-                record.errors.append("write %s not acknowledged within %ss" % (subject, args.give_up_after))
-                return
-            time.sleep(0.2)
+        status, body = until_answered(
+            record, "write", deadline, "write %s" % subject,
+            lambda: api.request("POST", "/api/customers/%s/notes" % customer, {"subject": subject},
+                                {"Idempotency-Key": idempotency_key}),
+            acknowledged)
+        if not acknowledged(status, body):
+            return
+        note_id = body["id"]
         now = time.time()
         phase = record.phase()
         with record.lock:
@@ -121,31 +136,21 @@ def writer(args, key, number, record, stop, customer, pause, hooked):
             record.write_times.append((now, phase))
         # Read it back: a miss is a violation; a failure is retried. Then
         # change it, so that each note has two changes to come in order.
-        while True:
-            status, body = reader.request("GET", "/api/customers/notes/%s" % note_id)
-            if status == 200:
-                if body.get("subject") != subject:
-                    record.misses.append("note %s read back as %r" % (note_id, body.get("subject")))
-                break
-            if status == 404:
-                record.misses.append("note %s (%s) acknowledged, then 404" % (note_id, subject))
-                break
-            record.fail("read", status)
-            if time.time() > deadline + 30:
-                record.errors.append("note %s never read back" % note_id)
-                break
-            time.sleep(0.2)
-        while True:
-            status, body = api.request("PATCH", "/api/customers/notes/%s" % note_id, {"details": "changed"})
-            if status == 200:
-                with record.lock:
-                    record.changed.append([note_id, hooked])
-                break
-            record.fail("change", status)
-            if time.time() > deadline + 60:
-                record.errors.append("note %s never changed" % note_id)
-                break
-            time.sleep(0.2)
+        status, body = until_answered(
+            record, "read", deadline + 30, "read of note %s" % note_id,
+            lambda: reader.request("GET", "/api/customers/notes/%s" % note_id),
+            lambda status, body: status in (200, 404))
+        if status == 404:
+            record.misses.append("note %s (%s) acknowledged, then 404" % (note_id, subject))
+        elif status == 200 and body.get("subject") != subject:
+            record.misses.append("note %s read back as %r" % (note_id, body.get("subject")))
+        status, _ = until_answered(
+            record, "change", deadline + 60, "change of note %s" % note_id,
+            lambda: api.request("PATCH", "/api/customers/notes/%s" % note_id, {"details": "changed"}),
+            lambda status, body: status == 200)
+        if status == 200:
+            with record.lock:
+                record.changed.append([note_id, hooked])
         time.sleep(pause)
 
 
