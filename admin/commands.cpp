@@ -244,6 +244,8 @@ const std::vector<Command>& commands() {
       {"webhook deliveries", "an endpoint's newest deliveries, each with its last attempt", webhook_deliveries},
       {"webhook disable", "stop sending to an endpoint (what is queued waits)", webhook_disable},
       {"webhook enable", "send to an endpoint again, what was queued first", webhook_enable},
+      {"archive status", "whether WAL reaches the backup repository; exits 1 when off, failing or behind",
+       archive_status},
       {"search-language", "show the language notes are searched in, or --set it (re-indexes every note)",
        search_language},
   };

@@ -40,6 +40,9 @@ void webhook_enable(const std::vector<std::string>& args, const DbOpener& db);
 void webhook_list(const std::vector<std::string>& args, const DbOpener& db);
 void webhook_deliveries(const std::vector<std::string>& args, const DbOpener& db);
 
+// `archive status`: admin/archive_status.cpp.
+void archive_status(const std::vector<std::string>& args, const DbOpener& db);
+
 // `user passwd`: admin/user_password.cpp.
 void user_passwd(const std::vector<std::string>& args, const DbOpener& db);
 
