@@ -249,6 +249,18 @@ TEST(Operations, SearchLanguageIsSetByNotesctlAndReindexesEveryNote) {
   run_sql("DROP DATABASE notes_language WITH (FORCE)");
 }
 
+// `notesctl archive status` (docs/backups.md, "What to watch") tells a
+// monitor by its exit code that no WAL reaches the backups. The stack's
+// PostgreSQL archives nothing, which is the case it must not call good;
+// script/test-backup drives the other cases against a real repository.
+TEST(Operations, ArchiveStatusExitsOneAndSaysSoWhenArchivingIsOff) {
+  CommandExit status =
+      run_command(NOTES_BUILD_DIR "/notesctl --database-url '" + stack_value("NOTES_DATABASE_URL") + "' archive status");
+  EXPECT_EQ(status.status, 1) << status.output;
+  EXPECT_NE(status.output.find("archive_mode:           off"), std::string::npos) << status.output;
+  EXPECT_NE(status.output.find("notesctl: archiving is off"), std::string::npos) << status.output;
+}
+
 // A running service follows a language change at once. Its sessions had
 // planned the old language into their statements and triggers (a constant
 // function, folded into each plan, that no plan recorded it depended on):
