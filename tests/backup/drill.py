@@ -22,7 +22,6 @@ only: Debian's python3.
 import argparse
 import base64
 import hashlib
-import http.client
 import json
 import os
 import sys
@@ -31,33 +30,16 @@ import time
 import urllib.parse
 import uuid
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+import notes_api  # noqa: E402
 
-class Api:
-    """One kept HTTP connection, made again after a failure."""
+
+class Api(notes_api.Api):
+    """The shared client (tests/support/notes_api.py) with retries."""
 
     def __init__(self, url, key):
         parts = urllib.parse.urlsplit(url)
-        self.host, self.port, self.key = parts.hostname, parts.port, key
-        self.conn = None
-
-    def send(self, method, path, body=None, headers=None):
-        """(status, headers, raw body); status 0 when no answer came."""
-        all_headers = {"Authorization": "Bearer " + self.key}
-        if body is not None:
-            all_headers["Content-Type"] = "application/json"
-        all_headers.update(headers or {})
-        try:
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
-            self.conn.request(method, path, body=None if body is None else json.dumps(body), headers=all_headers)
-            answer = self.conn.getresponse()
-            data = answer.read()
-            if answer.getheader("Connection", "").lower() == "close":
-                self.close()
-            return answer.status, answer, data
-        except (OSError, http.client.HTTPException):
-            self.close()
-            return 0, None, b""
+        super().__init__(parts.hostname, parts.port, key, 30)
 
     def until_answered(self, method, path, body=None, headers=None):
         """Sends again after no answer, a 5xx or a 429 (a write with the same
@@ -78,11 +60,6 @@ class Api:
         if status not in expect:
             raise RuntimeError("%s %s answered %s: %s" % (method, path, status, data[:300]))
         return json.loads(data) if data else None
-
-    def close(self):
-        if self.conn is not None:
-            self.conn.close()
-        self.conn = None
 
 
 def write_notes(url, key, company, count, writer_number, made, errors):

@@ -13,48 +13,15 @@ Runs until STOP_FILE exists, then writes RESULTS (JSON) and exits.
 Standard library only: Debian's python3.
 """
 import argparse
-import http.client
 import json
 import os
+import sys
 import threading
 import time
 import uuid
 
-
-class Api:
-    """One kept HTTP connection to the balancer, made again after a failure."""
-
-    def __init__(self, host, port, key, timeout):
-        self.host, self.port, self.key, self.timeout = host, port, key, timeout
-        self.conn = None
-
-    def request(self, method, path, body=None, headers=None):
-        """(status, parsed body or None); status 0 when no answer came."""
-        all_headers = {"Authorization": "Bearer " + self.key}
-        if body is not None:
-            all_headers["Content-Type"] = "application/json"
-        all_headers.update(headers or {})
-        try:
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
-            self.conn.request(method, path, body=None if body is None else json.dumps(body), headers=all_headers)
-            answer = self.conn.getresponse()
-            data = answer.read()
-            try:
-                parsed = json.loads(data) if data else None
-            except ValueError:
-                parsed = None
-            if answer.getheader("Connection", "").lower() == "close":
-                self.close()
-            return answer.status, parsed
-        except (OSError, http.client.HTTPException):
-            self.close()
-            return 0, None
-
-    def close(self):
-        if self.conn is not None:
-            self.conn.close()
-        self.conn = None
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from notes_api import Api  # noqa: E402
 
 
 class Record:
