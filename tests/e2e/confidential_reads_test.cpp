@@ -2,6 +2,10 @@
 // end to end through nginx: every answer that carries one to someone other
 // than its author is recorded before it leaves, owners list them, and an
 // answer whose read cannot be recorded is not given.
+#include <set>
+#include <string>
+#include <vector>
+
 #include "tests/e2e/e2e.hpp"
 #include "tests/support/cli.hpp"
 #include "tests/support/club_suite.hpp"
@@ -121,6 +125,31 @@ TEST_F(ConfidentialReads, AReadThatCannotBeRecordedIsNotAnswered) {
   EXPECT_EQ(reads_count(), "0");
   EXPECT_EQ(http("GET", note_url(), {bearer(reader_key)}).status, 200);
   EXPECT_EQ(reads_count(), "1");
+}
+
+// The OpenAPI document names every way a read is recorded (a generated
+// client refuses a value its enum lacks): each value the database accepts
+// in note_reads.via, read from its CHECK constraint, is in NoteRead.via.
+TEST(ConfidentialReadsDocument, NamesEveryWayTheDatabaseRecordsARead) {
+  auto document = http("GET", base_url() + "/api/openapi.json", {});
+  ASSERT_EQ(document.status, 200);
+  auto json = any_json_of(document);
+  std::set<std::string> documented;
+  for (const auto& value : json["components"]["schemas"]["NoteRead"]["properties"]["via"]["enum"].GetArray()) {
+    documented.insert(value.GetString());
+  }
+  std::string check = query_value(
+      "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'note_reads'::regclass"
+      " AND contype = 'c' AND pg_get_constraintdef(oid) LIKE '%via%'");
+  std::vector<std::string> recorded;
+  for (std::size_t open = check.find('\''); open != std::string::npos; open = check.find('\'', open + 1)) {
+    std::size_t close = check.find('\'', open + 1);
+    ASSERT_NE(close, std::string::npos) << check;
+    recorded.push_back(check.substr(open + 1, close - open - 1));
+    open = close;
+  }
+  ASSERT_GE(recorded.size(), 9u) << check;
+  for (const auto& via : recorded) EXPECT_EQ(documented.count(via), 1u) << via << " is missing from NoteRead.via";
 }
 
 }  // namespace
