@@ -87,7 +87,14 @@ using FeedStatement = sql::Query (*)(const sql::Caller&, const sql::FeedPosition
 sql::Result changes(HandlerContext& context, FeedStatement statement, const FeedRequest& asked) {
   auto read = [&] { return checked(context.db.execute(statement(context.sql_caller(), asked.after, asked.limit))); };
   sql::Result page = read();
-  if (page.rows() > 0 || asked.wait.count() == 0) return page;
+  if (page.rows() > 0) return page;
+  // An empty page for a cursor the feed never gave (a later transaction)
+  // would come back empty forever: the reader is told instead.
+  if (asked.after.transaction != "0" &&
+      checked(context.db.execute(sql::query::feed_position_answerable(asked.after))).text(0, 0) != "t") {
+    throw bad_query_parameter("since", "must be a cursor this feed answered");
+  }
+  if (asked.wait.count() == 0) return page;
   sql::ListeningPlace place(context.services.change_listeners, context.caller.company_id);
   if (!place) {
     if (context.services.change_listeners) context.services.change_listeners->ask_to_give_way(context.caller.company_id);

@@ -262,6 +262,12 @@ Query account_note_changes(const Caller& caller, const FeedPosition& after, int 
   return feed(Statement::account_note_changes, caller, after, limit);
 }
 
+Query feed_position_answerable(const FeedPosition& position) {
+  Params params;
+  params.add(std::string_view(position.transaction));
+  return {Statement::feed_position_answerable, std::move(params)};
+}
+
 Query webhook_dispatch_lock() { return {Statement::webhook_dispatch_lock, {}}; }
 
 Query webhook_endpoints_active() { return {Statement::webhook_endpoints_active, {}}; }

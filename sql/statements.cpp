@@ -557,6 +557,12 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
      "                           WHERE g.account_id = h.account_id AND g.user_id = $2::bigint))) live ON true"
      ") page WHERE page_bytes_before < $7::bigint ORDER BY page_xact, 2"},
 
+    // Whether a feed could have answered a cursor of transaction $1: every
+    // cursor it gives names a transaction older than each one running
+    // then, and that bound only grows. Row: true or false.
+    {Statement::feed_position_answerable, "feed_position_answerable", Access::read,
+     "SELECT $1::xid8 < pg_snapshot_xmin(pg_current_snapshot())"},
+
     // Webhooks (docs/webhooks.md), for the delivery process (webhooks/).
     // Whether this session now turns the feeds into deliveries: one
     // delivery process at a time does, the lock held as long as its

@@ -39,6 +39,7 @@ enum class Statement {
   note_reads_list,
   note_changes,
   account_note_changes,
+  feed_position_answerable,
   webhook_dispatch_lock,
   webhook_endpoints_active,
   webhook_enqueue_note_changes,

@@ -57,6 +57,7 @@ TEST(Queries, EveryFunctionBindsWhatItsStatementNumbers) {
       query::note_reads_list(1, 7, {25, 0}),
       query::note_changes(caller, {"812", 40}, 100),
       query::account_note_changes(caller, {}, 100),
+      query::feed_position_answerable({"812", 40}),
       query::webhook_dispatch_lock(),
       query::webhook_endpoints_active(),
       query::webhook_enqueue(false, 3, {}, {"9", 4}, {"note.created"}, {"note:4"}, {"{}"}),
