@@ -7,6 +7,7 @@
 #include "http/json_body.hpp"
 #include "tests/e2e/e2e.hpp"
 #include "tests/support/metrics_text.hpp"
+#include "tests/support/raw_http.hpp"
 #include "tests/support/stack_env.hpp"
 
 namespace notes::test {
@@ -45,6 +46,39 @@ TEST_F(Routing, OtherMethodsAre405WithAllow) {
   auto spec = http("POST", base_url() + "/api/v2/objspec/account_note", {raw_key(acme->owner_key), kJson}, "{}");
   EXPECT_EQ(spec.status, 405);
   EXPECT_EQ(spec.header("allow"), "GET");
+}
+
+// nginx answers TRACE itself (405), before any route: RFC 9110 wants
+// Allow on every 405, naming the target's methods, so nginx's answer must
+// name what the worker's 405 names for that path. Every path of the
+// served OpenAPI document is asked both ways.
+TEST_F(Routing, NginxsOwn405ForTraceNamesTheSameAllowAsTheWorkers) {
+  auto document = any_json_of(http("GET", base_url() + "/api/openapi.json"));
+  ASSERT_TRUE(document.HasMember("paths"));
+  int checked = 0;
+  for (const auto& entry : document["paths"].GetObject()) {
+    std::string path = entry.name.GetString();
+    for (std::size_t open = path.find('{'); open != std::string::npos; open = path.find('{')) {
+      path.replace(open, path.find('}', open) - open + 1, "1");
+    }
+    SCOPED_TRACE(path);
+    auto worker = http("PUT", base_url() + path, {bearer(acme->owner_key)});
+    ASSERT_EQ(worker.status, 405) << worker.body;
+    ASSERT_FALSE(worker.header("allow").empty());
+    std::string answer = raw_exchange(base_url(), "TRACE " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(raw_status(answer), 405) << answer.substr(0, 300);
+    std::string head = answer.substr(0, answer.find("\r\n\r\n") + 2);
+    auto at = head.find("\r\nAllow: ");
+    ASSERT_NE(at, std::string::npos) << head;
+    at += 9;
+    EXPECT_EQ(head.substr(at, head.find("\r\n", at) - at), worker.header("allow"));
+    ++checked;
+  }
+  EXPECT_GE(checked, 20);
+  // A path no route has: there is no resource, so no methods to name.
+  std::string unknown = raw_exchange(base_url(), "TRACE /api/customers/x/y/z HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(raw_status(unknown), 404) << unknown.substr(0, 300);
+  EXPECT_NE(unknown.find("\"not_found\""), std::string::npos) << unknown.substr(0, 300);
 }
 
 TEST_F(Routing, HealthChecksNeedNoCredentialOnLoopback) {
