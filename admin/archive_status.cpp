@@ -36,8 +36,8 @@ const std::string& status_query() {
       " floor(extract(epoch FROM now() - a.last_archived_time))::bigint AS seconds_since_archived,"
       " a.failed_count, a.last_failed_wal,"
       " to_char(a.last_failed_time AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS last_failed_at,"
-      " CASE WHEN a.last_failed_time IS NOT NULL"
-      "  AND a.last_failed_time > coalesce(a.last_archived_time, '-infinity') THEN true ELSE false END AS failing,"
+      " a.last_failed_time IS NOT NULL"
+      "  AND a.last_failed_time > coalesce(a.last_archived_time, '-infinity') AS failing,"
       " CASE WHEN pg_is_in_recovery() OR a.last_archived_wal IS NULL THEN NULL"
       "  ELSE greatest(0, " + segment_of_lsn("pg_current_wal_lsn()") + " - " +
       segment_of_file("a.last_archived_wal") + " - 1) END AS segments_waiting,"

@@ -91,7 +91,7 @@ sql::Result changes(HandlerContext& context, FeedStatement statement, const Feed
   // An empty page for a cursor the feed never gave (a later transaction)
   // would come back empty forever: the reader is told instead.
   if (asked.after.transaction != "0" &&
-      checked(context.db.execute(sql::query::feed_position_answerable(asked.after))).text(0, 0) != "t") {
+      !checked(context.db.execute(sql::query::feed_position_answerable(asked.after))).boolean(0, 0)) {
     throw bad_query_parameter("since", "must be a cursor this feed answered");
   }
   if (asked.wait.count() == 0) return page;

@@ -118,11 +118,11 @@ Query note_reads_list(int64_t note_id, int64_t company_id, Window window);
 // carry (so that a page of large notes fetches no more than it answers).
 Query note_changes(const Caller& caller, const FeedPosition& after, int limit);
 Query account_note_changes(const Caller& caller, const FeedPosition& after, int limit);
-
-// Webhooks (docs/webhooks.md): the delivery process's statements.
 // Whether `position` is one the feeds could have answered: a cursor
 // naming a later transaction was never given (and would wait forever).
 Query feed_position_answerable(const FeedPosition& position);
+
+// Webhooks (docs/webhooks.md): the delivery process's statements.
 Query webhook_dispatch_lock();
 Query webhook_endpoints_active();
 // The deliveries of one page of a feed (`account_notes`: the account notes
