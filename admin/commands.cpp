@@ -233,6 +233,8 @@ const std::vector<Command>& commands() {
       {"key list", "list a company's keys (ids and dates, never the key)", key_list},
       {"customer add", "create a customer; prints its id", customer_add},
       {"customer import", "import customers from a JSON-lines file; prints their ids", import_customers},
+      {"customer erase", "remove everything held about a customer (an erasure request); says what it removed",
+       customer_erase},
       {"account add", "create an account; prints its id", account_add},
       {"account list", "list a company's accounts", account_list},
       {"grant", "give a user read or modify on an account", grant},

@@ -22,6 +22,9 @@ const std::vector<Command>& commands();
 // `customer import`: admin/customer_import.cpp.
 void import_customers(const std::vector<std::string>& args, const DbOpener& db);
 
+// `customer erase`: admin/customer_erase.cpp.
+void customer_erase(const std::vector<std::string>& args, const DbOpener& db);
+
 // The operator's view (admin/inspect.cpp): list and show, user set.
 void company_list(const std::vector<std::string>& args, const DbOpener& db);
 void company_show(const std::vector<std::string>& args, const DbOpener& db);

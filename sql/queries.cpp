@@ -272,6 +272,12 @@ Query webhook_dispatch_lock() { return {Statement::webhook_dispatch_lock, {}}; }
 
 Query webhook_endpoints_active() { return {Statement::webhook_endpoints_active, {}}; }
 
+Query webhook_endpoint_hold(int64_t endpoint_id) {
+  Params params;
+  params.add(endpoint_id);
+  return {Statement::webhook_endpoint_hold, std::move(params)};
+}
+
 Query webhook_enqueue(bool account_notes, int64_t endpoint_id, const FeedPosition& from, const FeedPosition& to,
                       const std::vector<std::string>& events, const std::vector<std::string>& subjects,
                       const std::vector<std::string>& bodies) {

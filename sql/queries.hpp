@@ -125,6 +125,8 @@ Query feed_position_answerable(const FeedPosition& position);
 // Webhooks (docs/webhooks.md): the delivery process's statements.
 Query webhook_dispatch_lock();
 Query webhook_endpoints_active();
+// Locks `endpoint_id` until the transaction ends.
+Query webhook_endpoint_hold(int64_t endpoint_id);
 // The deliveries of one page of a feed (`account_notes`: the account notes
 // feed), moving the endpoint's position from `from` to `to`.
 Query webhook_enqueue(bool account_notes, int64_t endpoint_id, const FeedPosition& from, const FeedPosition& to,

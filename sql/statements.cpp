@@ -578,6 +578,13 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
      "       accounts_after_id"
      " FROM webhook_endpoints WHERE disabled_at IS NULL ORDER BY id"},
 
+    // $1 endpoint: holds it until the transaction ends, so that a page of
+    // the notes feed is read and queued with no erasure of its company
+    // between the two (admin/customer_erase.cpp takes these locks first).
+    // Row: the endpoint, when it is still enabled.
+    {Statement::webhook_endpoint_hold, "webhook_endpoint_hold", Access::write,
+     "SELECT id FROM webhook_endpoints WHERE id = $1::bigint AND disabled_at IS NULL FOR NO KEY UPDATE"},
+
     // $1 endpoint, from position ($2 transaction, $3 id) to ($4, $5), then
     // the deliveries' $6 events, $7 subjects and $8 bodies, in order. The
     // position moves only from where it was read: were two delivery
@@ -615,12 +622,15 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
      " ORDER BY n.reminder LIMIT $1::int"},
 
     // $1 note, $2 its reminder, $3 company, $4 body: fires the reminder
-    // once, to every endpoint of the company that asked for it then. Row:
-    // how many deliveries were queued.
+    // once, to every endpoint of the company that asked for it then, while
+    // the note is there: one erased since its body was read is not sent
+    // (admin/customer_erase.cpp), and an erasure waits for the lock taken
+    // here. Row: how many deliveries were queued.
     {Statement::webhook_enqueue_reminder, "webhook_enqueue_reminder", Access::write,
      "WITH fired AS ("
      "  INSERT INTO webhook_reminders_fired (company_id, note_id, reminder)"
-     "  VALUES ($3::bigint, $1::bigint, $2::timestamptz)"
+     "  SELECT $3::bigint, $1::bigint, $2::timestamptz FROM notes"
+     "  WHERE id = $1::bigint AND company_id = $3::bigint FOR KEY SHARE"
      "  ON CONFLICT DO NOTHING RETURNING 1),"
      " queued AS ("
      "  INSERT INTO webhook_deliveries (company_id, endpoint_id, event, subject, body)"

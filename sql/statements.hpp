@@ -42,6 +42,7 @@ enum class Statement {
   feed_position_answerable,
   webhook_dispatch_lock,
   webhook_endpoints_active,
+  webhook_endpoint_hold,
   webhook_enqueue_note_changes,
   webhook_enqueue_account_note_changes,
   webhook_reminders_due,

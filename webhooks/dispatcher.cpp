@@ -135,6 +135,19 @@ bool Dispatcher::enqueue_page(Endpoint& endpoint, bool accounts, const sql::Resu
 }
 
 bool Dispatcher::enqueue_note_changes(Endpoint& endpoint) {
+  // Read and queued in one transaction under the endpoint's lock: erasing a
+  // customer (admin/customer_erase.cpp) takes the company's endpoints
+  // first, so no page read before an erasure is queued after it.
+  if (!db_.begin()) return false;
+  sql::Result held = db_.execute(sql::query::webhook_endpoint_hold(endpoint.id));
+  if (!held.ok() || held.rows() != 1 || !enqueue_note_page(endpoint)) {
+    db_.rollback();
+    return false;
+  }
+  return db_.commit();
+}
+
+bool Dispatcher::enqueue_note_page(Endpoint& endpoint) {
   // As an owner of the company: every note, confidential ones included. An
   // endpoint is the company's own (docs/webhooks.md, "What is sent").
   sql::Caller company{endpoint.company_id, 0, "owner"};

@@ -32,6 +32,7 @@ class Dispatcher {
   // One page of one feed for `endpoint`; false when there was nothing more
   // (or the database failed).
   bool enqueue_note_changes(Endpoint& endpoint);
+  bool enqueue_note_page(Endpoint& endpoint);
   bool enqueue_account_note_changes(Endpoint& endpoint);
   template <class EventOf, class WriteFields>
   bool enqueue_page(Endpoint& endpoint, bool accounts, const sql::Result& page, EventOf event_of,

@@ -60,6 +60,7 @@ TEST(Queries, EveryFunctionBindsWhatItsStatementNumbers) {
       query::feed_position_answerable({"812", 40}),
       query::webhook_dispatch_lock(),
       query::webhook_endpoints_active(),
+      query::webhook_endpoint_hold(3),
       query::webhook_enqueue(false, 3, {}, {"9", 4}, {"note.created"}, {"note:4"}, {"{}"}),
       query::webhook_enqueue(true, 3, {}, {"9", 4}, {}, {}, {}),
       query::webhook_reminders_due(100),
