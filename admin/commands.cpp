@@ -98,14 +98,21 @@ void key_issue(const std::vector<std::string>& args, const DbOpener& db) {
   std::cout << key << "\n";
 }
 
+// A key is named by itself or, when its value was lost, by the id that
+// `key list` shows.
 void key_revoke(const std::vector<std::string>& args, const DbOpener& db) {
   po::options_description options("options");
-  options.add_options()("key", po::value<std::string>()->required(), "the key to revoke");
-  auto values = parse_command(args, "key revoke --key K", options);
+  options.add_options()("key", po::value<std::string>(), "the key to revoke")(
+      "id", po::value<std::string>(), "or the id of the key to revoke (key list shows it)");
+  auto values = parse_command(args, "key revoke --key K | --id N", options);
   if (!values) return;
-  std::string hex = key_hash_parameter((*values)["key"].as<std::string>());
+  auto key = optional_value(*values, "key");
+  auto id = optional_value(*values, "id");
+  if (key.has_value() == id.has_value()) throw CommandError("give either --key or --id (see --help)");
   auto result = db().exec(
-      "UPDATE api_keys SET revoked_at = now() WHERE key_hash = $1::bytea AND revoked_at IS NULL RETURNING id", {hex});
+      "UPDATE api_keys SET revoked_at = now()"
+      " WHERE (key_hash = $1::bytea OR id = $2::bigint) AND revoked_at IS NULL RETURNING id",
+      {key ? std::optional<std::string>(key_hash_parameter(*key)) : std::nullopt, id});
   if (PQntuples(result.get()) != 1) throw CommandError("no live key matches");
   std::cout << PQgetvalue(result.get(), 0, 0) << "\n";
 }
@@ -229,10 +236,11 @@ const std::vector<Command>& commands() {
       {"user set", "change a user's status (inactive: locked out) or role", user_set},
       {"user passwd", "set a user's login password from standard input (or --clear it)", user_passwd},
       {"key issue", "issue an API key for a user; prints the key (shown only now)", key_issue},
-      {"key revoke", "revoke an API key; prints the key's id", key_revoke},
+      {"key revoke", "revoke an API key, named by itself or by its id; prints the key's id", key_revoke},
       {"key list", "list a company's keys (ids and dates, never the key)", key_list},
       {"customer add", "create a customer; prints its id", customer_add},
       {"customer import", "import customers from a JSON-lines file; prints their ids", import_customers},
+      {"customer list", "list a company's customers with their notes counted", customer_list},
       {"customer erase", "remove everything held about a customer (an erasure request); says what it removed",
        customer_erase},
       {"account add", "create an account; prints its id", account_add},
@@ -244,6 +252,7 @@ const std::vector<Command>& commands() {
        webhook_add},
       {"webhook list", "list a company's webhook endpoints", webhook_list},
       {"webhook deliveries", "an endpoint's newest deliveries, each with its last attempt", webhook_deliveries},
+      {"webhook delete", "delete an endpoint with its deliveries and their attempts", webhook_delete},
       {"webhook disable", "stop sending to an endpoint (what is queued waits)", webhook_disable},
       {"webhook enable", "send to an endpoint again, what was queued first", webhook_enable},
       {"archive status", "whether WAL reaches the backup repository; exits 1 when off, failing or behind",

@@ -32,12 +32,14 @@ void user_list(const std::vector<std::string>& args, const DbOpener& db);
 void user_show(const std::vector<std::string>& args, const DbOpener& db);
 void user_set(const std::vector<std::string>& args, const DbOpener& db);
 void key_list(const std::vector<std::string>& args, const DbOpener& db);
+void customer_list(const std::vector<std::string>& args, const DbOpener& db);
 void account_list(const std::vector<std::string>& args, const DbOpener& db);
 void grant_list(const std::vector<std::string>& args, const DbOpener& db);
 
-// Webhooks: admin/webhooks.cpp (add, disable, enable), admin/inspect.cpp
+// Webhooks: admin/webhooks.cpp (add, delete, disable, enable), admin/inspect.cpp
 // (list, deliveries).
 void webhook_add(const std::vector<std::string>& args, const DbOpener& db);
+void webhook_delete(const std::vector<std::string>& args, const DbOpener& db);
 void webhook_disable(const std::vector<std::string>& args, const DbOpener& db);
 void webhook_enable(const std::vector<std::string>& args, const DbOpener& db);
 void webhook_list(const std::vector<std::string>& args, const DbOpener& db);

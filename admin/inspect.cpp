@@ -132,6 +132,14 @@ void key_list(const std::vector<std::string>& args, const DbOpener& db) {
        {"company", "user"});
 }
 
+void customer_list(const std::vector<std::string>& args, const DbOpener& db) {
+  list(args, db, "customer list --company C [--json]", company_option(),
+       "SELECT c.id, c.first_name, c.last_name, c.email, c.is_member, c.vip, " + iso("c.created_on") + ","
+       " (SELECT count(*) FROM notes n WHERE n.customer_id = c.id) AS notes"
+       " FROM customers c WHERE c.company_id = $1::bigint ORDER BY c.id",
+       {"company"});
+}
+
 void account_list(const std::vector<std::string>& args, const DbOpener& db) {
   list(args, db, "account list --company C [--json]", company_option(),
        "SELECT a.id, " + iso("a.created_at") + ","
@@ -172,6 +180,14 @@ void webhook_deliveries(const std::vector<std::string>& args, const DbOpener& db
   po::options_description options("options");
   options.add_options()("endpoint", po::value<std::string>()->required(), "endpoint id")(
       "limit", po::value<std::string>()->default_value("50"), "the newest this many deliveries");
+  // An endpoint with no deliveries yet is an empty list; one that does not
+  // exist is an error.
+  auto values = parse_command(args, "webhook deliveries --endpoint E [--limit N] [--json]", with_format(options));
+  if (!values) return;
+  if (PQntuples(db().exec("SELECT 1 FROM webhook_endpoints WHERE id = $1::bigint",
+                          {optional_value(*values, "endpoint")}).get()) != 1) {
+    throw CommandError("no such endpoint");
+  }
   // Each delivery with its last attempt; `state` says where it stands.
   list(args, db, "webhook deliveries --endpoint E [--limit N] [--json]", options,
        "SELECT d.id, d.event, d.subject, " + iso("d.created_at") + ", d.attempts,"

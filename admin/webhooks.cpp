@@ -51,6 +51,30 @@ void webhook_add(const std::vector<std::string>& args, const DbOpener& db) {
   std::cout << id << "\n" << webhook_secret(*key, salt) << "\n";
 }
 
+// Gone with it: its deliveries, sent or not, and their attempts.
+void webhook_delete(const std::vector<std::string>& args, const DbOpener& db) {
+  po::options_description options("options");
+  options.add_options()("endpoint", po::value<std::string>()->required(), "endpoint id");
+  auto values = parse_command(args, "webhook delete --endpoint E", options);
+  if (!values) return;
+  std::string endpoint = (*values)["endpoint"].as<std::string>();
+  db().exec("BEGIN");
+  try {
+    // The endpoint first: the delivery process queues under its lock.
+    auto found = db().exec("SELECT id FROM webhook_endpoints WHERE id = $1::bigint FOR UPDATE", {endpoint});
+    if (PQntuples(found.get()) != 1) throw CommandError("no such endpoint");
+    db().exec("DELETE FROM webhook_attempts WHERE delivery_id IN"
+              " (SELECT id FROM webhook_deliveries WHERE endpoint_id = $1::bigint)", {endpoint});
+    db().exec("DELETE FROM webhook_deliveries WHERE endpoint_id = $1::bigint", {endpoint});
+    db().exec("DELETE FROM webhook_endpoints WHERE id = $1::bigint", {endpoint});
+    db().exec("COMMIT");
+  } catch (...) {
+    PQclear(PQexec(db().raw(), "ROLLBACK"));
+    throw;
+  }
+  std::cout << endpoint << "\n";
+}
+
 namespace {
 
 void set_disabled(const std::vector<std::string>& args, const DbOpener& db, bool disabled) {

@@ -15,6 +15,7 @@
 #include "tests/support/temp_file.hpp"
 #include "tests/support/database.hpp"
 #include "tests/support/fixtures.hpp"
+#include "tests/support/stack_env.hpp"
 
 namespace notes::test {
 namespace {
@@ -194,6 +195,53 @@ TEST(Notesctl, UserSetDeactivatesAndChangesRole) {
     EXPECT_NE(refused.err.find("notesctl: "), std::string::npos) << bad << ": " << refused.err;
   }
   EXPECT_EQ(query_value("SELECT status || role FROM users WHERE id = " + c.staff_id), "activeadmin");
+}
+
+}  // namespace notes::test
+
+namespace notes::test {
+
+// Every object notesctl creates can be listed and ended by its id, and a
+// command about an object that does not exist says so with exit 1
+// (docs/reliability.md, "Operating it").
+TEST(Notesctl, KeysCustomersAndEndpointsAreListedAndEndedById) {
+  Company c = make_company("cli-lifecycle");
+  // A key whose value was lost is revoked by the id `key list` shows.
+  std::string key_id = query_value("SELECT id FROM api_keys WHERE user_id = " + c.staff_id);
+  EXPECT_EQ(notesctl_ok("key revoke --id " + key_id), key_id);
+  EXPECT_NE(notesctl_ok("key list --company " + c.id + " --user " + c.staff_id).find("revoked"), std::string::npos);
+  CliResult again = notesctl("key revoke --id " + key_id);
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.err.find("no live key"), std::string::npos) << again.err;
+  EXPECT_NE(notesctl("key revoke").exit_code, 0);
+  EXPECT_NE(notesctl("key revoke --id " + key_id + " --key " + c.owner_key).exit_code, 0);
+
+  std::string customer = notesctl_ok("customer add --company " + c.id + " --first-name Listed --vip");
+  rapidjson::Document json;
+  ASSERT_FALSE(parse_json_body(notesctl_ok("customer list --json --company " + c.id), json));
+  ASSERT_TRUE(json.IsArray());
+  ASSERT_EQ(json.Size(), 1u);
+  EXPECT_EQ(json[0]["id"].GetInt64(), std::stoll(customer));
+  EXPECT_STREQ(json[0]["first_name"].GetString(), "Listed");
+  EXPECT_EQ(json[0]["notes"].GetInt64(), 0);
+
+  CliResult nowhere = notesctl("webhook deliveries --endpoint 999999999");
+  EXPECT_EQ(nowhere.exit_code, 1);
+  EXPECT_EQ(nowhere.out, "");
+  EXPECT_NE(nowhere.err.find("no such endpoint"), std::string::npos) << nowhere.err;
+
+  auto added = notesctl("webhook add --company " + c.id + " --url https://hooks.example.org/n --events note.* --key-file " +
+                        stack_value("NOTES_WEBHOOK_KEY_FILE"));
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  std::string endpoint = added.out.substr(0, added.out.find('\n'));
+  run_sql("INSERT INTO webhook_deliveries (company_id, endpoint_id, event, subject, body) VALUES (" + c.id + ", " +
+          endpoint + ", 'note.created', 'note:1', '{}')");
+  run_sql("INSERT INTO webhook_attempts (company_id, delivery_id, status, duration_ms)"
+          " SELECT company_id, id, 500, 3 FROM webhook_deliveries WHERE endpoint_id = " + endpoint);
+  EXPECT_EQ(notesctl_ok("webhook delete --endpoint " + endpoint), endpoint);
+  EXPECT_EQ(query_value("SELECT count(*) FROM webhook_endpoints WHERE id = " + endpoint), "0");
+  EXPECT_EQ(query_value("SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = " + endpoint), "0");
+  EXPECT_EQ(notesctl("webhook delete --endpoint " + endpoint).exit_code, 1);
 }
 
 }  // namespace notes::test
