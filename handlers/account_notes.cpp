@@ -4,7 +4,7 @@
 
 #include "handlers/account_note_body.hpp"
 #include "handlers/error_envelope.hpp"
-#include "handlers/history_json.hpp"
+#include "views/history_json.hpp"
 #include "handlers/list_query.hpp"
 #include "handlers/request_body.hpp"
 

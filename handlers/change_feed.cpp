@@ -4,9 +4,9 @@
 #include <cstdint>
 
 #include "handlers/customer_access.hpp"
-#include "handlers/json_cells.hpp"
+#include "views/json_cells.hpp"
 #include "handlers/list_query.hpp"
-#include "handlers/note_json.hpp"
+#include "views/note_json.hpp"
 #include "http/query_string.hpp"
 #include "sql/change_listeners.hpp"
 #include "sql/note_columns.hpp"

@@ -12,7 +12,7 @@
 #include "handlers/error_envelope.hpp"
 #include "handlers/handler_context.hpp"
 #include "handlers/list_query.hpp"
-#include "handlers/note_json.hpp"
+#include "views/note_json.hpp"
 #include "sql/connection.hpp"
 #include "sql/queries.hpp"
 #include "sql/result.hpp"

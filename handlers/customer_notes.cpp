@@ -6,7 +6,7 @@
 #include "handlers/etag.hpp"
 #include "handlers/list_query.hpp"
 #include "handlers/note_body.hpp"
-#include "handlers/note_json.hpp"
+#include "views/note_json.hpp"
 #include "handlers/request_body.hpp"
 #include "sql/note_columns.hpp"
 

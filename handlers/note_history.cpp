@@ -2,7 +2,7 @@
 
 #include "handlers/customer_access.hpp"
 #include "handlers/etag.hpp"
-#include "handlers/history_json.hpp"
+#include "views/history_json.hpp"
 
 namespace notes::note_history {
 

@@ -5,7 +5,7 @@
 #include "handlers/base64.hpp"
 #include "handlers/customer_access.hpp"
 #include "handlers/customer_notes.hpp"
-#include "handlers/note_json.hpp"
+#include "views/note_json.hpp"
 #include "handlers/request_body.hpp"
 
 namespace notes::note_messages {

@@ -1,7 +1,7 @@
 #include "handlers/note_reads.hpp"
 
 #include "handlers/customer_access.hpp"
-#include "handlers/history_json.hpp"
+#include "views/history_json.hpp"
 #include "handlers/list_query.hpp"
 
 namespace notes::note_reads {

@@ -60,7 +60,7 @@ bool Connection::connect() {
                         " -c lock_timeout=" + std::to_string(settings_.lock_timeout_ms) +
                         " -c idle_in_transaction_session_timeout=" +
                         std::to_string(settings_.idle_in_transaction_timeout_ms) +
-                        // Timestamps print as handlers/note_json expects.
+                        // Timestamps print as views/note_json expects.
                         " -c TimeZone=UTC -c DateStyle=ISO"
                         // JIT compiles plans for big row estimates: 250 ms of
                         // compiling to save microseconds on a list page.

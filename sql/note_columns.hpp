@@ -1,7 +1,7 @@
 #pragma once
 // The flat columns a statement returns for a Note and its parts, and where
 // each one sits. Statements (sql/statements.cpp) select them with the macros;
-// handlers/note_json.cpp reads them by the enums and writes the JSON of docs/api.md
+// views/note_json.cpp reads them by the enums and writes the JSON of docs/api.md
 // in the worker. Building that JSON in PostgreSQL cost four times the whole
 // request (docs/performance.md). A select list and its enum change together.
 

@@ -435,7 +435,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // confidential entry), the note's author (NULL once deleted), then id,
     // change, changed_at, actor user id, credential, request id, revision,
     // before, after (JSON), restored_from, withheld
-    // (handlers/history_json.hpp); a single row with a NULL id when the
+    // (views/history_json.hpp); a single row with a NULL id when the
     // page is empty.
     {Statement::note_history_list, "note_history_list", Access::read,
      "WITH target AS ("
@@ -465,7 +465,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // history of the account's notes, removed ones included, newest first.
     // No row: no such account. Rows: may_read, total (0 when not may_read),
     // then id, change, changed_at, actor user id, credential, request id,
-    // account note id, note before, note after (handlers/history_json.hpp);
+    // account note id, note before, note after (views/history_json.hpp);
     // NULL id when the page is empty or may_read is false.
     {Statement::account_note_history_list, "account_note_history_list", Access::read,
      NOTES_ACCOUNT_ACCESS_CTE

@@ -210,7 +210,7 @@ TEST_F(WorkQueue, AssigneeAndRemindersGiveTheDueWorkSoonestFirst) {
 }
 
 // A page writes a customer or user it has already written by copying those
-// bytes (handlers/note_json.cpp, Fragments): every Note of a page mixing
+// bytes (views/note_json.cpp, Fragments): every Note of a page mixing
 // customers, authors and posters still carries its own, exactly as GET of
 // that one note shows them.
 TEST_F(WorkQueue, EveryNoteOfAPageCarriesItsOwnCustomerAuthorAndPosters) {

@@ -1,8 +1,8 @@
-#include "handlers/history_json.hpp"
+#include "views/history_json.hpp"
 
 #include <stdexcept>
 
-#include "handlers/json_cells.hpp"
+#include "views/json_cells.hpp"
 
 namespace notes::history_json {
 namespace {

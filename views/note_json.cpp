@@ -1,11 +1,11 @@
-#include "handlers/note_json.hpp"
+#include "views/note_json.hpp"
 
 #include <cstring>
 #include <iterator>
 #include <string_view>
 #include <vector>
 
-#include "handlers/json_cells.hpp"
+#include "views/json_cells.hpp"
 #include "http/json.hpp"
 #include "sql/note_columns.hpp"
 #include "sql/pg_timestamp.hpp"

@@ -1,6 +1,6 @@
 #pragma once
 // Writing result cells as JSON values: what every handler that turns flat
-// rows into JSON (handlers/note_json.cpp, handlers/history_json.cpp) shares.
+// rows into JSON (views/note_json.cpp, views/history_json.cpp) shares.
 #include <cstddef>
 #include <string>
 #include <string_view>
