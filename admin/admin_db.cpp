@@ -6,7 +6,7 @@
 
 namespace notes::admin {
 
-AdminDb::AdminDb(const std::string& url) {
+AdminDb::AdminDb(const std::string& url) : url_(url) {
   sql::ConnectionSettings settings;
   settings.url = url;
   settings.connect_timeout_s = 10;

@@ -31,8 +31,10 @@ class AdminDb {
   std::string exec_value(const std::string& sql, const std::vector<std::optional<std::string>>& params = {});
 
   PGconn* raw() { return conn_; }
+  const std::string& url() const { return url_; }
 
  private:
+  std::string url_;
   PGconn* conn_ = nullptr;
 };
 

@@ -22,6 +22,10 @@ const std::vector<Command>& commands();
 // `customer import`: admin/customer_import.cpp.
 void import_customers(const std::vector<std::string>& args, const DbOpener& db);
 
+// `export` and `import`: admin/export.cpp, admin/import.cpp.
+void export_company(const std::vector<std::string>& args, const DbOpener& db);
+void import_export(const std::vector<std::string>& args, const DbOpener& db);
+
 // `customer erase`: admin/customer_erase.cpp.
 void customer_erase(const std::vector<std::string>& args, const DbOpener& db);
 

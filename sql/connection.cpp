@@ -242,6 +242,12 @@ bool Connection::begin() {
   return true;
 }
 
+bool Connection::begin_read_only_snapshot() {
+  if (!ensure_ready() || !simple("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")) return false;
+  in_transaction_ = true;
+  return true;
+}
+
 bool Connection::commit() {
   in_transaction_ = false;
   // COMMIT of a failed transaction "succeeds" as a ROLLBACK: check the state.

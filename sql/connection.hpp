@@ -80,6 +80,8 @@ class Connection {
   // An explicit transaction spanning several statements. While it is open,
   // the statements run inside it; commit() reports whether it committed.
   bool begin();
+  // One that reads, all of it from one snapshot (notesctl export).
+  bool begin_read_only_snapshot();
   bool commit();
   void rollback();
   bool in_transaction() const { return in_transaction_; }

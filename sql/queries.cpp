@@ -382,6 +382,30 @@ Query refresh_rotate(std::string_view presented_sha256, std::string_view next_sh
   return {Statement::refresh_rotate, std::move(params)};
 }
 
+Query export_company(int64_t company_id) {
+  Params params;
+  params.add(company_id);
+  return {Statement::export_company, std::move(params)};
+}
+
+Query export_page(Statement statement, int64_t company_id, std::optional<int64_t> customer_id, int64_t after,
+                  int limit) {
+  Params params;
+  params.add(company_id);
+  bool of_customers = statement == Statement::export_customers || statement == Statement::export_notes ||
+                      statement == Statement::export_messages || statement == Statement::export_history ||
+                      statement == Statement::export_reads;
+  if (of_customers) params.add_optional(customer_id);
+  params.add(after).add(static_cast<int64_t>(limit));
+  return {statement, std::move(params)};
+}
+
+Query export_attachment(int64_t company_id, int64_t message_id) {
+  Params params;
+  params.add(company_id).add(message_id);
+  return {Statement::export_attachment, std::move(params)};
+}
+
 Query token_revocations(int64_t within_seconds) {
   Params params;
   params.add(within_seconds);

@@ -166,5 +166,15 @@ Query refresh_family_lock(std::string_view refresh_sha256);
 Query refresh_rotate(std::string_view presented_sha256, std::string_view next_sha256, int64_t refresh_seconds);
 Query token_revocations(int64_t within_seconds);
 
+// notesctl export (docs/export.md). A page of one kind of record, by id
+// after `after`: of customer `customer`'s (nothing: every customer's) for
+// export_customers, _notes, _messages, _history and _reads; of the
+// company's own for export_users, _accounts, _account_notes and
+// _account_history.
+Query export_company(int64_t company_id);
+Query export_page(Statement statement, int64_t company_id, std::optional<int64_t> customer_id, int64_t after,
+                  int limit);
+Query export_attachment(int64_t company_id, int64_t message_id);
+
 }  // namespace query
 }  // namespace notes::sql

@@ -851,6 +851,85 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
      " WHERE credentials_changed_at > now() - make_interval(secs => $1::int)"
      " UNION ALL"
      " SELECT 'f', id, 0 FROM token_families WHERE revoked_at > now() - make_interval(secs => $1::int)"},
+
+    // notesctl export (docs/export.md): everything held for a company, or
+    // for one of its customers, read in pages by id. The pages of a
+    // customer's records take $1 company, $2 customer (NULL: every one of
+    // the company), $3 the last id of the page before, $4 how many; those
+    // of the company's own records $1, then $2 and $3 as $3 and $4.
+
+    // $1 company. Row: id, name, created_on.
+    {Statement::export_company, "export_company", Access::read,
+     "SELECT id, name, created_on FROM companies WHERE id = $1::bigint"},
+
+    // Rows: NOTES_USER_COLUMNS.
+    {Statement::export_users, "export_users", Access::read,
+     "SELECT " NOTES_USER_COLUMNS("u") " FROM users u"
+     " WHERE u.company_id = $1::bigint AND u.id > $2::bigint ORDER BY u.id LIMIT $3::int"},
+
+    // Rows: NOTES_CUSTOMER_COLUMNS.
+    {Statement::export_customers, "export_customers", Access::read,
+     "SELECT " NOTES_CUSTOMER_COLUMNS("c") " FROM customers c"
+     " WHERE c.company_id = $1::bigint AND ($2::bigint IS NULL OR c.id = $2::bigint) AND c.id > $3::bigint"
+     " ORDER BY c.id LIMIT $4::int"},
+
+    // Rows: NOTES_FULL_NOTE_COLUMNS.
+    {Statement::export_notes, "export_notes", Access::read,
+     "SELECT " NOTES_FULL_NOTE_COLUMNS " FROM notes n" NOTES_NOTE_PEOPLE
+     " WHERE n.company_id = $1::bigint AND ($2::bigint IS NULL OR n.customer_id = $2::bigint)"
+     "   AND n.id > $3::bigint ORDER BY n.id LIMIT $4::int"},
+
+    // Rows: NOTES_MESSAGE_COLUMNS; the attachments one by one
+    // (export_attachment), so that a page holds at most one.
+    {Statement::export_messages, "export_messages", Access::read,
+     "SELECT " NOTES_MESSAGE_COLUMNS
+     " FROM note_messages m JOIN users u ON u.id = m.posted_by JOIN notes n ON n.id = m.note_id"
+     " WHERE m.company_id = $1::bigint AND ($2::bigint IS NULL OR n.customer_id = $2::bigint)"
+     "   AND m.id > $3::bigint ORDER BY m.id LIMIT $4::int"},
+
+    // $1 company, $2 message. Row: the attachment in base64, on one line.
+    {Statement::export_attachment, "export_attachment", Access::read,
+     "SELECT translate(encode(attachment, 'base64'), E'\\n', '') FROM note_messages"
+     " WHERE company_id = $1::bigint AND id = $2::bigint"},
+
+    // Every entry of the history of the notes, deleted ones included. Rows:
+    // the columns of a note_history_list row (views/history_json.hpp),
+    // then the note and its customer.
+    {Statement::export_history, "export_history", Access::read,
+     "SELECT h.id, h.change, h.changed_at, h.actor_user_id, h.actor_credential, h.request_id, h.revision,"
+     "       h.before::text, h.after::text, h.restored_from, false, h.note_id, h.customer_id"
+     " FROM note_history h"
+     " WHERE h.company_id = $1::bigint AND ($2::bigint IS NULL OR h.customer_id = $2::bigint)"
+     "   AND h.id > $3::bigint ORDER BY h.id LIMIT $4::int"},
+
+    // Rows: the columns of a note_reads_list row from its id on, then the note.
+    {Statement::export_reads, "export_reads", Access::read,
+     "SELECT r.id, r.read_at, r.user_id, r.credential, r.request_id, r.via, r.note_id FROM note_reads r"
+     " WHERE r.company_id = $1::bigint"
+     "   AND ($2::bigint IS NULL OR EXISTS (SELECT 1 FROM note_history h"
+     "                                      WHERE h.note_id = r.note_id AND h.customer_id = $2::bigint))"
+     "   AND r.id > $3::bigint ORDER BY r.id LIMIT $4::int"},
+
+    // Rows: id, created_at, and who holds which right on it (a JSON array).
+    {Statement::export_accounts, "export_accounts", Access::read,
+     "SELECT a.id, a.created_at,"
+     "       (SELECT coalesce(json_agg(json_build_object('user_id', g.user_id, 'access', g.access,"
+     "                                                   'granted_on', notes_api_instant(g.granted_at))"
+     "                                 ORDER BY g.user_id), '[]')"
+     "        FROM account_grants g WHERE g.account_id = a.id)"
+     " FROM accounts a WHERE a.company_id = $1::bigint AND a.id > $2::bigint ORDER BY a.id LIMIT $3::int"},
+
+    // Rows: id, account, note, created_at, modified_at, removed.
+    {Statement::export_account_notes, "export_account_notes", Access::read,
+     "SELECT id, account_id, note, created_at, modified_at, removed FROM account_notes"
+     " WHERE company_id = $1::bigint AND id > $2::bigint ORDER BY id LIMIT $3::int"},
+
+    // Rows: the columns of an account_note_history_list row from its id
+    // on, then the account.
+    {Statement::export_account_history, "export_account_history", Access::read,
+     "SELECT id, change, changed_at, actor_user_id, actor_credential, request_id, account_note_id,"
+     "       note_before, note_after, account_id"
+     " FROM account_note_history WHERE company_id = $1::bigint AND id > $2::bigint ORDER BY id LIMIT $3::int"},
 }};
 
 #undef NOTES_ACCOUNT_ACCESS_CTE

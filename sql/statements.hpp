@@ -60,6 +60,17 @@ enum class Statement {
   refresh_family_lock,
   refresh_rotate,
   token_revocations,
+  export_company,
+  export_users,
+  export_customers,
+  export_notes,
+  export_messages,
+  export_attachment,
+  export_history,
+  export_reads,
+  export_accounts,
+  export_account_notes,
+  export_account_history,
   count_  // keep last
 };
 

@@ -47,67 +47,88 @@ void change_and_who(JsonWriter& out, const Cells& c, const char* when_name) {
   string_or_null(out, c, column::request_id);
 }
 
+// One entry: its id, then what `write_entry` writes of it.
+template <class WriteEntry>
+void entry(JsonWriter& out, const Cells& c, WriteEntry write_entry) {
+  out.StartObject();
+  key(out, "id");
+  number_or_null(out, c, column::id);
+  write_entry(out, c);
+  out.EndObject();
+}
+
 // A JSON array of `write_entry`'s object for each row.
 template <class WriteEntry>
 std::string entries(const sql::Result& rows, int base, WriteEntry write_entry) {
   rapidjson::StringBuffer buffer;
   JsonWriter out(buffer);
   out.StartArray();
-  for (int row = 0; row < rows.rows(); ++row) {
-    Cells c(rows, row, base);
-    out.StartObject();
-    key(out, "id");
-    number_or_null(out, c, column::id);
-    write_entry(out, c);
-    out.EndObject();
-  }
+  for (int row = 0; row < rows.rows(); ++row) entry(out, Cells(rows, row, base), write_entry);
   out.EndArray();
   return {buffer.GetString(), buffer.GetSize()};
 }
 
+// One entry alone.
+template <class WriteEntry>
+std::string one_entry(const sql::Result& rows, int row, int base, WriteEntry write_entry) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter out(buffer);
+  entry(out, Cells(rows, row, base), write_entry);
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+void note_revision_fields(JsonWriter& out, const Cells& c) {
+  key(out, "revision");
+  number_or_null(out, c, note_column::revision);
+  change_and_who(out, c, "changed_on");
+  key(out, "before");
+  compact_json_or_null(out, c, note_column::before);
+  key(out, "after");
+  compact_json_or_null(out, c, note_column::after);
+  key(out, "restored_from");
+  number_or_null(out, c, note_column::restored_from);
+  // Written while the note was confidential, to a caller who could not
+  // see it so: before and after are withheld (null).
+  key(out, "redacted");
+  out.Bool(!c.null(note_column::withheld) && c.text(note_column::withheld) == "t");
+}
+
+void account_note_change_fields(JsonWriter& out, const Cells& c) {
+  key(out, "account_note_id");
+  number_or_null(out, c, account_column::account_note_id);
+  change_and_who(out, c, "changed_at");
+  key(out, "note_before");
+  string_or_null(out, c, account_column::note_before);
+  key(out, "note_after");
+  string_or_null(out, c, account_column::note_after);
+}
+
+void note_read_fields(JsonWriter& out, const Cells& c) {
+  key(out, "read_on");
+  timestamp_or_null(out, c, read_column::read_at);
+  key(out, "read_by");
+  changed_by(out, c, read_column::user_id, read_column::credential);
+  key(out, "request_id");
+  string_or_null(out, c, read_column::request_id);
+  key(out, "via");
+  string_or_null(out, c, read_column::via);
+}
+
 }  // namespace
 
-std::string note_revisions(const sql::Result& rows, int base) {
-  return entries(rows, base, [](JsonWriter& out, const Cells& c) {
-    key(out, "revision");
-    number_or_null(out, c, note_column::revision);
-    change_and_who(out, c, "changed_on");
-    key(out, "before");
-    compact_json_or_null(out, c, note_column::before);
-    key(out, "after");
-    compact_json_or_null(out, c, note_column::after);
-    key(out, "restored_from");
-    number_or_null(out, c, note_column::restored_from);
-    // Written while the note was confidential, to a caller who could not
-    // see it so: before and after are withheld (null).
-    key(out, "redacted");
-    out.Bool(!c.null(note_column::withheld) && c.text(note_column::withheld) == "t");
-  });
+std::string note_revisions(const sql::Result& rows, int base) { return entries(rows, base, note_revision_fields); }
+std::string note_revision(const sql::Result& rows, int row, int base) {
+  return one_entry(rows, row, base, note_revision_fields);
 }
 
 std::string account_note_changes(const sql::Result& rows, int base) {
-  return entries(rows, base, [](JsonWriter& out, const Cells& c) {
-    key(out, "account_note_id");
-    number_or_null(out, c, account_column::account_note_id);
-    change_and_who(out, c, "changed_at");
-    key(out, "note_before");
-    string_or_null(out, c, account_column::note_before);
-    key(out, "note_after");
-    string_or_null(out, c, account_column::note_after);
-  });
+  return entries(rows, base, account_note_change_fields);
+}
+std::string account_note_change(const sql::Result& rows, int row, int base) {
+  return one_entry(rows, row, base, account_note_change_fields);
 }
 
-std::string note_reads(const sql::Result& rows, int base) {
-  return entries(rows, base, [](JsonWriter& out, const Cells& c) {
-    key(out, "read_on");
-    timestamp_or_null(out, c, read_column::read_at);
-    key(out, "read_by");
-    changed_by(out, c, read_column::user_id, read_column::credential);
-    key(out, "request_id");
-    string_or_null(out, c, read_column::request_id);
-    key(out, "via");
-    string_or_null(out, c, read_column::via);
-  });
-}
+std::string note_reads(const sql::Result& rows, int base) { return entries(rows, base, note_read_fields); }
+std::string note_read(const sql::Result& rows, int row, int base) { return one_entry(rows, row, base, note_read_fields); }
 
 }  // namespace notes::history_json

@@ -26,13 +26,17 @@ namespace read_column {
 enum { id = column::id, read_at, user_id, credential, request_id, via };
 }
 
-// A JSON array of the NoteRevisions in rows [0, rows()) of `rows`.
+// A JSON array of the NoteRevisions in rows [0, rows()) of `rows`, and
+// the one of row `row`.
 std::string note_revisions(const sql::Result& rows, int base);
+std::string note_revision(const sql::Result& rows, int row, int base);
 
-// A JSON array of the AccountNoteChanges in rows [0, rows()) of `rows`.
+// The same for AccountNoteChanges.
 std::string account_note_changes(const sql::Result& rows, int base);
+std::string account_note_change(const sql::Result& rows, int row, int base);
 
-// A JSON array of the NoteReads in rows [0, rows()) of `rows`.
+// The same for NoteReads.
 std::string note_reads(const sql::Result& rows, int base);
+std::string note_read(const sql::Result& rows, int row, int base);
 
 }  // namespace notes::history_json

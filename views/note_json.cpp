@@ -363,6 +363,20 @@ std::string message(const sql::Result& messages, int row, int base) {
   return text_of(buffer);
 }
 
+std::string user_object(const sql::Result& users, int row, int base) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter out(buffer);
+  user(out, Cells(users, row, base));
+  return text_of(buffer);
+}
+
+std::string customer_summary(const sql::Result& customers, int row, int base) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter out(buffer);
+  customer(out, Cells(customers, row, base));
+  return text_of(buffer);
+}
+
 std::string message_array(const sql::Result& messages, int base) {
   rapidjson::StringBuffer buffer;
   JsonWriter out(buffer);

@@ -52,6 +52,12 @@ std::string note_array(const sql::Result& notes, int first_row, int end_row, int
 // The NoteMessage of the NOTES_MESSAGE_COLUMNS that start at column `base`.
 std::string message(const sql::Result& messages, int row, int base);
 
+// The User of the NOTES_USER_COLUMNS that start at column `base`.
+std::string user_object(const sql::Result& users, int row, int base);
+
+// The CustomerSummary of the NOTES_CUSTOMER_COLUMNS that start at column `base`.
+std::string customer_summary(const sql::Result& customers, int row, int base);
+
 // A JSON array of the NoteMessages in rows [0, rows()) of `messages`.
 std::string message_array(const sql::Result& messages, int base);
 

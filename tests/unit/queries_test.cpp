@@ -80,6 +80,17 @@ TEST(Queries, EveryFunctionBindsWhatItsStatementNumbers) {
       query::refresh_family_lock("hash"),
       query::refresh_rotate("old", "new", 3600),
       query::token_revocations(1860),
+      query::export_company(7),
+      query::export_page(Statement::export_users, 7, std::nullopt, 0, 100),
+      query::export_page(Statement::export_customers, 7, 12, 0, 100),
+      query::export_page(Statement::export_notes, 7, std::nullopt, 40, 100),
+      query::export_page(Statement::export_messages, 7, 12, 0, 100),
+      query::export_attachment(7, 5),
+      query::export_page(Statement::export_history, 7, 12, 0, 100),
+      query::export_page(Statement::export_reads, 7, std::nullopt, 0, 100),
+      query::export_page(Statement::export_accounts, 7, std::nullopt, 0, 100),
+      query::export_page(Statement::export_account_notes, 7, std::nullopt, 0, 100),
+      query::export_page(Statement::export_account_history, 7, std::nullopt, 0, 100),
   };
   std::set<Statement> covered;
   for (const auto& query : queries) {
