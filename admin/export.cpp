@@ -58,12 +58,11 @@ class Lines {
 // A JSON object built with `write_members` (between the braces).
 template <class WriteMembers>
 std::string object_of(WriteMembers write_members) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter out(buffer);
-  out.StartObject();
-  write_members(out);
-  out.EndObject();
-  return {buffer.GetString(), buffer.GetSize()};
+  return json_text([&](JsonWriter& out) {
+    out.StartObject();
+    write_members(out);
+    out.EndObject();
+  });
 }
 
 std::string member(std::string_view name, std::string_view json) {

@@ -71,10 +71,7 @@ std::string entries(const sql::Result& rows, int base, WriteEntry write_entry) {
 // One entry alone.
 template <class WriteEntry>
 std::string one_entry(const sql::Result& rows, int row, int base, WriteEntry write_entry) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter out(buffer);
-  entry(out, Cells(rows, row, base), write_entry);
-  return {buffer.GetString(), buffer.GetSize()};
+  return json_text([&](JsonWriter& out) { entry(out, Cells(rows, row, base), write_entry); });
 }
 
 void note_revision_fields(JsonWriter& out, const Cells& c) {

@@ -13,6 +13,15 @@ namespace notes::json_cells {
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
+// The text of the JSON value `write` writes.
+template <class Write>
+std::string json_text(Write write) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter out(buffer);
+  write(out);
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
 // The cells of one result row, read from a base column on: each object's
 // columns are numbered from 0 wherever its statement placed them.
 class Cells {

@@ -340,10 +340,7 @@ std::size_t json_string_length(std::string_view text) {
 }
 
 std::string note(const sql::Result& notes, int row, int base, NoteParts parts) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter out(buffer);
-  write_note(out, Cells(notes, row, base), parts, nullptr);
-  return text_of(buffer);
+  return json_text([&](JsonWriter& out) { write_note(out, Cells(notes, row, base), parts, nullptr); });
 }
 
 std::string note_array(const sql::Result& notes, int first_row, int end_row, int base, NoteParts parts) {
@@ -357,24 +354,15 @@ std::string note_array(const sql::Result& notes, int first_row, int end_row, int
 }
 
 std::string message(const sql::Result& messages, int row, int base) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter out(buffer);
-  write_message(out, Cells(messages, row, base), nullptr);
-  return text_of(buffer);
+  return json_text([&](JsonWriter& out) { write_message(out, Cells(messages, row, base), nullptr); });
 }
 
 std::string user_object(const sql::Result& users, int row, int base) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter out(buffer);
-  user(out, Cells(users, row, base));
-  return text_of(buffer);
+  return json_text([&](JsonWriter& out) { user(out, Cells(users, row, base)); });
 }
 
 std::string customer_summary(const sql::Result& customers, int row, int base) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter out(buffer);
-  customer(out, Cells(customers, row, base));
-  return text_of(buffer);
+  return json_text([&](JsonWriter& out) { customer(out, Cells(customers, row, base)); });
 }
 
 std::string message_array(const sql::Result& messages, int base) {

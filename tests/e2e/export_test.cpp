@@ -31,7 +31,7 @@ class Export : public ::testing::Test {
     EXPECT_EQ(answer.status / 100, 2) << path << ": " << answer.body;
     return answer.status / 100 == 2 ? std::to_string(json_of(answer)["id"].GetInt64()) : "";
   }
-  int send(const std::string& method, const std::string& path, const std::string& key, const std::string& body = "") {
+  long send(const std::string& method, const std::string& path, const std::string& key, const std::string& body = "") {
     return http(method, base_url() + path, {bearer(key), kJson}, body).status;
   }
 
@@ -135,7 +135,9 @@ TEST_F(Export, ImportedIntoAnEmptyDatabaseItGivesTheSameAnswers) {
   ASSERT_EQ(before.size(), after.size());
   for (std::size_t i = 0; i < before.size(); ++i) {
     EXPECT_EQ(after[i], before[i]) << "left: imported, right: where it was exported";
-    if (i + 1 < before.size()) EXPECT_NE(before[i].find("Status: 2"), std::string::npos) << before[i];
+    if (i + 1 < before.size()) {
+      EXPECT_NE(before[i].find("Status: 2"), std::string::npos) << before[i];
+    }
   }
   EXPECT_NE(before.back().find("Status: 404"), std::string::npos) << "the deleted note:\n" << before.back();
   // New writes there take new ids, after the imported ones.
