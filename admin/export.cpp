@@ -26,7 +26,10 @@ namespace {
 using namespace json_cells;
 using sql::Statement;
 
+// Rows a page reads: of records of a bounded size, and of those that may
+// each take a MiB (a Note, a history entry holding a note's fields twice).
 constexpr int kPage = 200;
+constexpr int kLargeRecordsPage = 20;
 
 struct Scope {
   int64_t company = 0;
@@ -72,12 +75,13 @@ std::string member(std::string_view name, std::string_view json) {
 // Every row of `statement`'s pages, in id order (the id in `id_column`).
 template <class Write>
 void each_row(sql::Connection& db, Statement statement, const Scope& scope, int id_column, Write write) {
+  const int rows = statement == Statement::export_history ? kLargeRecordsPage : kPage;
   int64_t after = 0;
   for (;;) {
     sql::Result page = checked(db.execute(sql::query::export_page(statement, scope.company, scope.customer, after,
-                                                                  kPage)));
+                                                                  rows)));
     for (int row = 0; row < page.rows(); ++row) write(page, row);
-    if (page.rows() < kPage) return;
+    if (page.rows() < rows) return;
     after = page.int64(page.rows() - 1, id_column);
   }
 }
@@ -135,7 +139,7 @@ void write_notes(sql::Connection& db, const Scope& scope, Lines& lines) {
   int64_t after = 0;
   for (;;) {
     sql::Result page = checked(db.execute(sql::query::export_page(Statement::export_notes, scope.company,
-                                                                  scope.customer, after, kPage)));
+                                                                  scope.customer, after, kLargeRecordsPage)));
     if (page.rows() == 0) break;
     std::vector<int64_t> ids;
     for (int row = 0; row < page.rows(); ++row) ids.push_back(page.int64(row, sql::note_column::id));
@@ -149,7 +153,7 @@ void write_notes(sql::Connection& db, const Scope& scope, Lines& lines) {
       lines.write("note", note_json::note(page, row, 0, note_parts),
                   member("revision", page.text(row, sql::note_column::revision)));
     }
-    if (page.rows() < kPage) break;
+    if (page.rows() < kLargeRecordsPage) break;
     after = ids.back();
   }
   namespace mc = sql::message_column;
