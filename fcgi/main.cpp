@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "fcgi/config.hpp"
+#include "fcgi/config_refusal.hpp"
 #include "fcgi/listen_socket.hpp"
 #include "fcgi/supervisor.hpp"
 #include "handlers/routes.hpp"
@@ -45,6 +46,7 @@ int main(int argc, char* argv[]) {
   }
   if (auto* error = std::get_if<notes::ConfigError>(&parsed)) {
     log_refusal(*error);
+    notes::refuse_waiting_requests();
     return notes::kExitBadConfig;
   }
   auto config = std::get<notes::ServiceConfig>(parsed);

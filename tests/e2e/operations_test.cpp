@@ -3,6 +3,7 @@
 // request, and a database that lacks this binary's migrations
 // and GET /metrics (docs/reliability.md, "Operating it" and "Metrics").
 #include <signal.h>
+#include <sys/wait.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -85,6 +86,33 @@ TEST(Operations, CheckConfigSaysValidOrNamesTheFaultWithExit78) {
   CommandExit bad_level = run_command(NOTES_BUILD_DIR "/notesd --config /dev/null --log-level loud --check-config");
   EXPECT_EQ(bad_level.status, 78) << bad_level.output;
   EXPECT_NE(bad_level.output.find("log-level"), std::string::npos) << bad_level.output;
+}
+
+// A refused configuration, when systemd started notesd for a request
+// (docs/reliability.md, "A bad config file"): the requests waiting are
+// answered 503 before notesd exits 78. Left waiting, each made systemd
+// start notesd again at once, until its start limit stopped the socket.
+TEST(Operations, ARefusedConfigAnswersTheRequestsWaitingBeforeItExits) {
+  std::optional<FastCgiConnection> waiting;
+  NotesdOptions options;
+  options.from = SocketFrom::systemd;
+  options.arguments = {"--log-level", "loud"};
+  options.wait_for_socket = false;
+  options.before_start = [&](const std::string& socket_path) {
+    waiting.emplace(socket_path);
+    waiting->begin({{"REQUEST_METHOD", "GET"}, {"DOCUMENT_URI", "/api/v2/account/7/note"}, {"CONTENT_LENGTH", "0"}},
+                   "", true);
+  };
+  Notesd notesd(options);
+  ASSERT_TRUE(waiting);
+  FastCgiResponse answer = waiting->finish("", std::chrono::seconds(5));
+  EXPECT_TRUE(status_is(answer, 503)) << answer.output << notesd.log();
+  EXPECT_NE(answer.output.find(R"({"result":"error","error":"The service's configuration is refused)"),
+            std::string::npos)
+      << answer.output;
+  int status = 0;
+  ASSERT_EQ(waitpid(notesd.pid_, &status, 0), notesd.pid_);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 78) << status;
 }
 
 TEST(Operations, ReadyOnlyOnceEveryWorkerHoldsAConnection) {

@@ -20,7 +20,7 @@
 namespace notes::test {
 
 Notesd::Notesd(SocketFrom from, unsigned workers, std::string database)
-    : Notesd(NotesdOptions{from, workers, std::move(database), {}, {}, false, true}) {}
+    : Notesd(NotesdOptions{from, workers, std::move(database), {}, {}, false, true, {}}) {}
 
 Notesd::Notesd(NotesdOptions options) {
   if (options.database.empty()) options.database = stack_value("NOTES_DATABASE_URL");
@@ -30,6 +30,7 @@ Notesd::Notesd(NotesdOptions options) {
   pid_file_ = dir_ + "/notesd.pid";
   log_ = dir_ + "/notesd.log";
   int inherited = options.from == SocketFrom::own_bind ? -1 : listening_socket();
+  if (inherited >= 0 && options.before_start) options.before_start(socket_);
   std::string count = std::to_string(options.workers);
   std::vector<std::string> arguments = {"notesd",    "--config",  "/dev/null", "--database-url", options.database,
                                         "--listen",  socket_,     "--workers", count,           "--pid-file",

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <functional>
 #include <set>
 #include <string>
 #include <thread>
@@ -27,6 +28,9 @@ struct NotesdOptions {
   Params environment;                 // more environment
   bool stderr_is_journal = false;     // set JOURNAL_STREAM to the log file, as systemd would
   bool wait_for_socket = true;        // return once the supervisor says it started its workers
+  // Called with the socket's path once it listens (not own_bind), before
+  // notesd starts: a client may connect to it and wait there.
+  std::function<void(const std::string& socket_path)> before_start;
 };
 
 class Notesd {
