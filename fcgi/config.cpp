@@ -89,7 +89,10 @@ po::options_description service_options(ServiceConfig& c, std::string& socket_mo
        "least urgent lines written: err, warning, notice, info or debug")
       ("request-log-level", po::value(&request_log_level)->default_value("debug"),
        "priority of the one line per request (route, status, duration, user, request id); "
-       "written when it is within log-level. A 5xx answer is always written, at err");
+       "written when it is within log-level. A 5xx answer is always written, at err")
+      ("slow-request-ms", po::value(&c.slow_request_ms)->default_value(c.slow_request_ms),
+       "a request that takes this many milliseconds or more has its line written at warning, "
+       "whatever request-log-level says; 0 (the default): never, 1-600000");
   return options;
 }
 
@@ -247,6 +250,7 @@ ConfigResult parse_service_config(int argc, const char* const argv[]) {
                      check_range("database-dead-after-ms", config.database.dead_after_ms, 1000, 60000),
                      check_range("app-hosts", config.app_hosts, 1, 64),
                      check_range("drain-timeout-s", config.drain_timeout_s, 1, 600),
+                     check_range("slow-request-ms", config.slow_request_ms, 0, 600000),
                      check_range("webhook-timeout-ms", webhook_options.timeout_ms, 100, 60000),
                      check_range("webhook-retry-base-ms", webhook_options.retry_base_ms, 10, 3600000),
                      check_range("webhook-retry-for-s", webhook_options.retry_for_s, 1, 2592000),

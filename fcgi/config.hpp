@@ -28,6 +28,9 @@ struct ServiceConfig {
   unsigned drain_timeout_s = 20;
   log::Level log_level = log::Level::info;          // lines less urgent are dropped
   log::Level request_log_level = log::Level::debug;  // one line per request, at this priority
+  // A request that takes this long or longer has its line written at
+  // warning whatever request-log-level says; 0: never.
+  unsigned slow_request_ms = 0;
   bool check_only = false;       // --check-config: say whether it is valid, start nothing
   // Access tokens are signed with these (docs/api.md, "Tokens");
   // empty when the keys file does not exist: POST /api/token is then 503.

@@ -17,7 +17,8 @@ std::string request_line(const Request& request, std::string_view route, int sta
 }
 
 void log_request(const Request& request, std::string_view route, int status,
-                 std::chrono::steady_clock::duration took, log::Level level) {
+                 std::chrono::steady_clock::duration took, log::Level level, std::chrono::milliseconds slow) {
+  if (slow.count() > 0 && took >= slow && level > log::Level::warning) level = log::Level::warning;
   if (status >= 500) level = log::Level::err;
   if (!log::enabled(level)) return;
   log::line(level, "%s", request_line(request, route, status, took).c_str());

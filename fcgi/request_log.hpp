@@ -16,9 +16,11 @@ std::string request_line(const Request& request, std::string_view route, int sta
                          std::chrono::steady_clock::duration took);
 
 // Writes it at `level`; a 5xx answer at err whatever `level` says, so a
-// failure is in the journal with its request id. Costs nothing more when the
-// line is not written.
+// failure is in the journal with its request id; one that `took` `slow`
+// or longer (a non-zero `slow`) at warning at least, so that a slow one is
+// found among the problems (journalctl -p warning). Costs nothing more
+// when the line is not written.
 void log_request(const Request& request, std::string_view route, int status,
-                 std::chrono::steady_clock::duration took, log::Level level);
+                 std::chrono::steady_clock::duration took, log::Level level, std::chrono::milliseconds slow);
 
 }  // namespace notes

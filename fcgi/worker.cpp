@@ -154,7 +154,8 @@ void run_worker(const ServiceConfig& config, int listen_fd, const SharedByWorker
     write_answer(fcgi, out);
     FCGX_Finish_r(&fcgi);
     connections.forget_if_closed(&fcgi);
-    log_request(request, route, response.status, took, config.request_log_level);
+    log_request(request, route, response.status, took, config.request_log_level,
+                std::chrono::milliseconds(config.slow_request_ms));
   };
 
   while (!stop_requested) {

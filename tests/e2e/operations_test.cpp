@@ -11,12 +11,14 @@
 #include <cstring>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "tests/e2e/e2e.hpp"
 #include "tests/support/database.hpp"
 #include "tests/support/metrics_text.hpp"
 #include "tests/support/notesd_process.hpp"
 #include "tests/support/processes.hpp"
+#include "tests/support/second_connection.hpp"
 #include "tests/support/stack_env.hpp"
 
 namespace notes::test {
@@ -160,6 +162,39 @@ TEST(Operations, LinesCarryJournalPrioritiesWhenStderrIsTheJournal) {
     if (start == std::string::npos) break;
     ++start;
   }
+}
+
+// slow-request-ms (docs/reliability.md, "One line per request"): a request
+// that took that long is written at warning, although request lines are
+// not written otherwise; a fast one is not.
+TEST(Operations, ASlowRequestIsWrittenAtWarning) {
+  NotesdOptions options;
+  options.arguments = {"--slow-request-ms", "200"};
+  options.stderr_is_journal = true;
+  Notesd notesd(options);
+  auto caller = [](const std::string& request_id) {
+    Params params = caller_params(7, 3, "staff");
+    params.emplace_back("REQUEST_ID", request_id);
+    return params;
+  };
+  ASSERT_TRUE(status_is(notesd.request("GET", "/api/v2/objspec/account_note", caller(std::string(32, 'f'))), 200));
+  // A request that waits 300 ms for a lock a second connection holds.
+  SecondConnection holder;
+  holder.run("BEGIN");
+  holder.run("LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE");
+  std::thread release([&] {
+    std::this_thread::sleep_for(300ms);
+    holder.run("COMMIT");
+  });
+  auto answer = notesd.request("GET", "/api/v2/account/1/note", caller(std::string(32, '5')));
+  release.join();
+  EXPECT_TRUE(status_is(answer, 404)) << answer.output;
+  EXPECT_TRUE(Notesd::wait_until([&] { return notesd.log().find("request id=5555") != std::string::npos; }, 2s))
+      << notesd.log();
+  EXPECT_NE(notesd.log().find("<4>request id=" + std::string(32, '5') + " route=\"GET /api/v2/account/{account_id}/note\" status=404"),
+            std::string::npos)
+      << notesd.log();
+  EXPECT_EQ(notesd.log().find("request id=ffff"), std::string::npos) << notesd.log();
 }
 
 TEST(Operations, OneLinePerRequestWithRouteStatusUserAndRequestId) {
