@@ -22,6 +22,10 @@ const std::vector<Command>& commands();
 // `customer import`: admin/customer_import.cpp.
 void import_customers(const std::vector<std::string>& args, const DbOpener& db);
 
+// `company delete`, `account delete`: admin/company_delete.cpp.
+void company_delete(const std::vector<std::string>& args, const DbOpener& db);
+void account_delete(const std::vector<std::string>& args, const DbOpener& db);
+
 // `export` and `import`: admin/export.cpp, admin/import.cpp.
 void export_company(const std::vector<std::string>& args, const DbOpener& db);
 void import_export(const std::vector<std::string>& args, const DbOpener& db);

@@ -16,7 +16,7 @@
 
 #include "admin/command_options.hpp"
 #include "admin/commands.hpp"
-#include "sql/migrator.hpp"
+#include "admin/owner_erasure.hpp"
 
 namespace po = boost::program_options;
 
@@ -31,7 +31,6 @@ struct Erased {
 // Everything but the transaction around it. $1 company, $2 customer; the
 // note ids, once known, are $3.
 Erased erase(AdminDb& db, const std::string& company, const std::string& customer) {
-  db.exec("SELECT set_config('notes.erasing', 'on', true)");
   // The customer first: a note being added for them holds a key-share lock
   // on the customer, so this waits for it to commit (and is then erased
   // with the rest), and a note added after waits for this transaction and
@@ -65,39 +64,33 @@ Erased erase(AdminDb& db, const std::string& company, const std::string& custome
 
   // A stored answer names its note in Location (a new note) or is the
   // message it posted (docs/api.md, "Idempotent requests").
-  erased.answers = db.exec_value(
-      "WITH gone AS (DELETE FROM idempotency_keys WHERE company_id = $1::bigint AND ("
+  erased.answers = deleted(
+      db,
+      "DELETE FROM idempotency_keys WHERE company_id = $1::bigint AND ("
       "   substring(headers FROM 'Location: /api/customers/notes/([0-9]+)')::bigint = ANY ($2::bigint[])"
       "   OR CASE WHEN body LIKE '{%' THEN body::jsonb ? 'posted_by'"
       "                                    AND (body::jsonb ->> 'id')::bigint = ANY ($3::bigint[])"
-      "      ELSE false END) RETURNING 1)"
-      " SELECT count(*) FROM gone",
+      "      ELSE false END)",
       {company, ids, message_ids});
   // Assignees, messages and postings go with their notes (foreign keys and
   // triggers); so does the notes' search text.
-  erased.notes = db.exec_value(
-                          "WITH gone AS (DELETE FROM notes WHERE company_id = $1::bigint AND customer_id = $2::bigint"
-                          " RETURNING 1) SELECT count(*) FROM gone",
-                          {company, customer});
+  erased.notes = deleted(db, "DELETE FROM notes WHERE company_id = $1::bigint AND customer_id = $2::bigint",
+                         {company, customer});
   db.exec("DELETE FROM webhook_reminders_fired WHERE company_id = $1::bigint AND note_id = ANY ($2::bigint[])",
           note_ids);
   const std::string deliveries =
       " FROM webhook_deliveries WHERE company_id = $1::bigint"
       " AND subject = ANY (SELECT 'note:' || unnest($2::bigint[]))";
-  erased.attempts = db.exec_value(
-                             "WITH gone AS (DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT id" +
-                                 deliveries + ") RETURNING 1) SELECT count(*) FROM gone",
-                             note_ids);
+  erased.attempts =
+      deleted(db, "DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT id" + deliveries + ")", note_ids);
   auto sent = db.exec("WITH gone AS (DELETE" + deliveries +
                           " RETURNING delivered_at IS NULL AND given_up_at IS NULL AS pending)"
                           " SELECT count(*), count(*) FILTER (WHERE pending) FROM gone",
                       note_ids);
   erased.deliveries = PQgetvalue(sent.get(), 0, 0);
   erased.pending = PQgetvalue(sent.get(), 0, 1);
-  erased.reads = db.exec_value(
-                          "WITH gone AS (DELETE FROM note_reads WHERE company_id = $1::bigint"
-                          " AND note_id = ANY ($2::bigint[]) RETURNING 1) SELECT count(*) FROM gone",
-                          note_ids);
+  erased.reads =
+      deleted(db, "DELETE FROM note_reads WHERE company_id = $1::bigint AND note_id = ANY ($2::bigint[])", note_ids);
   // Every entry goes, the deletion just recorded included; one entry per
   // note says it was deleted, and nothing else.
   auto history = db.exec(
@@ -123,18 +116,11 @@ void customer_erase(const std::vector<std::string>& args, const DbOpener& db) {
   auto values = parse_command(args, "customer erase --company C --customer N [--dry-run]", options);
   if (!values) return;
   bool dry_run = (*values)["dry-run"].as<bool>();
-  AdminDb& session = db();
-  sql::act_as_schema_owner(session.raw());
-  session.exec("BEGIN");
   Erased erased;
-  try {
-    erased = erase(session, (*values)["company"].as<std::string>(), (*values)["customer"].as<std::string>());
-    session.exec(dry_run ? "ROLLBACK" : "COMMIT");
-  } catch (...) {
-    PQclear(PQexec(session.raw(), "ROLLBACK"));
-    throw;
-  }
-  std::cout << (dry_run ? "would remove (nothing was removed):\n" : "removed:\n")
+  erase_as_owner(db(), dry_run, [&] {
+    erased = erase(db(), (*values)["company"].as<std::string>(), (*values)["customer"].as<std::string>());
+  });
+  std::cout << report_heading(dry_run)
             << "  customer            1\n"
             << "  notes               " << erased.notes << "\n"
             << "  messages            " << erased.messages << " (" << erased.attachments << " with attachments)\n"

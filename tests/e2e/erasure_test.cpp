@@ -43,14 +43,15 @@ class Erasure : public ::testing::Test {
     EXPECT_EQ(created.status, 201) << created.body;
     return std::to_string(json_of(created)["id"].GetInt64());
   }
-  // Rows of the whole database, every table, whose text holds the word.
-  std::string rows_with_word() const {
+  // Rows of the whole database, every table, whose text holds `text`.
+  static std::string rows_with(const std::string& text) {
     return query_value(
         "SELECT coalesce(sum((xpath('/row/c/text()', query_to_xml(format("
-        "  'SELECT count(*) AS c FROM %I t WHERE t::text ILIKE %L', table_name, '%" + word +
+        "  'SELECT count(*) AS c FROM %I t WHERE t::text ILIKE %L', table_name, '%" + text +
         "%'), false, true, '')))[1]::text::bigint), 0)"
         " FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'");
   }
+  std::string rows_with_word() const { return rows_with(word); }
   std::string erase(const std::string& extra = "") const {
     auto done = notesctl_as_superuser("customer erase --company " + club.id + " --customer " + erased + extra);
     EXPECT_EQ(done.exit_code, 0) << done.err;
@@ -209,6 +210,88 @@ TEST_F(Erasure, HistoryStaysAppendOnlyOutsideAnErasure) {
     EXPECT_NE(done.status, 0) << refused;
   }
   EXPECT_EQ(query_value(count), history);
+}
+
+// Rows of every table with a company_id that belong to `company`.
+std::string rows_of_company(const std::string& company) {
+  return query_value(
+      "SELECT coalesce(sum((xpath('/row/c/text()', query_to_xml(format("
+      "  'SELECT count(*) AS c FROM %I WHERE company_id = " + company + "', table_name), false, true, '')))"
+      "  [1]::text::bigint), 0)"
+      " FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'company_id'");
+}
+
+// `notesctl company delete` (docs/erasure.md, "A company or an account"):
+// not one row of the company is left, its keys stop working, and another
+// company's answers do not change.
+TEST_F(Erasure, ADeletedCompanyLeavesNoRowAndNoOtherCompanyChanges) {
+  Company other = make_company("erasure-other");
+  std::string theirs = notesctl_ok("customer add --company " + other.id);
+  ASSERT_EQ(http("POST", notes_url(theirs), {bearer(other.admin_key), kJson}, R"({"subject":"theirs"})").status, 201);
+  auto their_list = http("GET", notes_url(theirs), {bearer(other.owner_key)});
+
+  std::string note = new_note(erased, R"({"subject":")" + word + R"(","confidential":true})");
+  ASSERT_EQ(http("POST", note_url(note) + "/messages", {bearer(club.admin_key), kJson},
+                 R"({"message":"m","attachment":"aGVsbG8="})").status, 201);
+  ASSERT_EQ(http("GET", note_url(note), {bearer(club.owner_key)}).status, 200);
+  notesctl_ok("grant --user " + club.admin_id + " --account " + club.account_id + " --right modify");
+  ASSERT_EQ(http("POST", account_note_url(club.account_id), {raw_key(club.admin_key), kJson},
+                 R"({"note":")" + word + R"("})").status, 200);
+  ASSERT_EQ(notesctl("webhook add --company " + club.id + " --url https://hooks.example.org/n --events note.* "
+                     "--key-file " + stack_value("NOTES_WEBHOOK_KEY_FILE")).exit_code, 0);
+  std::string held = rows_of_company(club.id);
+  ASSERT_NE(held, "0");
+
+  EXPECT_NE(notesctl("company delete --company " + club.id).exit_code, 0);
+  auto dry = notesctl_as_superuser("company delete --dry-run --company " + club.id);
+  EXPECT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_NE(dry.out.find("would remove"), std::string::npos) << dry.out;
+  EXPECT_EQ(rows_of_company(club.id), held);
+  auto done = notesctl_as_superuser("company delete --company " + club.id);
+  auto deleted_at = std::chrono::steady_clock::now();
+  ASSERT_EQ(done.exit_code, 0) << done.err;
+  EXPECT_NE(done.out.find("  users                 3\n"), std::string::npos) << done.out;
+  EXPECT_NE(done.out.find("  company               1\n"), std::string::npos) << done.out;
+
+  EXPECT_EQ(rows_of_company(club.id), "0");
+  EXPECT_EQ(query_value("SELECT count(*) FROM companies WHERE id = " + club.id), "0");
+  EXPECT_EQ(rows_with_word(), "0");
+  EXPECT_NE(http("GET", note_url(note), {bearer(club.owner_key)}).status, 200);
+  // Its keys stop working within the bound a revoked key does (nginx's cache).
+  expect_refused_within_the_cache_bound(
+      [&] { return http("GET", base_url() + "/api/v2/objspec/account_note", {raw_key(club.owner_key)}).status; },
+      deleted_at);
+  EXPECT_EQ(http("GET", notes_url(theirs), {bearer(other.owner_key)}).body, their_list.body);
+  EXPECT_EQ(notesctl_as_superuser("company delete --company " + club.id).exit_code, 1);
+}
+
+// `notesctl account delete`: the account, its notes, their history and its
+// grants go; the account notes feed is told its live note was removed.
+TEST_F(Erasure, ADeletedAccountLeavesOnlyAContentFreeRemoval) {
+  std::string text = "qzwaccount" + word;  // in the account's notes alone
+  notesctl_ok("grant --user " + club.admin_id + " --account " + club.account_id + " --right modify");
+  std::string url = account_note_url(club.account_id);
+  ASSERT_EQ(http("POST", url, {raw_key(club.admin_key), kJson}, R"({"note":"first )" + text + R"("})").status, 200);
+  ASSERT_EQ(http("PATCH", url, {raw_key(club.admin_key), kJson}, R"({"note":"then )" + text + R"("})").status, 200);
+  auto feed_before = http("GET", base_url() + "/api/v2/account_notes/changes", {raw_key(club.owner_key)});
+  ASSERT_EQ(feed_before.status, 200);
+  std::string cursor = json_of(feed_before)["next"].GetString();
+  ASSERT_NE(rows_with(text), "0");
+
+  auto done = notesctl_as_superuser("account delete --account " + club.account_id);
+  ASSERT_EQ(done.exit_code, 0) << done.err;
+  EXPECT_NE(done.out.find("(1 live note keeps one content-free 'removed' entry)"), std::string::npos) << done.out;
+  EXPECT_NE(done.out.find("  grants                1\n"), std::string::npos) << done.out;
+  EXPECT_EQ(rows_with(text), "0");
+  EXPECT_EQ(query_value("SELECT count(*) FROM accounts WHERE id = " + club.account_id), "0");
+  EXPECT_EQ(http("GET", url, {raw_key(club.admin_key)}).status, 404);
+  auto feed = http("GET", base_url() + "/api/v2/account_notes/changes?since=" + cursor, {raw_key(club.owner_key)});
+  ASSERT_EQ(feed.status, 200) << feed.body;
+  auto changes = json_of(feed)["changes"].GetArray();
+  ASSERT_EQ(changes.Size(), 1u) << feed.body;
+  EXPECT_STREQ(changes[0]["change"].GetString(), "removed");
+  EXPECT_TRUE(changes[0]["note"].IsNull());
+  EXPECT_EQ(notesctl_as_superuser("account delete --account " + club.account_id).exit_code, 1);
 }
 
 }  // namespace
