@@ -894,20 +894,25 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
 
     // Every entry of the history of the notes, deleted ones included. Rows:
     // the columns of a note_history_list row (views/history_json.hpp),
-    // then the note and its customer.
+    // then the note and its customer. An entry names its customer since
+    // migration 021; an older one of a live note finds it in notes.
     {Statement::export_history, "export_history", Access::read,
      "SELECT h.id, h.change, h.changed_at, h.actor_user_id, h.actor_credential, h.request_id, h.revision,"
-     "       h.before::text, h.after::text, h.restored_from, false, h.note_id, h.customer_id"
+     "       h.before::text, h.after::text, h.restored_from, false, h.note_id,"
+     "       coalesce(h.customer_id, (SELECT n.customer_id FROM notes n WHERE n.id = h.note_id))"
      " FROM note_history h"
-     " WHERE h.company_id = $1::bigint AND ($2::bigint IS NULL OR h.customer_id = $2::bigint)"
+     " WHERE h.company_id = $1::bigint"
+     "   AND ($2::bigint IS NULL OR h.customer_id = $2::bigint"
+     "        OR h.note_id IN (SELECT n.id FROM notes n WHERE n.company_id = $1::bigint AND n.customer_id = $2::bigint))"
      "   AND h.id > $3::bigint ORDER BY h.id LIMIT $4::int"},
 
     // Rows: the columns of a note_reads_list row from its id on, then the note.
     {Statement::export_reads, "export_reads", Access::read,
      "SELECT r.id, r.read_at, r.user_id, r.credential, r.request_id, r.via, r.note_id FROM note_reads r"
      " WHERE r.company_id = $1::bigint"
-     "   AND ($2::bigint IS NULL OR EXISTS (SELECT 1 FROM note_history h"
-     "                                      WHERE h.note_id = r.note_id AND h.customer_id = $2::bigint))"
+     "   AND ($2::bigint IS NULL"
+     "        OR EXISTS (SELECT 1 FROM notes n WHERE n.id = r.note_id AND n.customer_id = $2::bigint)"
+     "        OR EXISTS (SELECT 1 FROM note_history h WHERE h.note_id = r.note_id AND h.customer_id = $2::bigint))"
      "   AND r.id > $3::bigint ORDER BY r.id LIMIT $4::int"},
 
     // Rows: id, created_at, and who holds which right on it (a JSON array).
