@@ -287,7 +287,8 @@ TEST_F(Erasure, ADeletedAccountLeavesOnlyAContentFreeRemoval) {
   EXPECT_EQ(http("GET", url, {raw_key(club.admin_key)}).status, 404);
   auto feed = http("GET", base_url() + "/api/v2/account_notes/changes?since=" + cursor, {raw_key(club.owner_key)});
   ASSERT_EQ(feed.status, 200) << feed.body;
-  auto changes = json_of(feed)["changes"].GetArray();
+  auto page = json_of(feed);
+  const auto& changes = page["changes"];
   ASSERT_EQ(changes.Size(), 1u) << feed.body;
   EXPECT_STREQ(changes[0]["change"].GetString(), "removed");
   EXPECT_TRUE(changes[0]["note"].IsNull());
