@@ -52,6 +52,17 @@ ResultPtr AdminDb::exec(const std::string& sql, const std::vector<std::optional<
   return result;
 }
 
+void AdminDb::in_transaction(const std::function<void()>& work, bool commit) {
+  exec("BEGIN");
+  try {
+    work();
+    exec(commit ? "COMMIT" : "ROLLBACK");
+  } catch (...) {
+    PQclear(PQexec(conn_, "ROLLBACK"));
+    throw;
+  }
+}
+
 std::string AdminDb::exec_value(const std::string& sql, const std::vector<std::optional<std::string>>& params) {
   auto result = exec(sql, params);
   if (PQntuples(result.get()) != 1) throw CommandError("no such record");

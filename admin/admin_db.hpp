@@ -1,6 +1,7 @@
 #pragma once
 #include <libpq-fe.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -29,6 +30,11 @@ class AdminDb {
   ResultPtr exec(const std::string& sql, const std::vector<std::optional<std::string>>& params = {});
   // The same, with the first column of the one row returned.
   std::string exec_value(const std::string& sql, const std::vector<std::optional<std::string>>& params = {});
+
+  // Runs `work` in one transaction and commits it, or with `commit` false
+  // rolls it back (a dry run); whatever `work` throws rolls it back and
+  // passes on. Nothing is ever half done.
+  void in_transaction(const std::function<void()>& work, bool commit = true);
 
   PGconn* raw() { return conn_; }
   const std::string& url() const { return url_; }

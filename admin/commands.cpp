@@ -213,10 +213,10 @@ void search_language(const std::vector<std::string>& args, const DbOpener& db) {
   if (!values) return;
   if (values->count("set")) {
     sql::act_as_schema_owner(db().raw());
-    db().exec("BEGIN");
-    std::string rebuilt = db().exec_value("SELECT notes_set_search_language($1::text)",
-                                          {(*values)["set"].as<std::string>()});
-    db().exec("COMMIT");
+    std::string rebuilt;
+    db().in_transaction([&] {
+      rebuilt = db().exec_value("SELECT notes_set_search_language($1::text)", {(*values)["set"].as<std::string>()});
+    });
     std::cerr << "re-indexed " << rebuilt << " notes\n";
   }
   std::cout << db().exec_value("SELECT notes_search_language()::text") << "\n";

@@ -62,8 +62,7 @@ void company_delete(const std::vector<std::string>& args, const DbOpener& db) {
     if (PQntuples(db().exec("SELECT 1 FROM companies WHERE id = $1::bigint FOR UPDATE", {company}).get()) != 1) {
       throw CommandError("no company " + company);
     }
-    // As an erasure does: no page of its feed read before is queued after.
-    db().exec("SELECT 1 FROM webhook_endpoints WHERE company_id = $1::bigint ORDER BY id FOR UPDATE", {company});
+    hold_webhook_endpoints(db(), company);
     for (const auto& [what, table] : kCompanyTables) {
       counts.emplace_back(what,
                           deleted(db(), std::string("DELETE FROM ") + table + " WHERE company_id = $1::bigint", {company}));

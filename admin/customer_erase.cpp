@@ -38,11 +38,7 @@ Erased erase(AdminDb& db, const std::string& company, const std::string& custome
   auto found = db.exec("SELECT 1 FROM customers WHERE company_id = $1::bigint AND id = $2::bigint FOR UPDATE",
                        {company, customer});
   if (PQntuples(found.get()) != 1) throw CommandError("no customer " + customer + " in company " + company);
-  // The delivery process queues a page of changes under its endpoint's lock
-  // (webhooks/dispatcher.cpp): one that read these notes before now has
-  // queued them once this lock is ours, and one that reads after finds
-  // them erased.
-  db.exec("SELECT 1 FROM webhook_endpoints WHERE company_id = $1::bigint ORDER BY id FOR UPDATE", {company});
+  hold_webhook_endpoints(db, company);
   std::string ids = db.exec_value(
       "SELECT coalesce(array_agg(id ORDER BY id), '{}')::text FROM ("
       " SELECT id FROM notes WHERE company_id = $1::bigint AND customer_id = $2::bigint"

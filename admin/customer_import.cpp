@@ -143,10 +143,10 @@ void import_customers(const std::vector<std::string>& args, const DbOpener& db) 
 
   AdminDb& database = db();
   std::string company = (*values)["company"].as<std::string>();
-  database.exec("BEGIN");
-  try {
+  ResultPtr ids(nullptr, PQclear);
+  database.in_transaction([&] {
     database.exec_value("SELECT id FROM companies WHERE id = $1::bigint FOR SHARE", {company});
-    auto ids = database.exec(
+    ids = database.exec(
         "SELECT nextval(pg_get_serial_sequence('customers', 'id')) FROM generate_series(1, $1::int)",
         {std::to_string(rows.size())});
     ResultPtr copy_start(PQexec(database.raw(),
@@ -179,13 +179,9 @@ void import_customers(const std::vector<std::string>& args, const DbOpener& db) 
       throw CommandError(describe_error(copied.get()) + "; nothing was imported");
     }
     while (PGresult* rest = PQgetResult(database.raw())) PQclear(rest);
-    database.exec("COMMIT");
-    if (show_progress) std::cerr << "\n";
-    for (int i = 0; i < PQntuples(ids.get()); ++i) std::cout << PQgetvalue(ids.get(), i, 0) << "\n";
-  } catch (...) {
-    PQclear(PQexec(database.raw(), "ROLLBACK"));
-    throw;
-  }
+  });
+  if (show_progress) std::cerr << "\n";
+  for (int i = 0; i < PQntuples(ids.get()); ++i) std::cout << PQgetvalue(ids.get(), i, 0) << "\n";
 }
 
 }  // namespace notes::admin

@@ -21,7 +21,6 @@ namespace po = boost::program_options;
 namespace notes::admin {
 namespace {
 
-using Values = std::vector<std::optional<std::string>>;
 using Json = rapidjson::Value;
 
 // The history triggers, by table: off while history is imported as it was.
@@ -250,9 +249,8 @@ void import_export(const std::vector<std::string>& args, const DbOpener& db) {
   }
   AdminDb& session = db();
   sql::act_as_schema_owner(session.raw());
-  session.exec("BEGIN");
   std::map<std::string, long> counts;
-  try {
+  session.in_transaction([&] {
     for (const auto& [table, trigger] : kRecordingTriggers) {
       session.exec(std::string("ALTER TABLE ") + table + " DISABLE TRIGGER " + trigger);
     }
@@ -260,11 +258,7 @@ void import_export(const std::vector<std::string>& args, const DbOpener& db) {
     for (const auto& [table, trigger] : kRecordingTriggers) {
       session.exec(std::string("ALTER TABLE ") + table + " ENABLE TRIGGER " + trigger);
     }
-    session.exec("COMMIT");
-  } catch (...) {
-    PQclear(PQexec(session.raw(), "ROLLBACK"));
-    throw;
-  }
+  });
   std::cout << "imported:\n";
   for (const auto& [kind, count] : counts) {
     if (kind != "export" && kind != "end") std::cout << "  " << kind << " " << count << "\n";

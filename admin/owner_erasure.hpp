@@ -14,6 +14,13 @@ namespace notes::admin {
 // set; commits it, or with `dry_run` rolls it back. Nothing is half done.
 void erase_as_owner(AdminDb& db, bool dry_run, const std::function<void()>& erase);
 
+// Locks the company's webhook endpoints until the transaction ends. The
+// delivery process reads and queues each page of the notes feed under its
+// endpoint's lock (webhooks/dispatcher.cpp): once these locks are held, a
+// page read before the erasure has been queued (and is erased with the
+// rest), and one read after finds the notes erased.
+void hold_webhook_endpoints(AdminDb& db, const std::string& company);
+
 // Runs the DELETE `statement` (without RETURNING) and answers how many
 // rows it removed.
 std::string deleted(AdminDb& db, const std::string& statement, const std::vector<std::optional<std::string>>& params);

@@ -58,8 +58,7 @@ void webhook_delete(const std::vector<std::string>& args, const DbOpener& db) {
   auto values = parse_command(args, "webhook delete --endpoint E", options);
   if (!values) return;
   std::string endpoint = (*values)["endpoint"].as<std::string>();
-  db().exec("BEGIN");
-  try {
+  db().in_transaction([&] {
     // The endpoint first: the delivery process queues under its lock.
     auto found = db().exec("SELECT id FROM webhook_endpoints WHERE id = $1::bigint FOR UPDATE", {endpoint});
     if (PQntuples(found.get()) != 1) throw CommandError("no such endpoint");
@@ -67,11 +66,7 @@ void webhook_delete(const std::vector<std::string>& args, const DbOpener& db) {
               " (SELECT id FROM webhook_deliveries WHERE endpoint_id = $1::bigint)", {endpoint});
     db().exec("DELETE FROM webhook_deliveries WHERE endpoint_id = $1::bigint", {endpoint});
     db().exec("DELETE FROM webhook_endpoints WHERE id = $1::bigint", {endpoint});
-    db().exec("COMMIT");
-  } catch (...) {
-    PQclear(PQexec(db().raw(), "ROLLBACK"));
-    throw;
-  }
+  });
   std::cout << endpoint << "\n";
 }
 
