@@ -3,8 +3,6 @@
 // record is written in the API's own shape, by the same code the routes
 // use (views/), read a page at a time from one snapshot: memory stays that
 // of a page (and one attachment) whatever the company's size.
-#include <chrono>
-#include <ctime>
 #include <iostream>
 #include <optional>
 
@@ -86,16 +84,6 @@ void each_row(sql::Connection& db, Statement statement, const Scope& scope, int 
   }
 }
 
-std::string now_iso() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
-
 void write_header(sql::Connection& db, const Scope& scope, Lines& lines) {
   sql::Result company = checked(db.execute(sql::query::export_company(scope.company)));
   if (company.rows() != 1) throw CommandError("no company " + std::to_string(scope.company));
@@ -118,9 +106,8 @@ void write_header(sql::Connection& db, const Scope& scope, Lines& lines) {
     } else {
       out.Null();
     }
-    key(out, "exported_at");
-    std::string now = now_iso();
-    out.String(now.data(), static_cast<rapidjson::SizeType>(now.size()));
+    key(out, "exported_at");  // the instant the snapshot shows
+    timestamp_or_null(out, Cells(company, 0, 0), 3);
   }));
   lines.write("company", object_of([&](JsonWriter& out) {
     Cells c(company, 0, 0);

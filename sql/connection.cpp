@@ -232,9 +232,14 @@ bool Connection::simple(const char* command) {
   return ok;
 }
 
-bool Connection::begin() {
-  if (!ensure_ready() || !simple("BEGIN")) return false;
+bool Connection::open_transaction(const char* begin) {
+  if (!ensure_ready() || !simple(begin)) return false;
   in_transaction_ = true;
+  return true;
+}
+
+bool Connection::begin() {
+  if (!open_transaction("BEGIN")) return false;
   if (actor_ && !run_once(actor_step()).ok()) {
     rollback();
     return false;
@@ -243,9 +248,7 @@ bool Connection::begin() {
 }
 
 bool Connection::begin_read_only_snapshot() {
-  if (!ensure_ready() || !simple("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")) return false;
-  in_transaction_ = true;
-  return true;
+  return open_transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
 }
 
 bool Connection::commit() {

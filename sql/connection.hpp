@@ -105,6 +105,8 @@ class Connection {
   static constexpr std::chrono::milliseconds kSchemaRecheckInterval{1000};
 
  private:
+  // Sends `begin` (a BEGIN statement); from then on statements run inside.
+  bool open_transaction(const char* begin);
   bool connect();
   bool schema_is_current();
   Result run_once(const Query& query);

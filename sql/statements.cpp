@@ -858,9 +858,10 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // the company), $3 the last id of the page before, $4 how many; those
     // of the company's own records $1, then $2 and $3 as $3 and $4.
 
-    // $1 company. Row: id, name, created_on.
+    // $1 company. Row: id, name, created_on, and the instant of the
+    // export's snapshot (its transaction's start).
     {Statement::export_company, "export_company", Access::read,
-     "SELECT id, name, created_on FROM companies WHERE id = $1::bigint"},
+     "SELECT id, name, created_on, now() FROM companies WHERE id = $1::bigint"},
 
     // Rows: NOTES_USER_COLUMNS.
     {Statement::export_users, "export_users", Access::read,
