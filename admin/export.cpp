@@ -186,7 +186,7 @@ void write_accounts(sql::Connection& db, const Scope& scope, Lines& lines) {
     lines.write("account_note", object_of([&](JsonWriter& out) {
       Cells c(page, row, 0);
       key(out, "id");
-      number_or_null(out, c, 0);
+      string_or_null(out, c, 0);
       key(out, "account_id");
       string_or_null(out, c, 1);
       key(out, "note");

@@ -220,8 +220,8 @@ Response account_note_changes(const Request& request, HandlerContext& context) {
   using namespace feed_column::account;
   std::string body = feed_json(page, asked, "\"result\":\"success\",\"changes\":", [&](JsonWriter& out, int row) {
     Cells c(page, row, 0);
-    key(out, "account_id");
-    number_or_null(out, c, shared::subject_id);
+    key(out, "account_id");  // a decimal string, as every id of the account family
+    string_or_null(out, c, shared::subject_id);
     // Removed, or no longer readable by the caller: a tombstone.
     bool gone = c.null(note);
     key(out, "change");

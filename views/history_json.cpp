@@ -9,12 +9,25 @@ namespace {
 
 using namespace json_cells;
 
+// How a family writes its ids: the customer family as JSON numbers, as the
+// original does; the account family as decimal strings, as the original does
+// and as a JavaScript client needs for ids above 2^53 (docs/api.md).
+enum class Ids { numbers, strings };
+
+void id_or_null(JsonWriter& out, const Cells& cells, int column, Ids ids) {
+  if (ids == Ids::strings) {
+    string_or_null(out, cells, column);
+  } else {
+    number_or_null(out, cells, column);
+  }
+}
+
 // {"user_id": ..., "credential": ...}: who made a change; both null for a
 // change made outside the service (a migration, psql).
-void changed_by(JsonWriter& out, const Cells& cells, int user_id, int credential) {
+void changed_by(JsonWriter& out, const Cells& cells, int user_id, int credential, Ids ids) {
   out.StartObject();
   key(out, "user_id");
-  number_or_null(out, cells, user_id);
+  id_or_null(out, cells, user_id, ids);
   key(out, "credential");
   string_or_null(out, cells, credential);
   out.EndObject();
@@ -36,48 +49,48 @@ void compact_json_or_null(JsonWriter& out, const Cells& cells, int column) {
 
 // What every history entry has after its id; the customer family names
 // instants "..._on", the account family "..._at".
-void change_and_who(JsonWriter& out, const Cells& c, const char* when_name) {
+void change_and_who(JsonWriter& out, const Cells& c, const char* when_name, Ids ids) {
   key(out, "change");
   string_or_null(out, c, column::change);
   out.Key(when_name);
   timestamp_or_null(out, c, column::changed_at);
   key(out, "changed_by");
-  changed_by(out, c, column::actor_user_id, column::credential);
+  changed_by(out, c, column::actor_user_id, column::credential, ids);
   key(out, "request_id");
   string_or_null(out, c, column::request_id);
 }
 
 // One entry: its id, then what `write_entry` writes of it.
 template <class WriteEntry>
-void entry(JsonWriter& out, const Cells& c, WriteEntry write_entry) {
+void entry(JsonWriter& out, const Cells& c, WriteEntry write_entry, Ids ids) {
   out.StartObject();
   key(out, "id");
-  number_or_null(out, c, column::id);
+  id_or_null(out, c, column::id, ids);
   write_entry(out, c);
   out.EndObject();
 }
 
 // A JSON array of `write_entry`'s object for each row.
 template <class WriteEntry>
-std::string entries(const sql::Result& rows, int base, WriteEntry write_entry) {
+std::string entries(const sql::Result& rows, int base, WriteEntry write_entry, Ids ids = Ids::numbers) {
   rapidjson::StringBuffer buffer;
   JsonWriter out(buffer);
   out.StartArray();
-  for (int row = 0; row < rows.rows(); ++row) entry(out, Cells(rows, row, base), write_entry);
+  for (int row = 0; row < rows.rows(); ++row) entry(out, Cells(rows, row, base), write_entry, ids);
   out.EndArray();
   return {buffer.GetString(), buffer.GetSize()};
 }
 
 // One entry alone.
 template <class WriteEntry>
-std::string one_entry(const sql::Result& rows, int row, int base, WriteEntry write_entry) {
-  return json_text([&](JsonWriter& out) { entry(out, Cells(rows, row, base), write_entry); });
+std::string one_entry(const sql::Result& rows, int row, int base, WriteEntry write_entry, Ids ids = Ids::numbers) {
+  return json_text([&](JsonWriter& out) { entry(out, Cells(rows, row, base), write_entry, ids); });
 }
 
 void note_revision_fields(JsonWriter& out, const Cells& c) {
   key(out, "revision");
   number_or_null(out, c, note_column::revision);
-  change_and_who(out, c, "changed_on");
+  change_and_who(out, c, "changed_on", Ids::numbers);
   key(out, "before");
   compact_json_or_null(out, c, note_column::before);
   key(out, "after");
@@ -92,8 +105,8 @@ void note_revision_fields(JsonWriter& out, const Cells& c) {
 
 void account_note_change_fields(JsonWriter& out, const Cells& c) {
   key(out, "account_note_id");
-  number_or_null(out, c, account_column::account_note_id);
-  change_and_who(out, c, "changed_at");
+  string_or_null(out, c, account_column::account_note_id);
+  change_and_who(out, c, "changed_at", Ids::strings);
   key(out, "note_before");
   string_or_null(out, c, account_column::note_before);
   key(out, "note_after");
@@ -104,7 +117,7 @@ void note_read_fields(JsonWriter& out, const Cells& c) {
   key(out, "read_on");
   timestamp_or_null(out, c, read_column::read_at);
   key(out, "read_by");
-  changed_by(out, c, read_column::user_id, read_column::credential);
+  changed_by(out, c, read_column::user_id, read_column::credential, Ids::numbers);
   key(out, "request_id");
   string_or_null(out, c, read_column::request_id);
   key(out, "via");
@@ -119,10 +132,10 @@ std::string note_revision(const sql::Result& rows, int row, int base) {
 }
 
 std::string account_note_changes(const sql::Result& rows, int base) {
-  return entries(rows, base, account_note_change_fields);
+  return entries(rows, base, account_note_change_fields, Ids::strings);
 }
 std::string account_note_change(const sql::Result& rows, int row, int base) {
-  return one_entry(rows, row, base, account_note_change_fields);
+  return one_entry(rows, row, base, account_note_change_fields, Ids::strings);
 }
 
 std::string note_reads(const sql::Result& rows, int base) { return entries(rows, base, note_read_fields); }

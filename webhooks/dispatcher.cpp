@@ -187,8 +187,8 @@ bool Dispatcher::enqueue_account_note_changes(Endpoint& endpoint) {
   sql::Result page = db_.execute(sql::query::account_note_changes(company, endpoint.accounts_after, kPageSize));
   if (!page.ok() || page.rows() == 0) return false;
   return enqueue_page(endpoint, true, page, account_note_event, "account:", [](JsonWriter& out, const Cells& c, int) {
-    key(out, "account_id");
-    number_or_null(out, c, column::subject_id);
+    key(out, "account_id");  // a decimal string, as the account family writes ids
+    string_or_null(out, c, column::subject_id);
     key(out, "change");
     string_or_null(out, c, column::change);
     key(out, "changed_at");

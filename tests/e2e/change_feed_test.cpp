@@ -30,7 +30,7 @@ using Clock = std::chrono::steady_clock;
 struct Item {
   std::string cursor;
   int64_t history_id = 0;
-  int64_t subject_id = 0;  // the note or the account
+  std::string subject_id;  // the note (a number) or the account (a string)
   std::string change;
   bool tombstone = false;
   std::string text;  // the note's subject, or the account note
@@ -70,7 +70,8 @@ Page feed_page(const HttpResponse& response, const char* subject_key, ReadNote r
     Item item;
     item.cursor = change["cursor"].GetString();
     item.history_id = history_id_of(item.cursor);
-    item.subject_id = change[subject_key].GetInt64();
+    const auto& subject = change[subject_key];
+    item.subject_id = subject.IsString() ? subject.GetString() : std::to_string(subject.GetInt64());
     item.change = change["change"].GetString();
     item.tombstone = change["note"].IsNull();
     if (!item.tombstone) read_note(change["note"], item);
@@ -89,7 +90,7 @@ class ChangeFeed : public ClubSuite {
 
   static Page page_of(const HttpResponse& response) {
     return feed_page(response, "note_id", [](const rapidjson::Value& note, Item& item) {
-      EXPECT_EQ(note["id"].GetInt64(), item.subject_id);
+      EXPECT_EQ(std::to_string(note["id"].GetInt64()), item.subject_id);
       if (note["subject"].IsString()) item.text = note["subject"].GetString();
     });
   }
@@ -149,13 +150,13 @@ TEST_F(ChangeFeed, CreatesUpdatesAndDeletionsComeInOrderDeletedNotesAsTombstones
   auto items = walk_until(club->admin_key, cursor, 5, 2);
   ASSERT_EQ(items.size(), 5u);
   std::vector<std::pair<std::string, std::string>> seen;
-  for (const auto& item : items) seen.emplace_back(std::to_string(item.subject_id), item.change);
+  for (const auto& item : items) seen.emplace_back(item.subject_id, item.change);
   EXPECT_EQ(seen, (std::vector<std::pair<std::string, std::string>>{
                       {kept, "created"}, {kept, "updated"}, {gone, "deleted"}, {kept, "message_posted"},
                       {gone, "deleted"}}));
   // Each item carries the note as it is now; a deleted one, nothing.
   for (const auto& item : items) {
-    if (std::to_string(item.subject_id) == kept) {
+    if (item.subject_id == kept) {
       EXPECT_FALSE(item.tombstone);
       EXPECT_EQ(item.text, "kept, changed");
     } else {
@@ -186,9 +187,9 @@ TEST_F(ChangeFeed, AChangeCommittedLateByASlowerTransactionIsNotSkipped) {
 
   auto items = walk_until(club->admin_key, cursor, 2);
   ASSERT_EQ(items.size(), 2u);
-  EXPECT_EQ(std::to_string(items[0].subject_id), late);
+  EXPECT_EQ(items[0].subject_id, late);
   EXPECT_EQ(items[0].change, "created");
-  EXPECT_EQ(std::to_string(items[1].subject_id), early);
+  EXPECT_EQ(items[1].subject_id, early);
 }
 
 TEST_F(ChangeFeed, ConcurrentWritersWithRandomCommitDelaysAreSeenExactlyOnce) {
@@ -275,7 +276,7 @@ TEST_F(ChangeFeed, ANoteThatBecameConfidentialToTheCallerIsATombstoneAndItsReads
   // Read again from the start, the note's earlier changes hide it too.
   std::string from_start;
   for (const auto& item : walk(club->admin_key, from_start)) {
-    if (std::to_string(item.subject_id) == id) {
+    if (item.subject_id == id) {
       EXPECT_TRUE(item.tombstone);
     }
   }
@@ -305,7 +306,7 @@ TEST_F(ChangeFeed, ALongPollIsAnsweredByTheChangeItWaitedFor) {
   Page page = page_of(waiting.get());
   auto answered = Clock::now();
   ASSERT_EQ(page.items.size(), 1u);
-  EXPECT_EQ(std::to_string(page.items[0].subject_id), id);
+  EXPECT_EQ(page.items[0].subject_id, id);
   // Announced, the change wakes the reader at once. Unannounced, it would
   // be found at the next look, kLookAgainEvery after the wait began:
   // some 700 ms after this write.
@@ -552,7 +553,7 @@ TEST_F(AccountNoteFeed, ChangesComeInOrderAndOnlyWithTheReadGrant) {
   EXPECT_EQ(items[0].change, "created");
   EXPECT_EQ(items[1].change, "modified");
   EXPECT_EQ(items[1].text, "second");
-  EXPECT_EQ(std::to_string(items[1].subject_id), club->account_id);
+  EXPECT_EQ(items[1].subject_id, club->account_id);
 
   // Staff without a grant: the changes are there, their content is not.
   auto hidden = walk_until(club->staff_key, staff_cursor, 2);

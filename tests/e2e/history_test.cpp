@@ -347,9 +347,9 @@ TEST_F(AccountNoteHistory, CreateModifyAndRemoveAreRecordedAndRemovedNotesStay) 
   EXPECT_STREQ(entries[2]["note_before"].GetString(), "first");
   EXPECT_STREQ(entries[2]["note_after"].GetString(), "second");
   EXPECT_EQ(entries[2]["request_id"].GetString(), modified.header("x-request-id"));
-  EXPECT_EQ(std::to_string(entries[2]["changed_by"]["user_id"].GetInt64()), club->staff_id);
-  EXPECT_NE(entries[0]["account_note_id"].GetInt64(), entries[3]["account_note_id"].GetInt64());
-  EXPECT_EQ(entries[1]["account_note_id"].GetInt64(), entries[3]["account_note_id"].GetInt64());
+  EXPECT_STREQ(entries[2]["changed_by"]["user_id"].GetString(), club->staff_id.c_str());
+  EXPECT_STRNE(entries[0]["account_note_id"].GetString(), entries[3]["account_note_id"].GetString());
+  EXPECT_STREQ(entries[1]["account_note_id"].GetString(), entries[3]["account_note_id"].GetString());
   EXPECT_NE(page.header("pagination").find("\"total_count\":4"), std::string::npos);
 
   // The read right is needed; another company's account is not there.

@@ -17,6 +17,7 @@
 #include "tests/support/cli.hpp"
 #include "tests/support/club_suite.hpp"
 #include "tests/support/stack_env.hpp"
+#include "tests/support/webhook_endpoint.hpp"
 #include "tests/support/webhook_receiver.hpp"
 #include "webhooks/deliverer.hpp"
 
@@ -27,20 +28,7 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 using Requests = std::vector<ReceivedRequest>;
 
-// An endpoint of the suite's company, disabled when the test ends so that
-// later tests' changes are not sent to a receiver that is gone.
-struct Endpoint {
-  std::string id, secret;
-  Endpoint(const std::string& company, const std::string& url, const std::string& events) {
-    auto added = notesctl("webhook add --company " + company + " --url " + url + " --events " + events +
-                          " --key-file " + stack_value("NOTES_WEBHOOK_KEY_FILE"));
-    EXPECT_EQ(added.exit_code, 0) << added.err;
-    auto newline = added.out.find('\n');
-    id = added.out.substr(0, newline);
-    secret = added.out.substr(newline + 1, added.out.find('\n', newline + 1) - newline - 1);
-  }
-  ~Endpoint() { notesctl("webhook disable --endpoint " + id); }
-};
+using Endpoint = WebhookEndpoint;
 
 std::string hmac_hex(const std::string& key, const std::string& message) {
   unsigned char mac[32];
