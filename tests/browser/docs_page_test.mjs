@@ -21,7 +21,8 @@ const document = await (await fetch(`${base}/api/openapi.json`)).json();
 const routes = [];
 for (const [path, item] of Object.entries(document.paths)) {
   for (const method of Object.keys(item)) {
-    if (method !== "parameters") routes.push({ method, path });
+    // Path-level keys that are not operations: parameters and extensions (x-...).
+    if (method !== "parameters" && !method.startsWith("x-")) routes.push({ method, path });
   }
 }
 

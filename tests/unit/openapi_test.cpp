@@ -20,7 +20,7 @@ TEST(OpenApi, EveryRouteIsDocumentedAndEveryDocumentedRouteExists) {
   for (const auto& path : document["paths"].GetObject()) {
     for (const auto& operation : path.value.GetObject()) {
       std::string method = operation.name.GetString();
-      if (method == "parameters") continue;
+      if (method == "parameters" || method.rfind("x-", 0) == 0) continue;  // not operations
       for (auto& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
       documented.insert(method + " " + path.name.GetString());
     }
