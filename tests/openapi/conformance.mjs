@@ -314,7 +314,12 @@ function record_links(op, request, response, body, answer) {
   for (const link of Object.values(response.links || {})) {
     const parameters = Object.fromEntries(Object.entries(link.parameters || {}).map(([k, v]) => [k, evaluate(v)]));
     if (Object.values(parameters).some((v) => v === undefined || v === null)) continue;
-    const body_of_link = link.requestBody && Object.fromEntries(Object.entries(link.requestBody).map(([k, v]) => [k, evaluate(v)]));
+    // A body's values may be expressions too, at any depth.
+    const fill = (value) =>
+      Array.isArray(value) ? value.map(fill)
+      : value && typeof value === "object" ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v)]))
+      : evaluate(value);
+    const body_of_link = link.requestBody && fill(link.requestBody);
     const list = linked.get(link.operationId) || [];
     list.push({ parameters, body: body_of_link });
     if (list.length > 20) list.shift();
