@@ -1,11 +1,9 @@
 #include "handlers/change_feed.hpp"
 
-#include <charconv>
-#include <cstdint>
-
-#include "handlers/customer_access.hpp"
-#include "views/json_cells.hpp"
+#include "handlers/note_answers.hpp"
 #include "handlers/list_query.hpp"
+#include "views/feed_item.hpp"
+#include "views/json_cells.hpp"
 #include "views/note_json.hpp"
 #include "http/query_string.hpp"
 #include "sql/change_listeners.hpp"
@@ -15,6 +13,7 @@ namespace notes::change_feed {
 namespace {
 
 using namespace json_cells;
+using namespace feed_item;
 
 // The channel changes are announced on (sql/migrations/010_change_feed.sql).
 constexpr const char* kChannel = "notes_changes";
@@ -153,59 +152,27 @@ std::string feed_json(const sql::Result& page, const FeedRequest& asked, const c
 
 }  // namespace
 
-sql::FeedPosition position_of(const sql::Result& page, int row) {
-  return {std::string(page.text(row, feed_column::transaction)), page.int64(row, feed_column::history_id)};
-}
-
-std::string cursor_text(const sql::FeedPosition& position) {
-  return position.transaction + "." + std::to_string(position.id);
-}
-
-std::optional<sql::FeedPosition> parse_cursor(std::string_view text) {
-  auto dot = text.find('.');
-  if (dot == std::string_view::npos) return std::nullopt;
-  std::string_view transaction = text.substr(0, dot);
-  uint64_t xact = 0;
-  auto [end, error] = std::from_chars(transaction.data(), transaction.data() + transaction.size(), xact);
-  if (transaction.empty() || error != std::errc() || end != transaction.data() + transaction.size()) {
-    return std::nullopt;
-  }
-  auto id = parse_whole_number(text.substr(dot + 1), 0, INT64_MAX);
-  if (!id) return std::nullopt;
-  return sql::FeedPosition{std::to_string(xact), *id};
-}
-
 Response note_changes(const Request& request, HandlerContext& context) {
   FeedRequest asked = feed_request(request);
   sql::Result page = changes(context, sql::query::note_changes, asked);
-  using namespace feed_column;
-  using namespace feed_column::note;
-  constexpr int kNote = full_note;
-  auto parts = customer_access::page_parts(context, "feed", page, kNote);
-  note_json::NoteParts note_parts = customer_access::note_parts(parts);
+  constexpr int kNote = column::note::full_note;
+  auto parts = note_answers::page_parts(context, "feed", page, kNote);
+  note_json::NoteParts note_parts = note_json::parts_of(parts);
   const int note_id_column = kNote + sql::full_note::note + sql::note_column::id;
   std::string body = feed_json(page, asked, "\"changes\":", [&](JsonWriter& out, int row) {
     Cells c(page, row, 0);
-    key(out, "note_id");
-    number_or_null(out, c, subject_id);
     // A note deleted, or no longer visible to the caller, is a tombstone:
     // its id and nothing more.
-    bool gone = c.null(note_id_column);
-    key(out, "change");
-    if (gone) {
+    if (c.null(note_id_column)) {
+      key(out, "note_id");
+      number_or_null(out, c, column::subject_id);
+      key(out, "change");
       out.String("deleted");
-    } else {
-      string_or_null(out, c, change);
-    }
-    if (gone) {
       key(out, "note");
       out.Null();
       return;
     }
-    key(out, "revision");
-    number_or_null(out, c, revision);
-    key(out, "changed_on");
-    timestamp_or_null(out, c, changed_at);
+    note_change_fields(out, c);
     key(out, "note");
     std::string note = note_json::note(page, row, kNote, note_parts);
     out.RawValue(note.data(), note.size(), rapidjson::kObjectType);
@@ -216,26 +183,21 @@ Response note_changes(const Request& request, HandlerContext& context) {
 Response account_note_changes(const Request& request, HandlerContext& context) {
   FeedRequest asked = feed_request(request);
   sql::Result page = changes(context, sql::query::account_note_changes, asked);
-  namespace shared = feed_column;
-  using namespace feed_column::account;
   std::string body = feed_json(page, asked, "\"result\":\"success\",\"changes\":", [&](JsonWriter& out, int row) {
     Cells c(page, row, 0);
-    key(out, "account_id");  // a decimal string, as every id of the account family
-    string_or_null(out, c, shared::subject_id);
     // Removed, or no longer readable by the caller: a tombstone.
-    bool gone = c.null(note);
-    key(out, "change");
-    if (gone) {
+    if (c.null(column::account::note)) {
+      key(out, "account_id");  // a decimal string, as every id of the account family
+      string_or_null(out, c, column::subject_id);
+      key(out, "change");
       out.String("removed");
       key(out, "note");
       out.Null();
       return;
     }
-    string_or_null(out, c, shared::change);
-    key(out, "changed_at");
-    timestamp_or_null(out, c, changed_at);
+    account_change_fields(out, c);
     key(out, "note");
-    string_or_null(out, c, note);
+    string_or_null(out, c, column::account::note);
   });
   return Response::json(200, std::move(body));
 }

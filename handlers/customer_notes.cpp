@@ -1,7 +1,9 @@
 #include "handlers/customer_notes.hpp"
 
 #include "http/query_string.hpp"
-#include "handlers/customer_access.hpp"
+#include "handlers/note_answers.hpp"
+#include "handlers/path_id.hpp"
+#include "handlers/locked_write.hpp"
 #include "handlers/idempotency.hpp"
 #include "handlers/etag.hpp"
 #include "handlers/list_query.hpp"
@@ -25,7 +27,7 @@ int end_of_part(const sql::Result& rows, int from, sql::note_list_column::Part p
 }  // namespace
 
 Response list(const Request& request, HandlerContext& context) {
-  int64_t customer_id = customer_access::path_id(request, "customer_id");
+  int64_t customer_id = path_id(request, "customer_id");
   auto query = parse_query_string(request.query_string());
   if (!query) throw ApiError::bad_request("The query string is malformed.");
   const auto [paging, filters] =
@@ -46,7 +48,7 @@ Response list(const Request& request, HandlerContext& context) {
     set_pagination(response, paging, total);
     return response;
   }
-  customer_access::record_confidential_reads_of(context, "list", page, lc::note);
+  note_answers::record_confidential_reads_of(context, "list", page, lc::note);
   note_json::NoteParts parts{{&page, notes_end, assignees_end, lc::assignee},
                              {&page, assignees_end, page.rows(), lc::message}};
   Response response = Response::json(200, note_json::note_array(page, 0, notes_end, lc::note, parts));
@@ -55,7 +57,7 @@ Response list(const Request& request, HandlerContext& context) {
 }
 
 Response create(const Request& request, HandlerContext& context) {
-  int64_t customer_id = customer_access::path_id(request, "customer_id");
+  int64_t customer_id = path_id(request, "customer_id");
   rapidjson::Document body;
   read_json_object(request, body);
   NoteFields f = checked(note_fields(body, true));
@@ -63,14 +65,14 @@ Response create(const Request& request, HandlerContext& context) {
   const auto& result = checked(context.db.execute(sql::query::note_create(customer_id, context.sql_caller(), f)));
   if (result.rows() == 0) throw ApiError::not_found("No such customer.");
   // A new note has no assignees or messages yet: nothing more to fetch.
-  Response response = customer_access::note_answer(context, "write", 201, result, 0, {});
+  Response response = note_answers::note_answer(context, "write", 201, result, 0, {});
   response.header("Location", "/api/customers/notes/" +
                                   std::string(result.text(0, sql::full_note::note + sql::note_column::id)));
   return response;
 }
 
 Response get(const Request& request, HandlerContext& context) {
-  return note_now(customer_access::path_id(request, "note_id"), context);
+  return note_now(path_id(request, "note_id"), context);
 }
 
 Response replay_create(const Request&, HandlerContext& context, Response first) {
@@ -87,15 +89,15 @@ Response note_now(int64_t id, HandlerContext& context) {
   // The note and its parts in one round trip. Each statement reads its own
   // snapshot, so the parts can be newer than the ETag, never older: an
   // If-Match with that ETag still refuses to overwrite the newer note.
-  const auto& results = checked(context.db.execute_pipeline(customer_access::with_note_parts(
+  const auto& results = checked(context.db.execute_pipeline(sql::query::with_note_parts(
       {sql::query::note_get(id, context.sql_caller())}, {id},
       context.caller.company_id)));
   if (results[0].rows() == 0) throw no_note();
-  return customer_access::note_answer(context, "note", 200, results[0], 0, customer_access::note_parts(results));
+  return note_answers::note_answer(context, "note", 200, results[0], 0, note_json::parts_of(results));
 }
 
 Response update(const Request& request, HandlerContext& context) {
-  int64_t id = customer_access::path_id(request, "note_id");
+  int64_t id = path_id(request, "note_id");
   rapidjson::Document body;
   read_json_object(request, body);
   NoteFields f = checked(note_fields(body, false));
@@ -106,20 +108,20 @@ Response update(const Request& request, HandlerContext& context) {
 
   auto change = sql::query::note_update(id, context.sql_caller(), if_match_revisions(request.param("HTTP_IF_MATCH")), f);
   // The change and the Note it leaves, in one transaction and one round trip.
-  const auto& results = checked(customer_access::locked_write(
+  const auto& results = checked(locked_write(
       context.db, id, context.caller.company_id,
-      customer_access::with_note_parts({std::move(change)}, {id}, context.caller.company_id)));
+      sql::query::with_note_parts({std::move(change)}, {id}, context.caller.company_id)));
   const sql::Result& updated = results[0];
   if (updated.int64(0, 0) == 0) throw no_note();
   constexpr int kNoteBase = 1;  // after "found"
   // Nothing changed: If-Match named another revision.
   if (updated.is_null(0, kNoteBase)) throw ApiError::precondition_failed();
-  return customer_access::note_answer(context, "write", 200, updated, kNoteBase, customer_access::note_parts(results));
+  return note_answers::note_answer(context, "write", 200, updated, kNoteBase, note_json::parts_of(results));
 }
 
 Response remove(const Request& request, HandlerContext& context) {
-  int64_t id = customer_access::path_id(request, "note_id");
-  auto results = customer_access::locked_write(
+  int64_t id = path_id(request, "note_id");
+  auto results = locked_write(
       context.db, id, context.caller.company_id,
       {sql::query::note_delete(id, context.sql_caller(), if_match_revisions(request.param("HTTP_IF_MATCH")))});
   const sql::Result& result = checked(results[0]);

@@ -2,7 +2,9 @@
 
 #include <string_view>
 
-#include "handlers/customer_access.hpp"
+#include "handlers/note_answers.hpp"
+#include "handlers/path_id.hpp"
+#include "handlers/locked_write.hpp"
 #include "handlers/customer_notes.hpp"
 #include "handlers/request_body.hpp"
 
@@ -36,9 +38,9 @@ std::variant<std::vector<int64_t>, ApiError> assignee_ids(const rapidjson::Value
 // the change's own answer first, then the note, its assignees and messages.
 std::vector<sql::Result> change_and_note(HandlerContext& context, sql::Query change, int64_t note_id) {
   int64_t company_id = context.caller.company_id;
-  return customer_access::locked_write(
+  return locked_write(
       context.db, note_id, company_id,
-      customer_access::with_note_parts({std::move(change), sql::query::note_by_id(note_id, company_id)}, {note_id},
+      sql::query::with_note_parts({std::move(change), sql::query::note_by_id(note_id, company_id)}, {note_id},
                                        company_id));
 }
 
@@ -46,13 +48,13 @@ std::vector<sql::Result> change_and_note(HandlerContext& context, sql::Query cha
 Response answer(HandlerContext& context, const std::vector<sql::Result>& results) {
   checked(results);
   if (results[1].rows() == 0) throw ApiError::internal();
-  return customer_access::note_answer(context, "write", 200, results[1], 0, customer_access::note_parts(results));
+  return note_answers::note_answer(context, "write", 200, results[1], 0, note_json::parts_of(results));
 }
 
 }  // namespace
 
 Response add(const Request& request, HandlerContext& context) {
-  int64_t id = customer_access::path_id(request, "note_id");
+  int64_t id = path_id(request, "note_id");
   rapidjson::Document body;
   read_json_object(request, body);
   std::vector<int64_t> ids = checked(assignee_ids(body));
@@ -74,8 +76,8 @@ Response add(const Request& request, HandlerContext& context) {
 }
 
 Response remove(const Request& request, HandlerContext& context) {
-  int64_t id = customer_access::path_id(request, "note_id");
-  int64_t user_id = customer_access::path_id(request, "user_id");
+  int64_t id = path_id(request, "note_id");
+  int64_t user_id = path_id(request, "user_id");
 
   auto results = change_and_note(context, sql::query::note_assignee_remove(id, context.sql_caller(), user_id), id);
   const sql::Result& removed = checked(results[0]);
@@ -85,7 +87,7 @@ Response remove(const Request& request, HandlerContext& context) {
 }
 
 Response replay_add(const Request& request, HandlerContext& context, Response first) {
-  Response response = customer_notes::note_now(customer_access::path_id(request, "note_id"), context);
+  Response response = customer_notes::note_now(path_id(request, "note_id"), context);
   response.status = first.status;
   return response;
 }

@@ -2,8 +2,10 @@
 
 #include <string_view>
 
-#include "handlers/base64.hpp"
-#include "handlers/customer_access.hpp"
+#include "http/base64.hpp"
+#include "handlers/note_answers.hpp"
+#include "handlers/path_id.hpp"
+#include "handlers/locked_write.hpp"
 #include "handlers/customer_notes.hpp"
 #include "views/note_json.hpp"
 #include "handlers/request_body.hpp"
@@ -56,17 +58,17 @@ std::variant<NewMessage, ApiError> new_message(const rapidjson::Value& body) {
 }  // namespace
 
 Response list(const Request& request, HandlerContext& context) {
-  return customer_access::one_notes_list(request, context, sql::query::note_messages_list, note_json::message_array,
+  return note_answers::one_notes_list(request, context, sql::query::note_messages_list, note_json::message_array,
                                          "messages");
 }
 
 Response create(const Request& request, HandlerContext& context) {
-  int64_t id = customer_access::path_id(request, "note_id");
+  int64_t id = path_id(request, "note_id");
   rapidjson::Document body;
   read_json_object(request, body);
   NewMessage message = checked(new_message(body));
 
-  auto results = customer_access::locked_write(
+  auto results = locked_write(
       context.db, id, context.caller.company_id,
       {sql::query::note_message_create(id, context.sql_caller(), message.message, message.attachment)});
   const sql::Result& result = checked(results[0]);
@@ -75,8 +77,8 @@ Response create(const Request& request, HandlerContext& context) {
 }
 
 Response attachment(const Request& request, HandlerContext& context) {
-  int64_t note_id = customer_access::path_id(request, "note_id");
-  int64_t message_id = customer_access::path_id(request, "message_id");
+  int64_t note_id = path_id(request, "note_id");
+  int64_t message_id = path_id(request, "message_id");
   const auto& result =
       checked(context.db.execute(sql::query::note_message_attachment(note_id, context.sql_caller(), message_id)));
   if (result.rows() == 0) throw ApiError::not_found("No such attachment.");
@@ -90,7 +92,7 @@ Response attachment(const Request& request, HandlerContext& context) {
 Response replay_create(const Request& request, HandlerContext& context, Response first) {
   // A message never changes: the first answer, once the note is known to be
   // the caller's to see (and that read recorded, as any of the note's).
-  customer_notes::note_now(customer_access::path_id(request, "note_id"), context);
+  customer_notes::note_now(path_id(request, "note_id"), context);
   return first;
 }
 

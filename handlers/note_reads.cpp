@@ -1,13 +1,14 @@
 #include "handlers/note_reads.hpp"
 
-#include "handlers/customer_access.hpp"
+#include "handlers/note_answers.hpp"
+#include "handlers/path_id.hpp"
 #include "views/history_json.hpp"
 #include "handlers/list_query.hpp"
 
 namespace notes::note_reads {
 
 Response list(const Request& request, HandlerContext& context) {
-  int64_t note_id = customer_access::path_id(request, "note_id");
+  int64_t note_id = path_id(request, "note_id");
   if (context.caller.role != "owner") throw ApiError::forbidden("Only owners may see who read a note.");
   Paging page = requested_page(request);
   const auto& result =

@@ -1,6 +1,6 @@
 #include "handlers/work_queue.hpp"
 
-#include "handlers/customer_access.hpp"
+#include "handlers/note_answers.hpp"
 #include "handlers/list_query.hpp"
 #include "handlers/queue_cursor.hpp"
 #include "handlers/queue_query.hpp"
@@ -45,7 +45,7 @@ Response list(const Request& request, HandlerContext& context) {
   }
   // An empty page answers 204 with no body, as every list does.
   Response response = empty ? Response::no_content()
-                            : customer_access::note_page_answer(context, queue.filters.q ? "search" : "queue", page,
+                            : note_answers::note_page_answer(context, queue.filters.q ? "search" : "queue", page,
                                                                 kNotesBase);
   set_pagination(response, queue.paging, total, next_cursor);
   return response;

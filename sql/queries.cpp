@@ -140,6 +140,13 @@ Query note_messages_of(const std::vector<int64_t>& note_ids, int64_t company_id)
   return {Statement::note_messages_of, notes_of_company(note_ids, company_id)};
 }
 
+std::vector<Query> with_note_parts(std::vector<Query> queries, const std::vector<int64_t>& note_ids,
+                                   int64_t company_id) {
+  queries.push_back(note_assignees_of(note_ids, company_id));
+  queries.push_back(note_messages_of(note_ids, company_id));
+  return queries;
+}
+
 Query note_list(int64_t customer_id, const Caller& caller, Window window, const NoteFilters& filters) {
   Params params = acting_for(customer_id, caller);
   add_window(params, window);

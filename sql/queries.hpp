@@ -90,6 +90,11 @@ Query note_by_id(int64_t note_id, int64_t company_id);
 Query note_lock(int64_t note_id, int64_t company_id);
 Query note_assignees_of(const std::vector<int64_t>& note_ids, int64_t company_id);
 Query note_messages_of(const std::vector<int64_t>& note_ids, int64_t company_id);
+// `queries` followed by note_assignees_of and note_messages_of for
+// `note_ids`: a pipeline that answers Notes, their parts in the same round
+// trip (views/note_json.hpp, parts_of).
+std::vector<Query> with_note_parts(std::vector<Query> queries, const std::vector<int64_t>& note_ids,
+                                   int64_t company_id);
 // note_list, or note_list_filtered when any filter is set.
 Query note_list(int64_t customer_id, const Caller& caller, Window window, const NoteFilters& filters);
 // The caller is the author; its role is not asked.

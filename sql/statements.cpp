@@ -201,7 +201,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
      " ORDER BY a.note_id, a.created_on, a.user_id"},
 
     // $1 note ids, $2 company. Rows: NOTES_MESSAGE_COLUMNS of each note's
-    // newest kInlineMessages (20) messages within NOTES_INLINE_MESSAGE_BYTES,
+    // newest NOTES_INLINE_MESSAGES (20) messages within NOTES_INLINE_MESSAGE_BYTES,
     // by note, each note's oldest first: what a Note carries (docs/api.md,
     // "How big a Note gets").
     // Callers checked visibility.

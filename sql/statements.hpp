@@ -82,8 +82,7 @@ inline constexpr int64_t kExactCountUpTo = 1000;
 #define NOTES_EXACT_COUNT_UP_TO "1000"
 
 // How many of a note's newest messages are fetched with it: what its Note
-// carries at most (note_json::kInlineMessages, docs/api.md "How big a Note
-// gets"), as SQL text.
+// carries at most (docs/api.md, "How big a Note gets"), as SQL text.
 #define NOTES_INLINE_MESSAGES "20"
 // And within how many bytes of their text, newest first (the Note's JSON
 // carries those within note_json::kInlineMessageBytes, 256 KiB, of JSON):

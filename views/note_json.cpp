@@ -375,4 +375,8 @@ std::string message_array(const sql::Result& messages, int base) {
   return text_of(buffer);
 }
 
+NoteParts parts_of(const std::vector<sql::Result>& results) {
+  return {PartRows::all_of(results[results.size() - 2]), PartRows::all_of(results[results.size() - 1])};
+}
+
 }  // namespace notes::note_json

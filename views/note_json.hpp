@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sql/result.hpp"
 
@@ -30,12 +31,16 @@ struct NoteParts {
   PartRows messages;
 };
 
+// The parts a sql::query::with_note_parts() pipeline read: its last two
+// results.
+NoteParts parts_of(const std::vector<sql::Result>& results);
+
 // What a Note carries of its thread (docs/api.md, "How big a Note gets"):
-// its newest messages, at most kInlineMessages of them (note_messages_of
-// fetches no more) and no more than kInlineMessageBytes of their JSON. The
-// whole thread is paged by GET .../messages. With the field limits and
-// kMaxAssigneesPerNote, this keeps any Note answer under 1 MiB.
-inline constexpr int kInlineMessages = 20;
+// its newest messages, at most NOTES_INLINE_MESSAGES (sql/statements.hpp)
+// of them, which is all note_messages_of fetches, and no more than
+// kInlineMessageBytes of their JSON. The whole thread is paged by GET
+// .../messages. With the field limits and kMaxAssigneesPerNote, this keeps
+// any Note answer under 1 MiB.
 inline constexpr std::size_t kInlineMessageBytes = 256 * 1024;
 
 // The bytes `text` takes as a JSON string, quotes included.

@@ -3,19 +3,17 @@
 #include <algorithm>
 #include <vector>
 
-#include "handlers/change_feed.hpp"
-#include "handlers/customer_access.hpp"
-#include "handlers/error_envelope.hpp"
-#include "views/json_cells.hpp"
-#include "views/note_json.hpp"
 #include "log/log.hpp"
 #include "sql/note_columns.hpp"
+#include "views/feed_item.hpp"
+#include "views/json_cells.hpp"
+#include "views/note_json.hpp"
 #include "webhooks/events.hpp"
 
 namespace notes::webhooks {
 
 using namespace json_cells;
-namespace column = change_feed::feed_column;
+namespace column = feed_item::column;
 
 struct Dispatcher::Endpoint {
   int64_t id = 0;
@@ -48,7 +46,7 @@ std::vector<sql::Result> note_parts_of(sql::Connection& db, const sql::Result& r
   for (int row = 0; row < rows.rows(); ++row) {
     if (!rows.is_null(row, id)) ids.push_back(rows.int64(row, id));
   }
-  return db.execute_pipeline(customer_access::with_note_parts({}, ids, company_id));
+  return db.execute_pipeline(sql::query::with_note_parts({}, ids, company_id));
 }
 
 bool all_ok(const std::vector<sql::Result>& results) {
@@ -108,7 +106,7 @@ bool Dispatcher::enqueue_page(Endpoint& endpoint, bool accounts, const sql::Resu
   Batch batch;
   sql::FeedPosition to = after;
   for (int row = 0; row < page.rows() && batch.bytes < kMaxPageBytes; ++row) {
-    to = change_feed::position_of(page, row);
+    to = feed_item::position_of(page, row);
     auto event = event_of(page.text(row, column::change));
     if (!event || !endpoint.wants(*event)) continue;
     rapidjson::StringBuffer buffer;
@@ -119,7 +117,7 @@ bool Dispatcher::enqueue_page(Endpoint& endpoint, bool accounts, const sql::Resu
     key(out, "company_id");
     out.Int64(endpoint.company_id);
     key(out, "cursor");
-    string_value(out, change_feed::cursor_text(to));
+    string_value(out, feed_item::cursor_text(to));
     write_fields(out, Cells(page, row, 0), row);
     out.EndObject();
     batch.events.push_back(*event);
@@ -155,17 +153,10 @@ bool Dispatcher::enqueue_note_page(Endpoint& endpoint) {
   if (!page.ok() || page.rows() == 0) return false;
   auto parts = note_parts_of(db_, page, column::note::full_note, endpoint.company_id);
   if (!all_ok(parts)) return false;
-  note_json::NoteParts note_parts = customer_access::note_parts(parts);
+  note_json::NoteParts note_parts = note_json::parts_of(parts);
   const int note_id = column::note::full_note + sql::full_note::note + sql::note_column::id;
   return enqueue_page(endpoint, false, page, note_event, "note:", [&](JsonWriter& out, const Cells& c, int row) {
-    key(out, "note_id");
-    number_or_null(out, c, column::subject_id);
-    key(out, "change");
-    string_or_null(out, c, column::change);
-    key(out, "revision");
-    number_or_null(out, c, column::note::revision);
-    key(out, "changed_on");
-    timestamp_or_null(out, c, column::note::changed_at);
+    feed_item::note_change_fields(out, c);
     // What the change itself did, as history keeps it; the Note is as it
     // is now (docs/webhooks.md, "What is sent").
     key(out, "before");
@@ -187,12 +178,7 @@ bool Dispatcher::enqueue_account_note_changes(Endpoint& endpoint) {
   sql::Result page = db_.execute(sql::query::account_note_changes(company, endpoint.accounts_after, kPageSize));
   if (!page.ok() || page.rows() == 0) return false;
   return enqueue_page(endpoint, true, page, account_note_event, "account:", [](JsonWriter& out, const Cells& c, int) {
-    key(out, "account_id");  // a decimal string, as the account family writes ids
-    string_or_null(out, c, column::subject_id);
-    key(out, "change");
-    string_or_null(out, c, column::change);
-    key(out, "changed_at");
-    timestamp_or_null(out, c, column::account::changed_at);
+    feed_item::account_change_fields(out, c);
     // The text as the change left it (null: removed), not as it is now:
     // the receiver may see no other copy of it.
     key(out, "note");
@@ -210,7 +196,7 @@ void Dispatcher::fire_due_reminders() {
   for (int row = 0; row < due.rows(); ++row) {
     int64_t company_id = due.int64(row, note + nc::company_id);
     int64_t note_id = due.int64(row, note + nc::id);
-    auto parts = db_.execute_pipeline(customer_access::with_note_parts({}, {note_id}, company_id));
+    auto parts = db_.execute_pipeline(sql::query::with_note_parts({}, {note_id}, company_id));
     if (!all_ok(parts)) return;
     rapidjson::StringBuffer buffer;
     JsonWriter out(buffer);
@@ -225,7 +211,7 @@ void Dispatcher::fire_due_reminders() {
     key(out, "reminder");
     timestamp_or_null(out, c, kReminder);
     key(out, "note");
-    std::string json = note_json::note(due, row, kNote, customer_access::note_parts(parts));
+    std::string json = note_json::note(due, row, kNote, note_json::parts_of(parts));
     out.RawValue(json.data(), json.size(), rapidjson::kObjectType);
     out.EndObject();
     sql::Result queued = db_.execute(

@@ -35,7 +35,6 @@ class Sender {
   // Moves every transfer on, waiting up to `wait` for one to have something
   // to do; answers the transfers that ended.
   std::vector<Outcome> poll(std::chrono::milliseconds wait);
-  std::size_t in_flight() const { return transfers_.size(); }
 
   // One request under way (seen by libcurl's callbacks).
   struct Transfer;

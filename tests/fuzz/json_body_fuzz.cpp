@@ -7,7 +7,7 @@
 
 #include "http/json_body.hpp"
 #include "handlers/account_note_body.hpp"
-#include "handlers/base64.hpp"
+#include "http/base64.hpp"
 #include "handlers/note_body.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

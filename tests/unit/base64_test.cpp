@@ -1,4 +1,4 @@
-#include "handlers/base64.hpp"
+#include "http/base64.hpp"
 
 #include <gtest/gtest.h>
 

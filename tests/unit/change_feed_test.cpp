@@ -4,7 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "handlers/change_feed.hpp"
+#include "views/feed_item.hpp"
 #include "sql/change_listeners.hpp"
 
 namespace notes {
@@ -12,20 +12,20 @@ namespace {
 
 TEST(FeedCursor, ReadsBackWhatItWrote) {
   sql::FeedPosition position{"18446744073709551615", 9223372036854775807};
-  auto read = change_feed::parse_cursor(change_feed::cursor_text(position));
+  auto read = feed_item::parse_cursor(feed_item::cursor_text(position));
   ASSERT_TRUE(read);
   EXPECT_EQ(read->transaction, position.transaction);
   EXPECT_EQ(read->id, position.id);
-  EXPECT_EQ(change_feed::cursor_text({}), "0.0");
+  EXPECT_EQ(feed_item::cursor_text({}), "0.0");
 }
 
 TEST(FeedCursor, RefusesWhatItNeverWrites) {
   for (const char* text : {"", ".", "1", "1.", ".1", "a.1", "1.a", "-1.1", "1.-1", "+1.1", "1.2.3", "1 .2",
                            "18446744073709551616.1", "1.9223372036854775808", "0x1.1"}) {
-    EXPECT_FALSE(change_feed::parse_cursor(text)) << text;
+    EXPECT_FALSE(feed_item::parse_cursor(text)) << text;
   }
   // Leading zeros name the same transaction, written canonically.
-  EXPECT_EQ(change_feed::parse_cursor("007.5")->transaction, "7");
+  EXPECT_EQ(feed_item::parse_cursor("007.5")->transaction, "7");
 }
 
 TEST(ChangeListeners, PlacesAreLimitedAndFreedWhenTheirHolderDies) {

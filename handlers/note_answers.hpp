@@ -1,6 +1,8 @@
 #pragma once
-// What every customer-note handler shares: path ids, the note's lock for
-// writes, and the Note answer with its ETag.
+// Answers that carry customer notes: a Note with its ETag, a page of Notes
+// with their parts, a list one note has (messages, history, reads), each
+// recording as it leaves which confidential notes of others it carries
+// (docs/api.md, "Who read a confidential note").
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,32 +15,10 @@
 #include "handlers/handler_context.hpp"
 #include "handlers/list_query.hpp"
 #include "views/note_json.hpp"
-#include "sql/connection.hpp"
 #include "sql/queries.hpp"
 #include "sql/result.hpp"
 
-namespace notes::customer_access {
-
-// The route's {name} as an id; refuses with a 400 naming it.
-int64_t path_id(const Request& request, const char* name);
-
-// `queries` followed by note_assignees_of and note_messages_of for
-// `note_ids`: a pipeline that answers Notes, their parts in the same round
-// trip.
-std::vector<sql::Query> with_note_parts(std::vector<sql::Query> queries, const std::vector<int64_t>& note_ids,
-                                        int64_t company_id);
-
-// Runs `queries` in one transaction and one round trip after taking note
-// `note_id`'s write lock, so that every statement decides visibility on the
-// rows as they are once no other writer holds the note. Answers the results
-// of `queries` (the lock's own result is dropped; a failure to lock fails
-// them).
-std::vector<sql::Result> locked_write(sql::Connection& db, int64_t note_id, int64_t company_id,
-                                      std::vector<sql::Query> queries);
-
-// The assignees and messages of a with_note_parts() pipeline: its last two
-// results.
-note_json::NoteParts note_parts(const std::vector<sql::Result>& results);
+namespace notes::note_answers {
 
 // What carries a confidential note's content to whom (docs/api.md, "Who
 // read a confidential note"): every answer below records, before it
@@ -50,7 +30,7 @@ void record_confidential_reads(HandlerContext& context, const std::vector<int64_
 // (NOTES_FULL_NOTE_COLUMNS at column `base`; rows without a note skipped).
 void record_confidential_reads_of(HandlerContext& context, std::string_view via, const sql::Result& notes, int base);
 
-// The assignees and messages (a with_note_parts() pipeline's results) of
+// The assignees and messages (a sql::query::with_note_parts() pipeline's results) of
 // the notes of `page` whose NOTES_FULL_NOTE_COLUMNS start at column `base`
 // (rows without a note skipped), read in one round trip that also records
 // which of them are confidential notes of others, as `via`.
@@ -74,4 +54,4 @@ Response one_notes_list(const Request& request, HandlerContext& context, OneNote
 Response note_answer(HandlerContext& context, std::string_view via, int status, const sql::Result& notes, int base,
                      note_json::NoteParts parts);
 
-}  // namespace notes::customer_access
+}  // namespace notes::note_answers

@@ -1,13 +1,13 @@
-#include "handlers/customer_access.hpp"
+#include "handlers/note_answers.hpp"
 
 #include <algorithm>
-#include <stdexcept>
 
 #include "handlers/etag.hpp"
+#include "handlers/path_id.hpp"
 #include "handlers/list_query.hpp"
 #include "sql/note_columns.hpp"
 
-namespace notes::customer_access {
+namespace notes::note_answers {
 namespace {
 
 // The ids of the notes in rows [first_row, rows()) whose
@@ -55,33 +55,6 @@ void record_confidential_reads(HandlerContext& context, const std::vector<int64_
   checked(context.db.execute(sql::query::note_reads_record(note_ids, context.caller.company_id, via)));
 }
 
-int64_t path_id(const Request& request, const char* name) {
-  auto text = request.path_params.get(name);
-  if (!text) throw std::logic_error(std::string("the route has no {") + name + "}");
-  if (auto id = parse_positive_id(*text)) return *id;
-  throw ApiError::invalid_field(name, std::string(name) + " must be a positive 64-bit integer.");
-}
-
-std::vector<sql::Query> with_note_parts(std::vector<sql::Query> queries, const std::vector<int64_t>& note_ids,
-                                        int64_t company_id) {
-  queries.push_back(sql::query::note_assignees_of(note_ids, company_id));
-  queries.push_back(sql::query::note_messages_of(note_ids, company_id));
-  return queries;
-}
-
-std::vector<sql::Result> locked_write(sql::Connection& db, int64_t note_id, int64_t company_id,
-                                      std::vector<sql::Query> queries) {
-  queries.insert(queries.begin(), sql::query::note_lock(note_id, company_id));
-  auto results = db.execute_pipeline(queries);
-  results.erase(results.begin());
-  return results;
-}
-
-note_json::NoteParts note_parts(const std::vector<sql::Result>& results) {
-  return {note_json::PartRows::all_of(results[results.size() - 2]),
-          note_json::PartRows::all_of(results[results.size() - 1])};
-}
-
 void record_confidential_reads_of(HandlerContext& context, std::string_view via, const sql::Result& notes, int base) {
   record_confidential_reads(context, confidential_of_others(notes, 0, base, context.caller.user_id), via);
 }
@@ -89,7 +62,7 @@ void record_confidential_reads_of(HandlerContext& context, std::string_view via,
 std::vector<sql::Result> page_parts(HandlerContext& context, std::string_view via, const sql::Result& page,
                                     int base) {
   int64_t company_id = context.caller.company_id;
-  std::vector<sql::Query> queries = with_note_parts({}, note_ids(page, 0, base), company_id);
+  std::vector<sql::Query> queries = sql::query::with_note_parts({}, note_ids(page, 0, base), company_id);
   // The page's confidential notes of others are recorded in the same
   // round trip and transaction as their parts are read.
   auto audited = confidential_of_others(page, 0, base, context.caller.user_id);
@@ -99,7 +72,7 @@ std::vector<sql::Result> page_parts(HandlerContext& context, std::string_view vi
 
 Response note_page_answer(HandlerContext& context, std::string_view via, const sql::Result& page, int base) {
   auto results = page_parts(context, via, page, base);
-  return Response::json(200, note_json::note_array(page, 0, page.rows(), base, note_parts(results)));
+  return Response::json(200, note_json::note_array(page, 0, page.rows(), base, note_json::parts_of(results)));
 }
 
 Response note_answer(HandlerContext& context, std::string_view via, int status, const sql::Result& notes, int base,
@@ -123,4 +96,4 @@ Response one_notes_list(const Request& request, HandlerContext& context, OneNote
   return exact_page_answer(result, kRowsBase, to_json, page, result.int64(0, 0));
 }
 
-}  // namespace notes::customer_access
+}  // namespace notes::note_answers
