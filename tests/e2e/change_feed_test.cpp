@@ -86,7 +86,6 @@ class ChangeFeed : public ClubSuite {
   static std::string feed_url(const std::string& query) {
     return base_url() + "/api/customers/notes/changes" + (query.empty() ? "" : "?" + query);
   }
-  static std::string note_url(const std::string& id) { return base_url() + "/api/customers/notes/" + id; }
 
   static Page page_of(const HttpResponse& response) {
     return feed_page(response, "note_id", [](const rapidjson::Value& note, Item& item) {
@@ -123,9 +122,7 @@ class ChangeFeed : public ClubSuite {
   }
 
   static std::string new_note(const std::string& body, const std::string& key) {
-    auto created = http("POST", base_url() + "/api/customers/" + customer + "/notes", {bearer(key), kJson}, body);
-    EXPECT_EQ(created.status, 201) << created.body;
-    return std::to_string(json_of(created)["id"].GetInt64());
+    return test::new_note(customer, body, {bearer(key)});
   }
 
   // The current end of the feed, for a test that reads only its own changes.

@@ -35,13 +35,9 @@ class CustomerNotes : public ::testing::Test {
     delete rival;
   }
 
-  static std::string notes_url(const std::string& customer_id) {
-    return base_url() + "/api/customers/" + customer_id + "/notes";
-  }
-  static std::string note_url(const std::string& note_id) { return base_url() + "/api/customers/notes/" + note_id; }
 
   static HttpResponse create(const std::string& body, const std::string& key = "", const std::string& who = "") {
-    return http("POST", notes_url(who.empty() ? customer : who), {bearer(key.empty() ? club->admin_key : key), kJson},
+    return http("POST", customer_notes_url(who.empty() ? customer : who), {bearer(key.empty() ? club->admin_key : key), kJson},
                 body);
   }
   // Creates a note and returns its id.
@@ -169,9 +165,9 @@ TEST_F(CustomerNotes, BadFieldsAre400NamingTheField) {
 TEST_F(CustomerNotes, MalformedBodiesAndIds) {
   EXPECT_REFUSED_UNCHANGED(400, create("[]"));
   EXPECT_REFUSED_UNCHANGED(400, create(R"({"subject":"a","subject":"b"})"));
-  EXPECT_REFUSED_UNCHANGED(415, http("POST", notes_url(customer), {bearer(club->admin_key)}, "{}"));
+  EXPECT_REFUSED_UNCHANGED(415, http("POST", customer_notes_url(customer), {bearer(club->admin_key)}, "{}"));
   EXPECT_REFUSED_UNCHANGED(400, http("GET", note_url("abc"), {bearer(club->admin_key)}));
-  EXPECT_REFUSED_UNCHANGED(400, http("GET", notes_url("99999999999999999999"), {bearer(club->admin_key)}));
+  EXPECT_REFUSED_UNCHANGED(400, http("GET", customer_notes_url("99999999999999999999"), {bearer(club->admin_key)}));
 }
 
 TEST_F(CustomerNotes, OtherMethodsAre405WithAllow) {
@@ -180,14 +176,14 @@ TEST_F(CustomerNotes, OtherMethodsAre405WithAllow) {
   EXPECT_EQ(put.status, 405);
   EXPECT_EQ(put.header("allow"), "GET, PATCH, DELETE");
   EXPECT_NE(put.body.find("\"error\":\"method_not_allowed\""), std::string::npos) << put.body;
-  EXPECT_EQ(http("DELETE", notes_url(customer), {bearer(club->admin_key)}).header("allow"), "GET, POST");
+  EXPECT_EQ(http("DELETE", customer_notes_url(customer), {bearer(club->admin_key)}).header("allow"), "GET, POST");
   EXPECT_EQ(http("GET", note_url(id) + "/assignees", {bearer(club->admin_key)}).header("allow"), "POST");
 }
 
 TEST_F(CustomerNotes, StaffAreForbiddenEverywhere) {
   std::string id = create_id(R"({"subject":"staff cannot"})");
   EXPECT_REFUSED_UNCHANGED(403, create(R"({"subject":"x"})", club->staff_key));
-  EXPECT_REFUSED_UNCHANGED(403, http("GET", notes_url(customer), {bearer(club->staff_key)}));
+  EXPECT_REFUSED_UNCHANGED(403, http("GET", customer_notes_url(customer), {bearer(club->staff_key)}));
   EXPECT_REFUSED_UNCHANGED(403, get(id, club->staff_key));
   EXPECT_REFUSED_UNCHANGED(403, http("PATCH", note_url(id), {bearer(club->staff_key), kJson}, "{}"));
   EXPECT_REFUSED_UNCHANGED(403, http("DELETE", note_url(id), {bearer(club->staff_key)}));
@@ -201,7 +197,7 @@ TEST_F(CustomerNotes, StaffAreForbiddenEverywhere) {
 }
 
 TEST_F(CustomerNotes, AnotherCompanysCustomerAndNotesAreNotFound) {
-  auto made = http("POST", notes_url(rival_customer), {bearer(rival->admin_key), kJson}, R"({"subject":"rival secret"})");
+  auto made = http("POST", customer_notes_url(rival_customer), {bearer(rival->admin_key), kJson}, R"({"subject":"rival secret"})");
   ASSERT_EQ(made.status, 201);
   std::string theirs = std::to_string(parse_json(made.body)["id"].GetInt64());
   auto message = http("POST", note_url(theirs) + "/messages", {bearer(rival->admin_key), kJson},
@@ -209,8 +205,8 @@ TEST_F(CustomerNotes, AnotherCompanysCustomerAndNotesAreNotFound) {
   ASSERT_EQ(message.status, 201);
   std::string their_message = std::to_string(parse_json(message.body)["id"].GetInt64());
   for (const std::string& key : {club->admin_key, club->owner_key}) {
-    EXPECT_REFUSED_UNCHANGED(404, http("GET", notes_url(rival_customer), {bearer(key)}));
-    EXPECT_REFUSED_UNCHANGED(404, http("POST", notes_url(rival_customer), {bearer(key), kJson}, R"({"subject":"x"})"));
+    EXPECT_REFUSED_UNCHANGED(404, http("GET", customer_notes_url(rival_customer), {bearer(key)}));
+    EXPECT_REFUSED_UNCHANGED(404, http("POST", customer_notes_url(rival_customer), {bearer(key), kJson}, R"({"subject":"x"})"));
     EXPECT_REFUSED_UNCHANGED(404, get(theirs, key));
     EXPECT_REFUSED_UNCHANGED(404, http("PATCH", note_url(theirs), {bearer(key), kJson}, R"({"subject":"x"})"));
     EXPECT_REFUSED_UNCHANGED(404, http("DELETE", note_url(theirs), {bearer(key)}));
@@ -236,7 +232,7 @@ TEST_F(CustomerNotes, ConfidentialNotesShowOnlyToAuthorAssigneesAndOwners) {
   EXPECT_REFUSED_UNCHANGED(404, http("POST", note_url(id) + "/messages", {bearer(second_admin_key), kJson},
                                      R"({"message":"x"})"));
   auto listed = [&](const std::string& key) {
-    auto list = http("GET", notes_url(customer) + "?page_size=100", {bearer(key)});
+    auto list = http("GET", customer_notes_url(customer) + "?page_size=100", {bearer(key)});
     if (list.status == 204) return false;
     auto page = parse_json(list.body);
     for (const auto& note : page.GetArray()) {
@@ -398,7 +394,7 @@ TEST_F(CustomerNotes, ListsPageNewestFirstWithXPagination) {
   for (int i = 0; i < 7; ++i) {
     ids.push_back(std::to_string(parse_json(create(R"({"subject":"n)" + std::to_string(i) + "\"}", "", who).body)["id"].GetInt64()));
   }
-  auto page2 = http("GET", notes_url(who) + "?page=2&page_size=3", {bearer(club->admin_key)});
+  auto page2 = http("GET", customer_notes_url(who) + "?page=2&page_size=3", {bearer(club->admin_key)});
   ASSERT_EQ(page2.status, 200);
   auto notes = parse_json(page2.body);
   ASSERT_EQ(notes.Size(), 3u);
@@ -407,22 +403,22 @@ TEST_F(CustomerNotes, ListsPageNewestFirstWithXPagination) {
   EXPECT_EQ(page2.header("x-pagination"),
             R"({"page_number":2,"page_size":3,"total_pages":3,"total_count":7,"total_count_estimated":false,)"
             R"("has_previous_page":true,"has_next_page":true})");
-  auto by_header = http("GET", notes_url(who), {bearer(club->admin_key), "page_size: 5"});
+  auto by_header = http("GET", customer_notes_url(who), {bearer(club->admin_key), "page_size: 5"});
   EXPECT_EQ(parse_json(by_header.body).Size(), 5u);
-  auto last = http("GET", notes_url(who) + "?page=3&page_size=3", {bearer(club->admin_key)});
+  auto last = http("GET", customer_notes_url(who) + "?page=3&page_size=3", {bearer(club->admin_key)});
   EXPECT_EQ(parse_json(last.body).Size(), 1u);
   EXPECT_NE(last.header("x-pagination").find("\"has_next_page\":false"), std::string::npos);
-  auto beyond = http("GET", notes_url(who) + "?page=9&page_size=3", {bearer(club->admin_key)});
+  auto beyond = http("GET", customer_notes_url(who) + "?page=9&page_size=3", {bearer(club->admin_key)});
   EXPECT_EQ(beyond.status, 204);
   EXPECT_EQ(beyond.body, "");
   for (const char* bad : {"?page=0", "?page=-1", "?page=x", "?page_size=0", "?page_size=101", "?page=1&page=2",
                           "?status=pending", "?priority=maybe", "?assignee=you", "?created_from=yesterday",
                           "?reference_type=planet", "?sort=asc", "?tag=", "?status=%zz"}) {
     SCOPED_TRACE(bad);
-    EXPECT_REFUSED_UNCHANGED(400, http("GET", notes_url(who) + bad, {bearer(club->admin_key)}));
+    EXPECT_REFUSED_UNCHANGED(400, http("GET", customer_notes_url(who) + bad, {bearer(club->admin_key)}));
   }
-  EXPECT_REFUSED_UNCHANGED(400, http("GET", notes_url(who), {bearer(club->admin_key), "page_size: 1000"}));
-  EXPECT_REFUSED_UNCHANGED(404, http("GET", notes_url("999999999"), {bearer(club->admin_key)}));
+  EXPECT_REFUSED_UNCHANGED(400, http("GET", customer_notes_url(who), {bearer(club->admin_key), "page_size: 1000"}));
+  EXPECT_REFUSED_UNCHANGED(404, http("GET", customer_notes_url("999999999"), {bearer(club->admin_key)}));
 }
 
 // A client written for the original pages with page_number and page_size in
@@ -437,7 +433,7 @@ TEST_F(CustomerNotes, ClientOfTheOriginalPagesWithPageNumberAndReadsPagination) 
   std::set<std::string> seen;
   int64_t page_number = 1;
   for (int64_t total_pages = 1; page_number <= total_pages; ++page_number) {
-    auto page = http("GET", notes_url(who) + "?page_number=" + std::to_string(page_number) + "&page_size=2",
+    auto page = http("GET", customer_notes_url(who) + "?page_number=" + std::to_string(page_number) + "&page_size=2",
                      {bearer(club->admin_key), kJson, "Region: eu"});
     ASSERT_EQ(page.status, 200) << page.body;
     ASSERT_EQ(page.header("pagination"), page.header("x-pagination"));
@@ -451,12 +447,12 @@ TEST_F(CustomerNotes, ClientOfTheOriginalPagesWithPageNumberAndReadsPagination) 
   EXPECT_EQ(page_number, 4);  // 5 notes, 2 a page
   EXPECT_EQ(seen, created);
   // `page` stays an alias; both given must name the same page.
-  auto alias = http("GET", notes_url(who) + "?page=3&page_number=3&page_size=2", {bearer(club->admin_key)});
+  auto alias = http("GET", customer_notes_url(who) + "?page=3&page_number=3&page_size=2", {bearer(club->admin_key)});
   EXPECT_EQ(parse_json(alias.header("pagination"))["page_number"].GetInt64(), 3);
-  EXPECT_REFUSED_UNCHANGED(400, http("GET", notes_url(who) + "?page=1&page_number=2", {bearer(club->admin_key)}));
+  EXPECT_REFUSED_UNCHANGED(400, http("GET", customer_notes_url(who) + "?page=1&page_number=2", {bearer(club->admin_key)}));
   for (const char* bad : {"?page_number=0", "?page_number=x", "?page_number=1&page_number=1"}) {
     SCOPED_TRACE(bad);
-    EXPECT_REFUSED_UNCHANGED(400, http("GET", notes_url(who) + bad, {bearer(club->admin_key)}));
+    EXPECT_REFUSED_UNCHANGED(400, http("GET", customer_notes_url(who) + bad, {bearer(club->admin_key)}));
   }
   // The messages list pages the same way, and an empty page still says so.
   std::string note = *created.begin();
@@ -480,7 +476,7 @@ TEST_F(CustomerNotes, ListsOfVeryLargeCustomersPageToTheEndWithAnEstimatedCount)
   seed(bound, false, club->admin_id);
   seed(5, true, second_admin);  // confidential to another admin: never seen, never counted
   auto paging_of = [&](const std::string& query) {
-    auto page = http("GET", notes_url(who) + query, {bearer(club->admin_key)});
+    auto page = http("GET", customer_notes_url(who) + query, {bearer(club->admin_key)});
     EXPECT_EQ(page.status, 200) << page.body;
     return parse_json(page.header("pagination"));
   };
@@ -496,7 +492,7 @@ TEST_F(CustomerNotes, ListsOfVeryLargeCustomersPageToTheEndWithAnEstimatedCount)
   std::set<int64_t> seen;
   int64_t page_number = 1, pages = 0;
   for (int64_t total_pages = 1; page_number <= total_pages && pages < 100; ++page_number, ++pages) {
-    auto page = http("GET", notes_url(who) + "?page_size=100&page_number=" + std::to_string(page_number),
+    auto page = http("GET", customer_notes_url(who) + "?page_size=100&page_number=" + std::to_string(page_number),
                      {bearer(club->admin_key)});
     ASSERT_EQ(page.status, 200) << page_number;
     // A page of 100 Notes holds more values than the service's own parser
@@ -539,7 +535,7 @@ TEST_F(CustomerNotes, DatesOutsideTheCalendarAre400NamingTheField) {
   for (const char* query : {"?created_from=2024-02-31", "?created_to=2023-02-29T00:00:00Z",
                             "?created_from=9999-12-31T23:00:00-14:00"}) {
     SCOPED_TRACE(query);
-    auto refused = http("GET", notes_url(customer) + query, {bearer(club->admin_key)});
+    auto refused = http("GET", customer_notes_url(customer) + query, {bearer(club->admin_key)});
     EXPECT_EQ(refused.status, 400) << refused.body;
     std::string parameter = std::string(query).substr(1, std::string(query).find('=') - 1);
     EXPECT_NE(refused.body.find("\"" + parameter + "\""), std::string::npos) << refused.body;
@@ -563,7 +559,7 @@ TEST_F(CustomerNotes, ListedNotesCarryTheirOwnAssigneesAndMessages) {
   post(other, "/messages", R"({"message":"other 1"})");
   post(busy, "/messages", R"({"message":"busy 2","attachment":"aGk="})");
 
-  auto list = http("GET", notes_url(who), {bearer(club->admin_key)});
+  auto list = http("GET", customer_notes_url(who), {bearer(club->admin_key)});
   ASSERT_EQ(list.status, 200);
   auto notes = parse_json(list.body);
   ASSERT_EQ(notes.Size(), 3u);
@@ -591,7 +587,7 @@ TEST_F(CustomerNotes, ListFilters) {
   std::string assigned = std::to_string(parse_json(create(R"({"subject":"c"})", "", who).body)["id"].GetInt64());
   http("POST", note_url(assigned) + "/assignees", {bearer(club->admin_key), kJson}, "{\"assignees\":[" + club->admin_id + "]}");
   auto ids_for = [&](const std::string& query) {
-    auto response = http("GET", notes_url(who) + query, {bearer(club->admin_key)});
+    auto response = http("GET", customer_notes_url(who) + query, {bearer(club->admin_key)});
     std::set<std::string> ids;
     if (response.status == 204) return ids;
     EXPECT_EQ(response.status, 200) << query << response.body;
@@ -608,7 +604,7 @@ TEST_F(CustomerNotes, ListFilters) {
   EXPECT_EQ(ids_for("?assignee=" + club->admin_id), std::set<std::string>{assigned});
   EXPECT_EQ(ids_for("?created_from=2000-01-01&created_to=2999-12-31").size(), 3u);
   EXPECT_TRUE(ids_for("?created_to=2000-01-01T00:00:00Z").empty());
-  auto nothing = http("GET", notes_url(who) + "?tag=nope", {bearer(club->admin_key)});
+  auto nothing = http("GET", customer_notes_url(who) + "?tag=nope", {bearer(club->admin_key)});
   EXPECT_EQ(nothing.status, 204);
   EXPECT_NE(nothing.header("x-pagination").find("\"total_count\":0"), std::string::npos);
 }

@@ -40,6 +40,21 @@ inline const std::string kJson = "Content-Type: application/json";
 inline std::string account_note_url(const std::string& account_id) {
   return base_url() + "/api/v2/account/" + account_id + "/note";
 }
+// A customer's notes, and one note.
+inline std::string customer_notes_url(const std::string& customer_id) {
+  return base_url() + "/api/customers/" + customer_id + "/notes";
+}
+inline std::string note_url(const std::string& note_id) { return base_url() + "/api/customers/notes/" + note_id; }
+
+// A new note of `customer_id` with `body`, sent with `headers` (a
+// credential among them); its id.
+inline std::string new_note(const std::string& customer_id, const std::string& body,
+                            std::vector<std::string> headers) {
+  headers.push_back(kJson);
+  auto created = http("POST", customer_notes_url(customer_id), headers, body);
+  EXPECT_EQ(created.status, 201) << created.body;
+  return created.status == 201 ? std::to_string(json_of(created)["id"].GetInt64()) : std::string();
+}
 
 // Sends `request` and checks that it was refused with `status`, answered in
 // JSON, and that the database did not change.

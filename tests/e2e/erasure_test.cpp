@@ -31,17 +31,10 @@ class Erasure : public ::testing::Test {
     kept = notesctl_ok("customer add --company " + club.id + " --first-name Kept");
   }
 
-  std::string notes_url(const std::string& customer) const {
-    return base_url() + "/api/customers/" + customer + "/notes";
-  }
-  std::string note_url(const std::string& note) const { return base_url() + "/api/customers/notes/" + note; }
   std::string new_note(const std::string& customer, const std::string& body,
-                       const std::vector<std::string>& headers = {}) {
-    std::vector<std::string> all = {bearer(club.admin_key), kJson};
-    all.insert(all.end(), headers.begin(), headers.end());
-    auto created = http("POST", notes_url(customer), all, body);
-    EXPECT_EQ(created.status, 201) << created.body;
-    return std::to_string(json_of(created)["id"].GetInt64());
+                       std::vector<std::string> headers = {}) {
+    headers.insert(headers.begin(), bearer(club.admin_key));
+    return test::new_note(customer, body, headers);
   }
   // Rows of the whole database, every table, whose text holds `text`.
   static std::string rows_with(const std::string& text) {
@@ -87,7 +80,7 @@ TEST_F(Erasure, RemovesEverythingHeldAboutTheCustomerOnEveryPathAndNothingElse) 
   ASSERT_EQ(http("DELETE", note_url(deleted), {bearer(club.admin_key)}).status / 100, 2);
 
   std::string other = new_note(kept, R"({"subject":"the kept customer's"})");
-  auto kept_list = http("GET", notes_url(kept), {bearer(club.owner_key)});
+  auto kept_list = http("GET", customer_notes_url(kept), {bearer(club.owner_key)});
   auto kept_history = http("GET", note_url(other) + "/history", {bearer(club.owner_key)});
   ASSERT_EQ(kept_list.status, 200);
 
@@ -128,7 +121,7 @@ TEST_F(Erasure, RemovesEverythingHeldAboutTheCustomerOnEveryPathAndNothingElse) 
   EXPECT_EQ(deliveries(), "0");
   EXPECT_EQ(query_value("SELECT count(*) FROM customers WHERE id = " + erased), "0");
   EXPECT_EQ(http("GET", note_url(secret), {bearer(club.owner_key)}).status, 404);
-  EXPECT_EQ(http("GET", notes_url(erased), {bearer(club.owner_key)}).status, 404);
+  EXPECT_EQ(http("GET", customer_notes_url(erased), {bearer(club.owner_key)}).status, 404);
   auto found = http("GET", base_url() + "/api/customers/notes?q=" + word, {bearer(club.owner_key)});
   EXPECT_EQ(found.status, 204) << found.body;  // an empty page, as the original answers it
   EXPECT_EQ(http("GET", note_url(secret) + "/reads", {bearer(club.owner_key)}).status, 204);
@@ -145,7 +138,7 @@ TEST_F(Erasure, RemovesEverythingHeldAboutTheCustomerOnEveryPathAndNothingElse) 
   EXPECT_EQ(feed.status, 200);
   EXPECT_EQ(feed.body.find(word), std::string::npos) << feed.body;
   // A retry of a stored request is no replay of what was erased.
-  for (auto [url, key, body] : {std::tuple{notes_url(erased), "erase-note", note_body},
+  for (auto [url, key, body] : {std::tuple{customer_notes_url(erased), "erase-note", note_body},
                                 std::tuple{note_url(secret) + "/messages", "erase-message", message_body}}) {
     auto retried = http("POST", url, {bearer(club.admin_key), kJson, std::string("Idempotency-Key: ") + key}, body);
     EXPECT_EQ(retried.status, 404) << retried.body;
@@ -167,7 +160,7 @@ TEST_F(Erasure, RemovesEverythingHeldAboutTheCustomerOnEveryPathAndNothingElse) 
   notesctl("webhook disable --endpoint " + endpoint_id);
 
   // The other customer's notes are as they were.
-  EXPECT_EQ(http("GET", notes_url(kept), {bearer(club.owner_key)}).body, kept_list.body);
+  EXPECT_EQ(http("GET", customer_notes_url(kept), {bearer(club.owner_key)}).body, kept_list.body);
   EXPECT_EQ(http("GET", note_url(other) + "/history", {bearer(club.owner_key)}).body, kept_history.body);
 }
 
@@ -227,8 +220,8 @@ std::string rows_of_company(const std::string& company) {
 TEST_F(Erasure, ADeletedCompanyLeavesNoRowAndNoOtherCompanyChanges) {
   Company other = make_company("erasure-other");
   std::string theirs = notesctl_ok("customer add --company " + other.id);
-  ASSERT_EQ(http("POST", notes_url(theirs), {bearer(other.admin_key), kJson}, R"({"subject":"theirs"})").status, 201);
-  auto their_list = http("GET", notes_url(theirs), {bearer(other.owner_key)});
+  ASSERT_EQ(http("POST", customer_notes_url(theirs), {bearer(other.admin_key), kJson}, R"({"subject":"theirs"})").status, 201);
+  auto their_list = http("GET", customer_notes_url(theirs), {bearer(other.owner_key)});
 
   std::string note = new_note(erased, R"({"subject":")" + word + R"(","confidential":true})");
   ASSERT_EQ(http("POST", note_url(note) + "/messages", {bearer(club.admin_key), kJson},
@@ -261,7 +254,7 @@ TEST_F(Erasure, ADeletedCompanyLeavesNoRowAndNoOtherCompanyChanges) {
   expect_refused_within_the_cache_bound(
       [&] { return http("GET", base_url() + "/api/v2/objspec/account_note", {raw_key(club.owner_key)}).status; },
       deleted_at);
-  EXPECT_EQ(http("GET", notes_url(theirs), {bearer(other.owner_key)}).body, their_list.body);
+  EXPECT_EQ(http("GET", customer_notes_url(theirs), {bearer(other.owner_key)}).body, their_list.body);
   EXPECT_EQ(notesctl_as_superuser("company delete --company " + club.id).exit_code, 1);
 }
 

@@ -21,16 +21,10 @@ std::string text_of(const rapidjson::Value& value) {
 
 class History : public ClubSuite {
  protected:
-  static std::string notes_url(const std::string& customer_id) {
-    return base_url() + "/api/customers/" + customer_id + "/notes";
-  }
-  static std::string note_url(const std::string& id) { return base_url() + "/api/customers/notes/" + id; }
 
   // A new note of the suite's customer written by `key`; its id.
   static std::string new_note(const std::string& body, const std::string& key) {
-    auto created = http("POST", notes_url(customer), {bearer(key), kJson}, body);
-    EXPECT_EQ(created.status, 201) << created.body;
-    return std::to_string(json_of(created)["id"].GetInt64());
+    return test::new_note(customer, body, {bearer(key)});
   }
   static HttpResponse history(const std::string& id, const std::string& key, const std::string& query = "") {
     return http("GET", note_url(id) + "/history" + query, {bearer(key)});

@@ -33,7 +33,6 @@ class NoteSize : public ClubSuite {
     note.Parse(created.body.data(), created.body.size());
     return note.HasParseError() ? "0" : std::to_string(note["id"].GetInt64());
   }
-  std::string note_url(const std::string& id) { return base_url() + "/api/customers/notes/" + id; }
   void post_message(const std::string& id, const std::string& text) {
     ASSERT_EQ(http("POST", note_url(id) + "/messages", {bearer(club->admin_key), kJson},
                    "{\"message\":\"" + text + "\"}").status,

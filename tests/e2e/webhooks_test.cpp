@@ -66,13 +66,8 @@ std::vector<std::string> taken(const Requests& requests) {
 
 class Webhooks : public ClubSuite {
  protected:
-  static std::string notes_url() { return base_url() + "/api/customers/" + customer + "/notes"; }
-  static std::string note_url(const std::string& id) { return base_url() + "/api/customers/notes/" + id; }
-  static std::string new_note(const std::string& body) {
-    auto created = http("POST", notes_url(), {bearer(club->admin_key), kJson}, body);
-    EXPECT_EQ(created.status, 201) << created.body;
-    return std::to_string(json_of(created)["id"].GetInt64());
-  }
+  static std::string notes_url() { return customer_notes_url(customer); }
+  static std::string new_note(const std::string& body) { return test::new_note(customer, body, {bearer(club->admin_key)}); }
 };
 
 TEST_F(Webhooks, DeliveriesAreSignedRetriedUntilTakenInOrderPerNoteAndNeverTwice) {

@@ -11,6 +11,7 @@
 #include <functional>
 
 #include "credentials/api_key.hpp"
+#include "tests/support/service_connection.hpp"
 #include "tests/support/cli.hpp"
 #include "tests/support/database.hpp"
 #include "tests/support/fixtures.hpp"
@@ -20,12 +21,7 @@
 namespace notes::test {
 namespace {
 
-sql::ConnectionSettings settings(const std::string& name = "notesd-pg-test") {
-  sql::ConnectionSettings s;
-  s.url = stack_value("NOTES_DATABASE_URL");
-  s.application_name = name;
-  return s;
-}
+sql::ConnectionSettings settings(const std::string& name = "notesd-pg-test") { return service_connection_settings(name); }
 
 int64_t id_of(const std::string& text) { return static_cast<int64_t>(std::stoll(text)); }
 

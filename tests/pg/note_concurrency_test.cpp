@@ -11,6 +11,7 @@
 
 #include "sql/connection.hpp"
 #include "sql/pg_array.hpp"
+#include "tests/support/service_connection.hpp"
 #include "tests/support/cli.hpp"
 #include "tests/support/database.hpp"
 #include "tests/support/fixtures.hpp"
@@ -21,12 +22,7 @@ namespace {
 
 int64_t id_of(const std::string& text) { return static_cast<int64_t>(std::stoll(text)); }
 
-sql::ConnectionSettings settings() {
-  sql::ConnectionSettings s;
-  s.url = stack_value("NOTES_DATABASE_URL");
-  s.application_name = "notes-concurrency-test";
-  return s;
-}
+sql::ConnectionSettings settings() { return service_connection_settings("notes-concurrency-test"); }
 
 sql::Caller admin_of(const Company& c) { return {id_of(c.id), id_of(c.admin_id), "admin"}; }
 

@@ -9,6 +9,7 @@
 #include "sql/connection.hpp"
 #include "sql/note_columns.hpp"
 #include "sql/queries.hpp"
+#include "tests/support/service_connection.hpp"
 #include "tests/support/cli.hpp"
 #include "tests/support/database.hpp"
 #include "tests/support/fixtures.hpp"
@@ -19,12 +20,7 @@ namespace {
 
 namespace lc = sql::note_list_column;
 
-sql::ConnectionSettings settings() {
-  sql::ConnectionSettings s;
-  s.url = stack_value("NOTES_DATABASE_URL");
-  s.application_name = "notesd-pg-test";
-  return s;
-}
+sql::ConnectionSettings settings() { return service_connection_settings(); }
 
 }  // namespace
 
