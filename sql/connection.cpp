@@ -325,7 +325,7 @@ bool Connection::await_notification(std::string_view payload, std::chrono::stead
 
 Result Connection::execute(const Query& query) {
   Result result = run_once(query);
-  if (!result.ok() && may_retry(statement_text(query.statement).access == Access::read)) result = run_once(query);
+  if (!result.ok() && may_retry(statement_text(query.statement).effect == Effect::idempotent)) result = run_once(query);
   count(result.failure());
   return result;
 }
@@ -334,7 +334,7 @@ std::vector<Result> Connection::execute_pipeline(const std::vector<Query>& queri
   auto results = pipeline_once(queries);
   if (lost_) {
     bool reads_only = std::all_of(queries.begin(), queries.end(), [](const Query& query) {
-      return statement_text(query.statement).access == Access::read;
+      return statement_text(query.statement).effect == Effect::idempotent;
     });
     if (may_retry(reads_only)) results = pipeline_once(queries);
   }
@@ -349,7 +349,7 @@ Result Connection::run_once(const Query& query) {
   if (!ensure_ready()) return Result(nullptr, Failure::unavailable);
   const StatementText& statement = statement_text(query.statement);
   // A write of its own transaction goes after the actor, in one round trip.
-  if (tells_actor(statement.access == Access::write)) return std::move(pipeline_once({query})[0]);
+  if (tells_actor(statement.effect == Effect::writes_rows)) return std::move(pipeline_once({query})[0]);
   auto values = query.params.pointers();
   auto lengths = query.params.lengths();
   auto formats = query.params.formats();
@@ -408,7 +408,7 @@ std::vector<Result> Connection::pipeline_once(const std::vector<Query>& queries)
   refused_as_read_only_ = false;
   if (!ensure_ready()) return std::vector<Result>(queries.size(), Result(nullptr, Failure::unavailable));
   bool writes = std::any_of(queries.begin(), queries.end(), [](const Query& query) {
-    return statement_text(query.statement).access == Access::write;
+    return statement_text(query.statement).effect == Effect::writes_rows;
   });
   std::vector<PipelineStep> steps;
   std::optional<Query> actor_step;

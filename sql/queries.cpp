@@ -6,9 +6,10 @@ namespace notes::sql::query {
 namespace {
 
 // $1 what the statement acts on, then the caller: $2 company, $3 user, $4 role.
-Params acting_for(int64_t target_id, const Caller& caller) {
+template <class Target>
+Params acting_for(Target target, const Caller& caller) {
   Params params;
-  params.add(target_id).add(caller.company_id).add(caller.user_id).add(caller.role);
+  params.add(target).add(caller.company_id).add(caller.user_id).add(caller.role);
   return params;
 }
 
@@ -252,11 +253,11 @@ Query note_reads_list(int64_t note_id, int64_t company_id, Window window) {
 }
 
 namespace {
+// A feed acts on its position: $1 its transaction, the caller, then $5 its
+// history id, $6 the limit, $7 the page's bytes.
 Query feed(Statement statement, const Caller& caller, const FeedPosition& after, int limit) {
-  Params params;
-  params.add(caller.company_id).add(caller.user_id).add(std::string_view(caller.role))
-      .add(std::string_view(after.transaction)).add(after.id).add(static_cast<int64_t>(limit))
-      .add(kFeedPageBytes);
+  Params params = acting_for(std::string_view(after.transaction), caller);
+  params.add(after.id).add(static_cast<int64_t>(limit)).add(kFeedPageBytes);
   return {statement, std::move(params)};
 }
 }  // namespace

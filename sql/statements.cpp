@@ -7,8 +7,8 @@ namespace notes::sql {
 namespace {
 
 // Every statement that acts for a caller takes the same first four
-// parameters: $1 the id of what it acts on (account, note), $2 the caller's
-// company, $3 the caller's user id, $4 the caller's role.
+// parameters: $1 what it acts on (an account, a note, a feed's position), $2 the
+// caller's company, $3 the caller's user id, $4 the caller's role.
 
 // The caller's rights on one account of its company: no row when the account
 // does not exist there. An owner has every right on every account of its
@@ -102,7 +102,7 @@ namespace {
   " ORDER BY 1, 2, 3, 4"
 
 constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)> kCatalogue = {{
-    {Statement::ready_check, "ready_check", Access::read, "SELECT 1"},
+    {Statement::ready_check, "ready_check", Effect::idempotent, "SELECT 1"},
 
     // $1 user id, $2 credential, $3 request id: whom the transaction's
     // writes act for, read by the history triggers
@@ -110,7 +110,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // history triggers announce its changes to feed readers as it commits
     // (010_change_feed.sql; a worker says 'off' and announces after the
     // commit, changes_announce). Local to the transaction.
-    {Statement::actor_set, "actor_set", Access::read,
+    {Statement::actor_set, "actor_set", Effect::idempotent,
      "SELECT set_config('notes.actor_user_id', $1::text, true),"
      "       set_config('notes.actor_credential', $2::text, true),"
      "       set_config('notes.request_id', $3::text, true),"
@@ -119,13 +119,13 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // $1 company id: announces that company's changes to the feed readers
     // that listen (handlers/change_feed.cpp), in a transaction of its own
     // after the write committed (Connection::announce_if_awaited).
-    {Statement::changes_announce, "changes_announce", Access::read,
+    {Statement::changes_announce, "changes_announce", Effect::idempotent,
      "SELECT pg_notify('notes_changes', $1::bigint::text)"},
 
     // $1 SHA-256 of the presented key (binary). One row for a live key of an
     // active user: id, company, role, now and the key's expiry (NULL when it
     // never does) as Unix time with fractions, the key's id.
-    {Statement::auth_by_key_hash, "auth_by_key_hash", Access::read,
+    {Statement::auth_by_key_hash, "auth_by_key_hash", Effect::idempotent,
      "SELECT u.id, u.company_id, u.role, extract(epoch FROM now())::text,"
      "       extract(epoch FROM k.expires_at)::text, k.id"
      " FROM api_keys k JOIN users u ON u.id = k.user_id"
@@ -134,14 +134,14 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
      "   AND u.status = 'active'"},
 
     // Row: may_read, the live note (NULL when none). No row: no such account.
-    {Statement::account_note_get, "account_note_get", Access::read,
+    {Statement::account_note_get, "account_note_get", Effect::idempotent,
      NOTES_ACCOUNT_ACCESS_CTE
      "SELECT account.may_read, n.note"
      " FROM account LEFT JOIN account_notes n ON n.account_id = account.id AND NOT n.removed"},
 
     // $5 note text. Row: may_modify, the new note's id (NULL when one is
     // already live). No row: no such account.
-    {Statement::account_note_create, "account_note_create", Access::write,
+    {Statement::account_note_create, "account_note_create", Effect::writes_rows,
      NOTES_ACCOUNT_ACCESS_CTE
      ", created AS ("
      "  INSERT INTO account_notes (account_id, company_id, note)"
@@ -152,7 +152,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
 
     // $5 note text. Row: may_modify, the changed note's id (NULL when none is
     // live). No row: no such account.
-    {Statement::account_note_update, "account_note_update", Access::write,
+    {Statement::account_note_update, "account_note_update", Effect::writes_rows,
      NOTES_ACCOUNT_ACCESS_CTE
      ", changed AS ("
      "  UPDATE account_notes n SET note = $5::text, modified_at = now()"
@@ -162,7 +162,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
      " SELECT account.may_modify, (SELECT id FROM changed) FROM account"},
 
     // Marks the live note removed; it stays for audit. Same answer as update.
-    {Statement::account_note_remove, "account_note_remove", Access::write,
+    {Statement::account_note_remove, "account_note_remove", Effect::writes_rows,
      NOTES_ACCOUNT_ACCESS_CTE
      ", changed AS ("
      "  UPDATE account_notes n SET removed = true, modified_at = now()"
@@ -173,13 +173,13 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
 
     // Row: the note, its customer and author (NOTES_FULL_NOTE_COLUMNS). No
     // row: 404. Its assignees and messages come from the two statements below.
-    {Statement::note_get, "note_get", Access::read,
+    {Statement::note_get, "note_get", Effect::idempotent,
      "SELECT " NOTES_FULL_NOTE_COLUMNS " FROM notes n" NOTES_NOTE_PEOPLE
      " WHERE n.id = $1::bigint AND n.company_id = $2::bigint AND " NOTES_VISIBLE("n", "$3", "$4")},
 
     // The same without the visibility check, for the answer of a write that
     // was already authorised earlier in its pipeline.
-    {Statement::note_by_id, "note_by_id", Access::read,
+    {Statement::note_by_id, "note_by_id", Effect::idempotent,
      "SELECT " NOTES_FULL_NOTE_COLUMNS " FROM notes n" NOTES_NOTE_PEOPLE
      " WHERE n.id = $1::bigint AND n.company_id = $2::bigint"},
 
@@ -190,12 +190,12 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // note row after the wait, but its EXISTS (note_assignees ...) still reads
     // the snapshot from before: an assignee removed meanwhile would still see
     // the note (docs/architecture.md, "Writes and the visibility rule").
-    {Statement::note_lock, "note_lock", Access::write,
+    {Statement::note_lock, "note_lock", Effect::writes_rows,
      "SELECT 1 FROM notes WHERE id = $1::bigint AND company_id = $2::bigint FOR NO KEY UPDATE"},
 
     // $1 note ids, $2 company. Rows: NOTES_ASSIGNEE_COLUMNS, by note, each
     // note's in the order they were added. Callers checked visibility.
-    {Statement::note_assignees_of, "note_assignees_of", Access::read,
+    {Statement::note_assignees_of, "note_assignees_of", Effect::idempotent,
      "SELECT " NOTES_ASSIGNEE_COLUMNS " FROM note_assignees a JOIN users u ON u.id = a.user_id"
      " WHERE a.note_id = ANY ($1::bigint[]) AND a.company_id = $2::bigint"
      " ORDER BY a.note_id, a.created_on, a.user_id"},
@@ -205,7 +205,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // by note, each note's oldest first: what a Note carries (docs/api.md,
     // "How big a Note gets").
     // Callers checked visibility.
-    {Statement::note_messages_of, "note_messages_of", Access::read,
+    {Statement::note_messages_of, "note_messages_of", Effect::idempotent,
      "WITH newest AS ("
      "  SELECT x.id FROM unnest($1::bigint[]) AS wanted(note_id),"
      "  LATERAL (" NOTES_INLINE_MESSAGES_OF("wanted.note_id", "$2") ") x)"
@@ -217,14 +217,14 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // No row: no such customer. Rows: total matching, then
     // NOTES_FULL_NOTE_COLUMNS, newest first; a single row with a NULL note
     // when the page is empty.
-    {Statement::note_list, "note_list", Access::read, NOTES_NOTE_LIST("")},
+    {Statement::note_list, "note_list", Effect::idempotent, NOTES_NOTE_LIST("")},
 
     // The same with filters (NULL: not filtered): $7 status,
     // $8 reference_type, $9 reference_id, $10 tag, $11 assignee,
     // $12 priority, $13 created_from, $14 created_to. A statement of its own
     // because its generic plan must read every candidate note's heap row to
     // test the filters, which the unfiltered list (the common one) need not.
-    {Statement::note_list_filtered, "note_list_filtered", Access::read,
+    {Statement::note_list_filtered, "note_list_filtered", Effect::idempotent,
      NOTES_NOTE_LIST(
      "    AND ($7::text IS NULL OR n.status = $7::text)"
      "    AND ($8::text IS NULL OR n.reference_type = $8::text)"
@@ -241,7 +241,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // $10 confidential, $11 priority, $12 tags, $13 subject (NULL: default).
     // Row: NOTES_FULL_NOTE_COLUMNS of the new note (it has no assignees or
     // messages yet). No row: no such customer.
-    {Statement::note_create, "note_create", Access::write,
+    {Statement::note_create, "note_create", Effect::writes_rows,
      "WITH customer AS (SELECT * FROM customers WHERE id = $1::bigint AND company_id = $2::bigint),"
      " created AS ("
      "  INSERT INTO notes (company_id, customer_id, user_id, reference_type, reference_id, type, details,"
@@ -261,7 +261,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // $20/$21 priority, $22/$23 tags, $24/$25 subject.
     // Row: note found (0/1), then NOTES_FULL_NOTE_COLUMNS of the changed
     // note (NULL: If-Match failed).
-    {Statement::note_update, "note_update", Access::write,
+    {Statement::note_update, "note_update", Effect::writes_rows,
      NOTES_VISIBLE_NOTE_CTE
      ", changed AS ("
      "  UPDATE notes n SET"
@@ -286,7 +286,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
 
     // $1 note, $2 company, $3 caller, $4 role, $5 If-Match revisions.
     // Row: note found (0/1), deleted (0/1: 0 when If-Match failed).
-    {Statement::note_delete, "note_delete", Access::write,
+    {Statement::note_delete, "note_delete", Effect::writes_rows,
      NOTES_VISIBLE_NOTE_CTE
      ", deleted AS ("
      "  DELETE FROM notes n USING target t"
@@ -300,7 +300,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // Adding one already assigned changes nothing. Row: note found (0/1),
     // the unknown ids as a JSON array, bumped (0/1), assignees the note would
     // have.
-    {Statement::note_assignees_add, "note_assignees_add", Access::write,
+    {Statement::note_assignees_add, "note_assignees_add", Effect::writes_rows,
      NOTES_VISIBLE_NOTE_CTE
      ", wanted AS (SELECT DISTINCT unnest($5::bigint[]) AS user_id),"
      " unknown AS (SELECT w.user_id FROM wanted w WHERE NOT EXISTS ("
@@ -323,7 +323,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
 
     // $1 note, $2 company, $3 caller, $4 role, $5 user id.
     // Row: note found (0/1), removed (0/1: 0 when not assigned).
-    {Statement::note_assignee_remove, "note_assignee_remove", Access::write,
+    {Statement::note_assignee_remove, "note_assignee_remove", Effect::writes_rows,
      NOTES_VISIBLE_NOTE_CTE
      ", removed AS ("
      "  DELETE FROM note_assignees a USING target t"
@@ -337,7 +337,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // No row: no such note. Rows: total messages, whether the note is
     // confidential, its author, then NOTES_MESSAGE_COLUMNS, oldest first; a
     // single row with a NULL message when the page is empty.
-    {Statement::note_messages_list, "note_messages_list", Access::read,
+    {Statement::note_messages_list, "note_messages_list", Effect::idempotent,
      "WITH target AS (SELECT n.id, n.confidential, n.user_id FROM notes n"
      "                WHERE n.id = $1::bigint AND n.company_id = $2::bigint"
      "                AND " NOTES_VISIBLE("n", "$3", "$4") ")"
@@ -350,7 +350,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
 
     // $1 note, $2 company, $3 caller, $4 role, $5 message, $6 attachment
     // (bytes, NULL for none). Row: NOTES_MESSAGE_COLUMNS. No row: 404.
-    {Statement::note_message_create, "note_message_create", Access::write,
+    {Statement::note_message_create, "note_message_create", Effect::writes_rows,
      NOTES_VISIBLE_NOTE_CTE
      ", posted AS ("
      "  INSERT INTO note_messages (note_id, company_id, posted_by, message, attachment)"
@@ -363,7 +363,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // attachment's bytes (fetch in binary). No row: 404. The download of a
     // confidential note's attachment by someone other than its author is
     // recorded in the same statement (actor from Connection::act_for).
-    {Statement::note_message_attachment, "note_message_attachment", Access::write,
+    {Statement::note_message_attachment, "note_message_attachment", Effect::writes_rows,
      "WITH found AS ("
      "  SELECT m.attachment, n.id, n.company_id, n.confidential AND n.user_id <> $3::bigint AS audited"
      "  FROM note_messages m JOIN notes n ON n.id = m.note_id"
@@ -378,7 +378,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
 
     // $1 the revision a restore brings back: the history trigger records
     // the transaction's change to the note's fields as that restore.
-    {Statement::note_restore_mark, "note_restore_mark", Access::read,
+    {Statement::note_restore_mark, "note_restore_mark", Effect::idempotent,
      "SELECT set_config('notes.restoring', $1::text, true)"},
 
     // $1 note, $2 company, $3 caller, $4 role, $5 If-Match revisions,
@@ -388,7 +388,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // PATCH does. Row: note found (0/1), revision known (0/1), then
     // NOTES_FULL_NOTE_COLUMNS of the note (NULL: If-Match failed or no
     // such revision).
-    {Statement::note_restore, "note_restore", Access::write,
+    {Statement::note_restore, "note_restore", Effect::writes_rows,
      NOTES_VISIBLE_NOTE_CTE
      // A revision at which the note was confidential is known only to those
      // who could see it so (docs/api.md, "History").
@@ -437,7 +437,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // before, after (JSON), restored_from, withheld
     // (views/history_json.hpp); a single row with a NULL id when the
     // page is empty.
-    {Statement::note_history_list, "note_history_list", Access::read,
+    {Statement::note_history_list, "note_history_list", Effect::idempotent,
      "WITH target AS ("
      "  SELECT n.id, n.confidential, n.user_id, " NOTES_MAY_SEE_CONFIDENTIAL("n", "$3", "$4") " AS privileged"
      "  FROM notes n"
@@ -467,7 +467,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // then id, change, changed_at, actor user id, credential, request id,
     // account note id, note before, note after (views/history_json.hpp);
     // NULL id when the page is empty or may_read is false.
-    {Statement::account_note_history_list, "account_note_history_list", Access::read,
+    {Statement::account_note_history_list, "account_note_history_list", Effect::idempotent,
      NOTES_ACCOUNT_ACCESS_CTE
      "SELECT a.may_read,"
      "       CASE WHEN a.may_read THEN (SELECT count(*) FROM account_note_history c WHERE c.account_id = a.id)"
@@ -481,7 +481,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
 
     // $1 note ids, $2 company, $3 how they were read: records that the
     // acting user (Connection::act_for) read these confidential notes.
-    {Statement::note_reads_record, "note_reads_record", Access::write,
+    {Statement::note_reads_record, "note_reads_record", Effect::writes_rows,
      "INSERT INTO note_reads (company_id, note_id, user_id, credential, request_id, via)"
      " SELECT $2::bigint, unnest($1::bigint[]), notes_actor_user_id(), notes_actor_credential(),"
      "        notes_request_id(), $3::text"},
@@ -492,7 +492,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // route of one role. No row: 404. Rows: total, then id, read_at, user
     // id, credential, request id, via; a single row with a NULL id when the
     // page is empty.
-    {Statement::note_reads_list, "note_reads_list", Access::read,
+    {Statement::note_reads_list, "note_reads_list", Effect::idempotent,
      "WITH target AS ("
      "  SELECT $1::bigint AS id"
      "  WHERE EXISTS (SELECT 1 FROM notes WHERE id = $1::bigint AND company_id = $2::bigint)"
@@ -503,8 +503,9 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
      "                                  ORDER BY id DESC LIMIT $3::int OFFSET $4::bigint) r ON true"
      " ORDER BY r.id DESC"},
 
-    // The change feeds (docs/api.md, "Change feed"): $1 company, $2 caller,
-    // $3 role, after position ($4 transaction, $5 history id), $6 limit.
+    // The change feeds (docs/api.md, "Change feed") act on a position: $1
+    // its transaction, then the caller ($2 company, $3 user, $4 role), $5
+    // its history id, $6 limit.
     // History in the order of the transactions that wrote it, only of
     // those older than every transaction still running: one still running
     // may yet commit history of a lower transaction id, and a reader that
@@ -512,7 +513,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // is now.
 #define NOTES_FEED_PAGE(history)                                                                \
   "(SELECT * FROM " history                                                                      \
-  "  WHERE company_id = $1::bigint AND (written_by_xact, id) > ($4::xid8, $5::bigint)"           \
+  "  WHERE company_id = $2::bigint AND (written_by_xact, id) > ($1::xid8, $5::bigint)"           \
   "    AND written_by_xact < pg_snapshot_xmin(pg_current_snapshot())"                            \
   "  ORDER BY written_by_xact, id LIMIT $6::int) h"
 
@@ -523,26 +524,26 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // the page's own. The page ends after the row whose note (with the
     // messages its Note carries) brings the page's bytes past $7: a page
     // of large notes is as short as its answer will be.
-    {Statement::note_changes, "note_changes", Access::read,
+    {Statement::note_changes, "note_changes", Effect::idempotent,
      "SELECT * FROM ("
      " SELECT h.written_by_xact::text, h.id, h.note_id, h.change, h.revision, h.changed_at, h.before::text,"
      "        h.after::text, " NOTES_FULL_NOTE_COLUMNS ", h.written_by_xact AS page_xact,"
      "        sum(s.bytes) OVER (ORDER BY h.written_by_xact, h.id) - s.bytes AS page_bytes_before"
      " FROM " NOTES_FEED_PAGE("note_history")
      " LEFT JOIN (notes n" NOTES_NOTE_PEOPLE ")"
-     "   ON n.id = h.note_id AND n.company_id = $1::bigint AND " NOTES_VISIBLE("n", "$2", "$3")
+     "   ON n.id = h.note_id AND n.company_id = $2::bigint AND " NOTES_VISIBLE("n", "$3", "$4")
      " CROSS JOIN LATERAL (SELECT 512 + coalesce(octet_length(h.before::text), 0)"
      "   + coalesce(octet_length(h.after::text), 0) + coalesce(octet_length(n.details), 0)"
      "   + coalesce(octet_length(n.subject), 0) + coalesce(octet_length(n.tags::text), 0)"
      "   + coalesce((SELECT sum(octet_length(m.message)) FROM note_messages m"
-     "               WHERE m.id IN (" NOTES_INLINE_MESSAGES_OF("n.id", "$1") ")), 0) AS bytes) s"
+     "               WHERE m.id IN (" NOTES_INLINE_MESSAGES_OF("n.id", "$2") ")), 0) AS bytes) s"
      ") page WHERE page_bytes_before < $7::bigint ORDER BY page_xact, 2"},
 
     // Rows: transaction, id, account id, change, changed_at, the note's
     // text once changed (NULL when removed), then the account's live note
     // if the caller may read it now (NULL: removed, or no grant), then two
     // columns of the page's own; the page ends past $7 bytes, as above.
-    {Statement::account_note_changes, "account_note_changes", Access::read,
+    {Statement::account_note_changes, "account_note_changes", Effect::idempotent,
      "SELECT * FROM ("
      " SELECT h.written_by_xact::text, h.id, h.account_id, h.change, h.changed_at, h.note_after, live.note,"
      "        h.written_by_xact AS page_xact,"
@@ -552,27 +553,27 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
      "          AS page_bytes_before"
      " FROM " NOTES_FEED_PAGE("account_note_history")
      " LEFT JOIN LATERAL (SELECT n.note FROM account_notes n"
-     "                    WHERE n.account_id = h.account_id AND n.company_id = $1::bigint AND NOT n.removed"
-     "                      AND ($3::text = 'owner' OR EXISTS (SELECT 1 FROM account_grants g"
-     "                           WHERE g.account_id = h.account_id AND g.user_id = $2::bigint))) live ON true"
+     "                    WHERE n.account_id = h.account_id AND n.company_id = $2::bigint AND NOT n.removed"
+     "                      AND ($4::text = 'owner' OR EXISTS (SELECT 1 FROM account_grants g"
+     "                           WHERE g.account_id = h.account_id AND g.user_id = $3::bigint))) live ON true"
      ") page WHERE page_bytes_before < $7::bigint ORDER BY page_xact, 2"},
 
     // Whether a feed could have answered a cursor of transaction $1: every
     // cursor it gives names a transaction older than each one running
     // then, and that bound only grows. Row: true or false.
-    {Statement::feed_position_answerable, "feed_position_answerable", Access::read,
+    {Statement::feed_position_answerable, "feed_position_answerable", Effect::idempotent,
      "SELECT $1::xid8 < pg_snapshot_xmin(pg_current_snapshot())"},
 
     // Webhooks (docs/webhooks.md), for the delivery process (webhooks/).
     // Whether this session now turns the feeds into deliveries: one
     // delivery process at a time does, the lock held as long as its
     // connection lives.
-    {Statement::webhook_dispatch_lock, "webhook_dispatch_lock", Access::read,
+    {Statement::webhook_dispatch_lock, "webhook_dispatch_lock", Effect::idempotent,
      "SELECT pg_try_advisory_lock(7235087346721930241)"},
 
     // Rows: the endpoints not disabled: id, company, events, then where
     // each has read the notes feed and the account notes feed up to.
-    {Statement::webhook_endpoints_active, "webhook_endpoints_active", Access::read,
+    {Statement::webhook_endpoints_active, "webhook_endpoints_active", Effect::idempotent,
      "SELECT id, company_id, array_to_string(events, ','), notes_after_xact::text, notes_after_id,"
      "       accounts_after_xact::text,"
      "       accounts_after_id"
@@ -582,7 +583,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // the notes feed is read and queued with no erasure of its company
     // between the two (admin/customer_erase.cpp takes these locks first).
     // Row: the endpoint, when it is still enabled.
-    {Statement::webhook_endpoint_hold, "webhook_endpoint_hold", Access::write,
+    {Statement::webhook_endpoint_hold, "webhook_endpoint_hold", Effect::writes_rows,
      "SELECT id FROM webhook_endpoints WHERE id = $1::bigint AND disabled_at IS NULL FOR NO KEY UPDATE"},
 
     // $1 endpoint, from position ($2 transaction, $3 id) to ($4, $5), then
@@ -601,16 +602,16 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
   "         unnest($6::text[], $7::text[], $8::text[]) WITH ORDINALITY AS e(event, subject, body, n)" \
   "  ORDER BY e.n RETURNING 1)"                                                                      \
   " SELECT (SELECT count(*) FROM moved), (SELECT count(*) FROM queued)"
-    {Statement::webhook_enqueue_note_changes, "webhook_enqueue_note_changes", Access::write,
+    {Statement::webhook_enqueue_note_changes, "webhook_enqueue_note_changes", Effect::writes_rows,
      NOTES_WEBHOOK_ENQUEUE("notes_after_xact", "notes_after_id")},
-    {Statement::webhook_enqueue_account_note_changes, "webhook_enqueue_account_note_changes", Access::write,
+    {Statement::webhook_enqueue_account_note_changes, "webhook_enqueue_account_note_changes", Effect::writes_rows,
      NOTES_WEBHOOK_ENQUEUE("accounts_after_xact", "accounts_after_id")},
 
     // Notes whose reminder has passed (within the last day), not yet
     // fired, of a company with an endpoint that asked for
     // note.reminder_due before the reminder was due; at most $1. Rows: the
     // reminder, then NOTES_FULL_NOTE_COLUMNS.
-    {Statement::webhook_reminders_due, "webhook_reminders_due", Access::read,
+    {Statement::webhook_reminders_due, "webhook_reminders_due", Effect::idempotent,
      "SELECT n.reminder, " NOTES_FULL_NOTE_COLUMNS
      " FROM notes n" NOTES_NOTE_PEOPLE
      " WHERE n.reminder <= now() AND n.reminder > now() - interval '1 day'"
@@ -626,7 +627,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // the note is there: one erased since its body was read is not sent
     // (admin/customer_erase.cpp), and an erasure waits for the lock taken
     // here. Row: how many deliveries were queued.
-    {Statement::webhook_enqueue_reminder, "webhook_enqueue_reminder", Access::write,
+    {Statement::webhook_enqueue_reminder, "webhook_enqueue_reminder", Effect::writes_rows,
      "WITH fired AS ("
      "  INSERT INTO webhook_reminders_fired (company_id, note_id, reminder)"
      "  SELECT $3::bigint, $1::bigint, $2::timestamptz FROM notes"
@@ -644,7 +645,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // transaction ends: run before webhook_claim, in its transaction, so
     // that the leases it counts include every other process's, and delivery
     // processes on several hosts keep the per-endpoint bound together.
-    {Statement::webhook_claim_turn, "webhook_claim_turn", Access::write,
+    {Statement::webhook_claim_turn, "webhook_claim_turn", Effect::writes_rows,
      "SELECT pg_advisory_xact_lock(7235087346721930242)"},
 
     // Takes up to $1 deliveries that are due, for $3 ms: the oldest
@@ -652,7 +653,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // endpoint (by any delivery process), of endpoints not disabled. Rows:
     // id, event, body, attempts so far, the endpoint's URL and its secret's
     // salt (hex).
-    {Statement::webhook_claim, "webhook_claim", Access::write,
+    {Statement::webhook_claim, "webhook_claim", Effect::writes_rows,
      // Each subject's oldest pending delivery, in one pass over the
      // pending ones of endpoints not disabled (not a look-up per delivery,
      // whose cost and plan grew with a backlog), then those of them that
@@ -690,7 +691,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // $4 duration in ms, $5 delivered, $6 ms until the next attempt, $7
     // seconds after which a failed delivery is given up (and its endpoint
     // disabled). Row: whether it was given up.
-    {Statement::webhook_record_attempt, "webhook_record_attempt", Access::write,
+    {Statement::webhook_record_attempt, "webhook_record_attempt", Effect::writes_rows,
      "WITH attempt AS ("
      "  INSERT INTO webhook_attempts (company_id, delivery_id, status, error, duration_ms)"
      "  SELECT company_id, id, $2::int, $3::text, $4::int FROM webhook_deliveries WHERE id = $1::bigint),"
@@ -712,7 +713,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // $1 seconds, $2 at most how many: forgets deliveries taken or given up
     // that were queued more than $1 seconds ago, with their attempts, oldest
     // first (docs/webhooks.md, "What is kept"). Row: how many went.
-    {Statement::webhook_forget_finished, "webhook_forget_finished", Access::write,
+    {Statement::webhook_forget_finished, "webhook_forget_finished", Effect::writes_rows,
      "WITH old AS ("
      "  SELECT id FROM webhook_deliveries"
      "  WHERE created_at < now() - $1::bigint * interval '1 second'"
@@ -727,7 +728,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // of anyone, oldest first. Every claim runs this, so expired rows go
     // faster than new ones come: the table holds about a day of keys.
     // SKIP LOCKED: two requests never wait for each other over old rows.
-    {Statement::idempotency_expire, "idempotency_expire", Access::write,
+    {Statement::idempotency_expire, "idempotency_expire", Effect::writes_rows,
      "WITH mine AS ("
      "  DELETE FROM idempotency_keys WHERE user_id = $1::bigint AND key = $2::text"
      "  AND created_at < now() - interval '24 hours' RETURNING 1),"
@@ -740,18 +741,18 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // $1 user, $2 company, $3 key, $4 request hash. A row: the key is ours to
     // answer; none: it was used before. Waits while another transaction
     // holds the same key, so two concurrent retries cannot both write.
-    {Statement::idempotency_claim, "idempotency_claim", Access::write,
+    {Statement::idempotency_claim, "idempotency_claim", Effect::writes_rows,
      "INSERT INTO idempotency_keys (user_id, company_id, key, request_hash)"
      " VALUES ($1::bigint, $2::bigint, $3::text, $4::bytea)"
      " ON CONFLICT (user_id, key) DO NOTHING RETURNING 1"},
 
     // $1 user, $2 key. Row: request hash (hex), status, headers, body.
-    {Statement::idempotency_find, "idempotency_find", Access::read,
+    {Statement::idempotency_find, "idempotency_find", Effect::idempotent,
      "SELECT encode(request_hash, 'hex'), status, headers, body FROM idempotency_keys"
      " WHERE user_id = $1::bigint AND key = $2::text"},
 
     // $1 user, $2 key, $3 status, $4 headers, $5 body.
-    {Statement::idempotency_store, "idempotency_store", Access::write,
+    {Statement::idempotency_store, "idempotency_store", Effect::writes_rows,
      "UPDATE idempotency_keys SET status = $3::integer, headers = $4::text, body = $5::text"
      " WHERE user_id = $1::bigint AND key = $2::text"},
 
@@ -764,7 +765,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // companies). Row: whether this attempt is over the limit, seconds until
     // the window ends, then the user's id, company, role, status, password
     // hash ('' for none) and token generation (all NULL: no such user).
-    {Statement::login_attempt, "login_attempt", Access::write,
+    {Statement::login_attempt, "login_attempt", Effect::writes_rows,
      "WITH counted AS ("
      "  INSERT INTO login_attempts AS a (name_digest, client, attempts, window_start)"
      "  VALUES ($1::bytea, $2::bigint, 1, now())"
@@ -794,7 +795,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // $4, the one whose password was checked: a password, role or status
     // changed since (by a transaction this one waited for) raised it, and
     // the login issues nothing. Row: the family, now (Unix seconds).
-    {Statement::login_issue, "login_issue", Access::write,
+    {Statement::login_issue, "login_issue", Effect::writes_rows,
      "WITH reset AS (UPDATE users SET login_attempts = 0, login_window_start = NULL"
      "               WHERE id = $1::bigint AND token_generation = $4::int AND status = 'active'"
      "               RETURNING id, company_id),"
@@ -812,7 +813,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // Locks the family of the refresh token with SHA-256 $1, so that
     // refreshes and revocations of one family happen one at a time. No row:
     // no such refresh token.
-    {Statement::refresh_family_lock, "refresh_family_lock", Access::write,
+    {Statement::refresh_family_lock, "refresh_family_lock", Effect::writes_rows,
      "SELECT f.id FROM refresh_tokens t JOIN token_families f ON f.id = t.family_id"
      " WHERE t.token_hash = $1::bytea FOR UPDATE OF f"},
 
@@ -821,7 +822,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // family. Row: whether a new token was issued, whether $1 was used
     // before, family, user id, company, role, token generation, now (Unix
     // seconds).
-    {Statement::refresh_rotate, "refresh_rotate", Access::write,
+    {Statement::refresh_rotate, "refresh_rotate", Effect::writes_rows,
      "WITH presented AS ("
      "  SELECT t.family_id, t.used_at IS NOT NULL AS reused,"
      "         t.used_at IS NULL AND t.expires_at > now() AND f.revoked_at IS NULL"
@@ -846,7 +847,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // users whose status, role or password changed (kind 'u', id, current
     // generation) and revoked families (kind 'f', id), within the last $1
     // seconds.
-    {Statement::token_revocations, "token_revocations", Access::read,
+    {Statement::token_revocations, "token_revocations", Effect::idempotent,
      "SELECT 'u', id, token_generation FROM users"
      " WHERE credentials_changed_at > now() - make_interval(secs => $1::int)"
      " UNION ALL"
@@ -860,36 +861,36 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
 
     // $1 company. Row: id, name, created_on, and the instant of the
     // export's snapshot (its transaction's start).
-    {Statement::export_company, "export_company", Access::read,
+    {Statement::export_company, "export_company", Effect::idempotent,
      "SELECT id, name, created_on, now() FROM companies WHERE id = $1::bigint"},
 
     // Rows: NOTES_USER_COLUMNS.
-    {Statement::export_users, "export_users", Access::read,
+    {Statement::export_users, "export_users", Effect::idempotent,
      "SELECT " NOTES_USER_COLUMNS("u") " FROM users u"
      " WHERE u.company_id = $1::bigint AND u.id > $2::bigint ORDER BY u.id LIMIT $3::int"},
 
     // Rows: NOTES_CUSTOMER_COLUMNS.
-    {Statement::export_customers, "export_customers", Access::read,
+    {Statement::export_customers, "export_customers", Effect::idempotent,
      "SELECT " NOTES_CUSTOMER_COLUMNS("c") " FROM customers c"
      " WHERE c.company_id = $1::bigint AND ($2::bigint IS NULL OR c.id = $2::bigint) AND c.id > $3::bigint"
      " ORDER BY c.id LIMIT $4::int"},
 
     // Rows: NOTES_FULL_NOTE_COLUMNS.
-    {Statement::export_notes, "export_notes", Access::read,
+    {Statement::export_notes, "export_notes", Effect::idempotent,
      "SELECT " NOTES_FULL_NOTE_COLUMNS " FROM notes n" NOTES_NOTE_PEOPLE
      " WHERE n.company_id = $1::bigint AND ($2::bigint IS NULL OR n.customer_id = $2::bigint)"
      "   AND n.id > $3::bigint ORDER BY n.id LIMIT $4::int"},
 
     // Rows: NOTES_MESSAGE_COLUMNS; the attachments one by one
     // (export_attachment), so that a page holds at most one.
-    {Statement::export_messages, "export_messages", Access::read,
+    {Statement::export_messages, "export_messages", Effect::idempotent,
      "SELECT " NOTES_MESSAGE_COLUMNS
      " FROM note_messages m JOIN users u ON u.id = m.posted_by JOIN notes n ON n.id = m.note_id"
      " WHERE m.company_id = $1::bigint AND ($2::bigint IS NULL OR n.customer_id = $2::bigint)"
      "   AND m.id > $3::bigint ORDER BY m.id LIMIT $4::int"},
 
     // $1 company, $2 message. Row: the attachment in base64, on one line.
-    {Statement::export_attachment, "export_attachment", Access::read,
+    {Statement::export_attachment, "export_attachment", Effect::idempotent,
      "SELECT translate(encode(attachment, 'base64'), E'\\n', '') FROM note_messages"
      " WHERE company_id = $1::bigint AND id = $2::bigint"},
 
@@ -897,7 +898,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
     // the columns of a note_history_list row (views/history_json.hpp),
     // then the note and its customer. An entry names its customer since
     // migration 021; an older one of a live note finds it in notes.
-    {Statement::export_history, "export_history", Access::read,
+    {Statement::export_history, "export_history", Effect::idempotent,
      "SELECT h.id, h.change, h.changed_at, h.actor_user_id, h.actor_credential, h.request_id, h.revision,"
      "       h.before::text, h.after::text, h.restored_from, false, h.note_id,"
      "       coalesce(h.customer_id, (SELECT n.customer_id FROM notes n WHERE n.id = h.note_id))"
@@ -908,7 +909,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
      "   AND h.id > $3::bigint ORDER BY h.id LIMIT $4::int"},
 
     // Rows: the columns of a note_reads_list row from its id on, then the note.
-    {Statement::export_reads, "export_reads", Access::read,
+    {Statement::export_reads, "export_reads", Effect::idempotent,
      "SELECT r.id, r.read_at, r.user_id, r.credential, r.request_id, r.via, r.note_id FROM note_reads r"
      " WHERE r.company_id = $1::bigint"
      "   AND ($2::bigint IS NULL"
@@ -917,7 +918,7 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
      "   AND r.id > $3::bigint ORDER BY r.id LIMIT $4::int"},
 
     // Rows: id, created_at, and who holds which right on it (a JSON array).
-    {Statement::export_accounts, "export_accounts", Access::read,
+    {Statement::export_accounts, "export_accounts", Effect::idempotent,
      "SELECT a.id, a.created_at,"
      "       (SELECT coalesce(json_agg(json_build_object('user_id', g.user_id, 'access', g.access,"
      "                                                   'granted_on', notes_api_instant(g.granted_at))"
@@ -926,13 +927,13 @@ constexpr std::array<StatementText, static_cast<std::size_t>(Statement::count_)>
      " FROM accounts a WHERE a.company_id = $1::bigint AND a.id > $2::bigint ORDER BY a.id LIMIT $3::int"},
 
     // Rows: id, account, note, created_at, modified_at, removed.
-    {Statement::export_account_notes, "export_account_notes", Access::read,
+    {Statement::export_account_notes, "export_account_notes", Effect::idempotent,
      "SELECT id, account_id, note, created_at, modified_at, removed FROM account_notes"
      " WHERE company_id = $1::bigint AND id > $2::bigint ORDER BY id LIMIT $3::int"},
 
     // Rows: the columns of an account_note_history_list row from its id
     // on, then the account.
-    {Statement::export_account_history, "export_account_history", Access::read,
+    {Statement::export_account_history, "export_account_history", Effect::idempotent,
      "SELECT id, change, changed_at, actor_user_id, actor_credential, request_id, account_note_id,"
      "       note_before, note_after, account_id"
      " FROM account_note_history WHERE company_id = $1::bigint AND id > $2::bigint ORDER BY id LIMIT $3::int"},

@@ -89,10 +89,17 @@ inline constexpr int64_t kExactCountUpTo = 1000;
 // a message is fetched while the newer ones fetched hold fewer bytes.
 #define NOTES_INLINE_MESSAGE_BYTES "262144"
 
-// Whether running a statement again can change anything. A read that lost
-// its connection mid-way is run once more on a new one; a write never is
-// (it may have committed before the connection broke).
-enum class Access { read, write };
+// What running a statement does to the database, which decides two things
+// (sql/connection.cpp):
+// - idempotent: running it twice leaves the database as running it once (a
+//   read, or a session setting, an advisory lock or a notification, whose
+//   repetition changes nothing). One that lost its connection mid-way is
+//   run once more on a new connection.
+// - writes_rows: it may have committed before the connection broke, so it
+//   is never run again (the caller answers 503 and the client retries with
+//   its Idempotency-Key); and the actor is set before it, in the same
+//   transaction, so that history records who wrote.
+enum class Effect { idempotent, writes_rows };
 
 // How PostgreSQL sends the statement's columns: text, or binary for raw
 // bytea (an attachment's bytes, which text format would double as hex).
@@ -101,7 +108,7 @@ enum class ResultFormat { text = 0, binary = 1 };
 struct StatementText {
   Statement id;
   const char* name;  // the prepared statement's name
-  Access access;
+  Effect effect;
   const char* sql;
   ResultFormat results = ResultFormat::text;
 };
