@@ -17,14 +17,7 @@ namespace po = boost::program_options;
 namespace notes::admin {
 namespace {
 
-using Counts = std::vector<std::pair<std::string, std::string>>;
-
-void print(const Counts& counts, bool dry_run) {
-  std::cout << report_heading(dry_run);
-  for (const auto& [what, count] : counts) {
-    std::cout << "  " << what << std::string(what.size() < 22 ? 22 - what.size() : 1, ' ') << count << "\n";
-  }
-}
+using Counts = RemovedCounts;
 
 // Every table that holds the company's rows, in an order the foreign keys
 // allow. Notes go before their history: deleting one records it there.
@@ -69,7 +62,7 @@ void company_delete(const std::vector<std::string>& args, const DbOpener& db) {
     }
     counts.emplace_back("company", deleted(db(), "DELETE FROM companies WHERE id = $1::bigint", {company}));
   });
-  print(counts, dry_run);
+  print_removed(counts, dry_run);
 }
 
 void account_delete(const std::vector<std::string>& args, const DbOpener& db) {
@@ -101,7 +94,7 @@ void account_delete(const std::vector<std::string>& args, const DbOpener& db) {
     counts.emplace_back("grants", deleted(db(), "DELETE FROM account_grants WHERE account_id = $1::bigint", {account}));
     counts.emplace_back("account", deleted(db(), "DELETE FROM accounts WHERE id = $1::bigint", {account}));
   });
-  print(counts, dry_run);
+  print_removed(counts, dry_run);
 }
 
 }  // namespace notes::admin

@@ -116,17 +116,17 @@ void customer_erase(const std::vector<std::string>& args, const DbOpener& db) {
   erase_as_owner(db(), dry_run, [&] {
     erased = erase(db(), (*values)["company"].as<std::string>(), (*values)["customer"].as<std::string>());
   });
-  std::cout << report_heading(dry_run)
-            << "  customer            1\n"
-            << "  notes               " << erased.notes << "\n"
-            << "  messages            " << erased.messages << " (" << erased.attachments << " with attachments)\n"
-            << "  history entries     " << erased.history << " (" << erased.markers
-            << " notes keep one content-free 'deleted' entry)\n"
-            << "  read records        " << erased.reads << "\n"
-            << "  search postings     " << erased.postings << "\n"
-            << "  webhook deliveries  " << erased.deliveries << " (" << erased.pending << " not yet delivered), "
-            << erased.attempts << " attempts\n"
-            << "  stored answers      " << erased.answers << "\n";
+  print_removed({{"customer", "1"},
+                 {"notes", erased.notes},
+                 {"messages", erased.messages + " (" + erased.attachments + " with attachments)"},
+                 {"history entries", erased.history + " (" + erased.markers +
+                                         " notes keep one content-free 'deleted' entry)"},
+                 {"read records", erased.reads},
+                 {"search postings", erased.postings},
+                 {"webhook deliveries", erased.deliveries + " (" + erased.pending + " not yet delivered), " +
+                                            erased.attempts + " attempts"},
+                 {"stored answers", erased.answers}},
+                dry_run);
 }
 
 }  // namespace notes::admin

@@ -1,5 +1,7 @@
 #include "admin/owner_erasure.hpp"
 
+#include <iostream>
+
 #include "sql/migrator.hpp"
 
 namespace notes::admin {
@@ -22,8 +24,12 @@ std::string deleted(AdminDb& db, const std::string& statement, const std::vector
   return db.exec_value("WITH gone AS (" + statement + " RETURNING 1) SELECT count(*) FROM gone", params);
 }
 
-const char* report_heading(bool dry_run) {
-  return dry_run ? "would remove (nothing was removed):\n" : "removed:\n";
+void print_removed(const RemovedCounts& counts, bool dry_run) {
+  std::cout << (dry_run ? "would remove (nothing was removed):\n" : "removed:\n");
+  constexpr std::size_t kWidth = 22;
+  for (const auto& [what, count] : counts) {
+    std::cout << "  " << what << std::string(what.size() < kWidth ? kWidth - what.size() : 1, ' ') << count << "\n";
+  }
 }
 
 }  // namespace notes::admin

@@ -4,6 +4,7 @@
 // in a transaction that says it is erasing (sql/migrations/021_erasure.sql).
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "admin/admin_db.hpp"
@@ -25,7 +26,9 @@ void hold_webhook_endpoints(AdminDb& db, const std::string& company);
 // rows it removed.
 std::string deleted(AdminDb& db, const std::string& statement, const std::vector<std::optional<std::string>>& params);
 
-// The first line of the report: whether anything was removed.
-const char* report_heading(bool dry_run);
+// What a removal took, as (what, count and remarks) in the order to print.
+using RemovedCounts = std::vector<std::pair<std::string, std::string>>;
+// The report: whether anything was removed, then each count, aligned.
+void print_removed(const RemovedCounts& counts, bool dry_run);
 
 }  // namespace notes::admin

@@ -104,17 +104,17 @@ TEST_F(Erasure, RemovesEverythingHeldAboutTheCustomerOnEveryPathAndNothingElse) 
   EXPECT_NE(refused.err.find("notes_owner"), std::string::npos) << refused.err;
   std::string dry = erase(" --dry-run");
   EXPECT_NE(dry.find("would remove"), std::string::npos) << dry;
-  EXPECT_NE(dry.find("notes               1\n"), std::string::npos) << dry;
+  EXPECT_NE(dry.find("notes                 1\n"), std::string::npos) << dry;
   EXPECT_EQ(rows_with_word(), before);
 
   auto erased_at = std::chrono::steady_clock::now();
   std::string said = erase();
-  EXPECT_NE(said.find("notes               1\n"), std::string::npos) << said;
-  EXPECT_NE(said.find("messages            1 (1 with attachments)"), std::string::npos) << said;
+  EXPECT_NE(said.find("notes                 1\n"), std::string::npos) << said;
+  EXPECT_NE(said.find("messages              1 (1 with attachments)"), std::string::npos) << said;
   EXPECT_NE(said.find("(2 notes keep one content-free 'deleted' entry)"), std::string::npos) << said;
-  EXPECT_NE(said.find("stored answers      2\n"), std::string::npos) << said;
-  EXPECT_EQ(said.find("read records        0\n"), std::string::npos) << said;
-  EXPECT_EQ(said.find("search postings     0\n"), std::string::npos) << said;
+  EXPECT_NE(said.find("stored answers        2\n"), std::string::npos) << said;
+  EXPECT_EQ(said.find("read records          0\n"), std::string::npos) << said;
+  EXPECT_EQ(said.find("search postings       0\n"), std::string::npos) << said;
 
   // Nowhere in the database, on no route.
   EXPECT_EQ(rows_with_word(), "0");
@@ -176,7 +176,7 @@ TEST_F(Erasure, ANoteCommittedWhileItWaitsIsErasedToo) {
   ASSERT_TRUE(someone_waits_for_a_lock("notesctl"));
   writer.run("COMMIT");
   std::string said = erasing.get();
-  EXPECT_NE(said.find("notes               2\n"), std::string::npos) << said;
+  EXPECT_NE(said.find("notes                 2\n"), std::string::npos) << said;
   EXPECT_EQ(query_value("SELECT count(*) FROM notes WHERE customer_id = " + erased), "0");
   EXPECT_EQ(rows_with_word(), "0");
 }
