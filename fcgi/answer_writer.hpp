@@ -9,7 +9,7 @@ namespace notes {
 // the answer as FastCGI STDOUT records of up to 64 KiB, the end of STDOUT and
 // the end-of-request record. libfcgi's own stream writes an answer in 8 KiB
 // records, one system call each, and nginx wakes up for every one: a list
-// page of 25 Notes took several (docs/performance.md, "Lists").
+// page of 25 Notes took several (docs/performance-log.md, "Lists").
 //
 // Afterwards libfcgi's streams count as closed, so FCGX_Finish_r writes
 // nothing more; were the write to fail (nginx gone), the connection is

@@ -97,7 +97,7 @@ void run_worker(const ServiceConfig& config, int listen_fd, const SharedByWorker
   // A page of notes allocates and frees its results and its JSON; with
   // glibc's default the heap's top was given back and taken again with
   // brk(2) about three times a page, each page of memory faulted in anew
-  // (docs/performance.md, "The workers' share of a list and a POST, cut").
+  // (docs/performance-log.md, "The workers' share of a list and a POST, cut").
   mallopt(M_TRIM_THRESHOLD, kHeapKept);
   mallopt(M_TOP_PAD, kHeapKept / 4);
   sigset_t waiting_mask = install_signal_handlers();

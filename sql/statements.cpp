@@ -64,7 +64,7 @@ namespace {
 // The page's start is found in the index alone (skipping $6 entries costs no
 // heap reads); the page then reads its notes from there in the same index
 // with their heap rows, and joins each row back by its ctid, not by a
-// second descent of the primary key (docs/performance.md, "The list
+// second descent of the primary key (docs/performance-log.md, "The list
 // statement's own reads"). It reads one row more than it answers, to know
 // whether more follow.
 #define NOTES_MATCHING(filters)                                                                   \

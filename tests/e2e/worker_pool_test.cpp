@@ -287,7 +287,7 @@ namespace notes::test {
 
 // nginx with `keepalive` in its upstream keeps connections open between
 // requests, and may keep more of them than there are workers
-// (docs/performance.md, "Kept connections").
+// (docs/performance-log.md, "Kept connections").
 TEST(WorkerPool, IdleKeptConnectionsNeverHoldBackANewRequest) {
   Notesd notesd(SocketFrom::own_bind, 2);
   const FastCgiParams healthz = {{"REQUEST_METHOD", "GET"}, {"DOCUMENT_URI", "/healthz"}, {"CONTENT_LENGTH", "0"}};

@@ -92,7 +92,7 @@ TEST(Migrations, KeysAreStoredOnlyAsHashes) {
 // it. One that is not (declared IMMUTABLE over a STABLE body, say) is
 // parsed and planned again in each transaction when a trigger calls it:
 // notes_api_instant cost every POST note about 50 us that way
-// (docs/performance.md, "The per-transaction cost, found"). Each is called on
+// (docs/performance-log.md, "The per-transaction cost, found"). Each is called on
 // columns of a subquery the planner cannot fold, and its name must be gone
 // from the plan.
 TEST(Migrations, EverySqlFunctionIsInlinedWhereItIsCalled) {
