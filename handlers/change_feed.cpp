@@ -163,15 +163,7 @@ Response note_changes(const Request& request, HandlerContext& context) {
     Cells c(page, row, 0);
     // A note deleted, or no longer visible to the caller, is a tombstone:
     // its id and nothing more.
-    if (c.null(note_id_column)) {
-      key(out, "note_id");
-      number_or_null(out, c, column::subject_id);
-      key(out, "change");
-      out.String("deleted");
-      key(out, "note");
-      out.Null();
-      return;
-    }
+    if (c.null(note_id_column)) return note_tombstone(out, c);
     note_change_fields(out, c);
     key(out, "note");
     std::string note = note_json::note(page, row, kNote, note_parts);
@@ -186,15 +178,7 @@ Response account_note_changes(const Request& request, HandlerContext& context) {
   std::string body = feed_json(page, asked, "\"result\":\"success\",\"changes\":", [&](JsonWriter& out, int row) {
     Cells c(page, row, 0);
     // Removed, or no longer readable by the caller: a tombstone.
-    if (c.null(column::account::note)) {
-      key(out, "account_id");  // a decimal string, as every id of the account family
-      string_or_null(out, c, column::subject_id);
-      key(out, "change");
-      out.String("removed");
-      key(out, "note");
-      out.Null();
-      return;
-    }
+    if (c.null(column::account::note)) return account_tombstone(out, c);
     account_change_fields(out, c);
     key(out, "note");
     string_or_null(out, c, column::account::note);

@@ -31,9 +31,30 @@ std::optional<sql::FeedPosition> parse_cursor(std::string_view text) {
   return sql::FeedPosition{std::to_string(xact), *id};
 }
 
-void note_change_fields(JsonWriter& out, const Cells& row) {
+namespace {
+
+void note_subject(JsonWriter& out, const Cells& row) {
   key(out, "note_id");
   number_or_null(out, row, column::subject_id);
+}
+
+// A decimal string, as every id of the account family.
+void account_subject(JsonWriter& out, const Cells& row) {
+  key(out, "account_id");
+  string_or_null(out, row, column::subject_id);
+}
+
+void tombstone_rest(JsonWriter& out, const char* change) {
+  key(out, "change");
+  out.String(change);
+  key(out, "note");
+  out.Null();
+}
+
+}  // namespace
+
+void note_change_fields(JsonWriter& out, const Cells& row) {
+  note_subject(out, row);
   key(out, "change");
   string_or_null(out, row, column::change);
   key(out, "revision");
@@ -43,12 +64,21 @@ void note_change_fields(JsonWriter& out, const Cells& row) {
 }
 
 void account_change_fields(JsonWriter& out, const Cells& row) {
-  key(out, "account_id");
-  string_or_null(out, row, column::subject_id);
+  account_subject(out, row);
   key(out, "change");
   string_or_null(out, row, column::change);
   key(out, "changed_at");
   timestamp_or_null(out, row, column::account::changed_at);
+}
+
+void note_tombstone(JsonWriter& out, const Cells& row) {
+  note_subject(out, row);
+  tombstone_rest(out, "deleted");
+}
+
+void account_tombstone(JsonWriter& out, const Cells& row) {
+  account_subject(out, row);
+  tombstone_rest(out, "removed");
 }
 
 }  // namespace notes::feed_item

@@ -42,4 +42,10 @@ void note_change_fields(json_cells::JsonWriter& out, const json_cells::Cells& ro
 // "change", "changed_at" of an account notes feed row.
 void account_change_fields(json_cells::JsonWriter& out, const json_cells::Cells& row);
 
+// A feed route's tombstone (docs/api.md, "Change feed"): the row's subject,
+// the change the reader sees ("deleted" for a note, "removed" for an
+// account's note) and "note": null, nothing more.
+void note_tombstone(json_cells::JsonWriter& out, const json_cells::Cells& row);
+void account_tombstone(json_cells::JsonWriter& out, const json_cells::Cells& row);
+
 }  // namespace notes::feed_item

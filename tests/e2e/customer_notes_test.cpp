@@ -35,7 +35,6 @@ class CustomerNotes : public ::testing::Test {
     delete rival;
   }
 
-
   static HttpResponse create(const std::string& body, const std::string& key = "", const std::string& who = "") {
     return http("POST", customer_notes_url(who.empty() ? customer : who), {bearer(key.empty() ? club->admin_key : key), kJson},
                 body);
